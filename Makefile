@@ -1,0 +1,110 @@
+# riskwatch - the life of a churn-risk model as small Unix tools
+.POSIX:
+
+include config.mk
+
+LIB = lib/librisk.a
+HDR = lib/risk.h
+LIBOBJ = \
+	lib/atomic.o\
+	lib/config.o\
+	lib/csvread.o\
+	lib/deploy.o\
+	lib/fmt.o\
+	lib/log.o\
+	lib/logreg.o\
+	lib/metrics.o\
+	lib/model.o\
+	lib/rowset.o\
+	lib/sha256.o\
+	lib/tool.o
+
+TOOLS = ingest train score deploy
+BIN = \
+	bin/ingest\
+	bin/train\
+	bin/score\
+	bin/deploy
+UNIT = \
+	tests/unit/csvread_test\
+	tests/unit/fmt_test\
+	tests/unit/logreg_test\
+	tests/unit/metrics_test\
+	tests/unit/model_test\
+	tests/unit/rowset_test
+MAN1 = man/ingest.1 man/train.1 man/score.1 man/deploy.1
+MAN5 = man/riskwatch-config.5
+MAN7 = man/riskwatch.7
+
+ALLCFLAGS = $(CPPFLAGS) $(DEPCFLAGS) $(CFLAGS) -Ilib
+
+all: $(BIN)
+
+$(LIBOBJ): $(HDR) config.mk
+.c.o:
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(LIB): $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(BIN): $(LIB) $(HDR) config.mk
+bin/ingest: cmd/ingest.c
+bin/train: cmd/train.c
+bin/score: cmd/score.c
+bin/deploy: cmd/deploy.c
+$(BIN):
+	@mkdir -p bin
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ cmd/$(@F).c $(LIB) $(DEPLIBS)
+
+$(UNIT): $(LIB) $(HDR) tests/unit/unit.h
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $@.c $(LIB) $(DEPLIBS)
+
+unit: $(UNIT)
+
+deps:
+	scripts/install-deps
+
+test: deps
+	$(MAKE) all unit
+	tests/run
+
+check-asan: deps
+	$(MAKE) clean
+	$(MAKE) CFLAGS="$(CFLAGS) -O1 $(SANFLAGS)" LDFLAGS="$(LDFLAGS) $(SANFLAGS)" all unit
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run; \
+	    r=$$?; $(MAKE) clean; exit $$r
+
+demo: deps
+	$(MAKE) all
+	scripts/demo
+
+# one step of the pipeline on a workspace
+WS = .
+ingest train score deploy: all
+	bin/$@ -C $(WS)
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
+	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7
+	for t in $(TOOLS); do \
+	    cp -f bin/$$t $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$t && \
+	    chmod 755 $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$t && \
+	    cp -f man/$$t.1 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1 && \
+	    chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1 || exit 1; \
+	done
+	cp -f $(MAN5) $(DESTDIR)$(MANPREFIX)/man5/
+	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
+
+uninstall:
+	for t in $(TOOLS); do \
+	    rm -f $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$t \
+	        $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1; \
+	done
+	rm -f $(DESTDIR)$(MANPREFIX)/man5/riskwatch-config.5 \
+	    $(DESTDIR)$(MANPREFIX)/man7/riskwatch.7
+
+clean:
+	rm -f $(LIB) $(LIBOBJ) $(BIN) $(UNIT)
+
+.PHONY: all unit deps test check-asan demo install uninstall clean ingest train score deploy

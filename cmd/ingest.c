@@ -1,0 +1,248 @@
+/*
+ * ingest: every *.csv of input_folder_path, in byte order of name, into
+ * finaldata.csv without exact duplicate rows, and ingestedfiles.txt.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "risk.h"
+
+struct ingest {
+	struct rowset seen;
+	struct atomic out;
+	struct schema schema;
+	int headerdone;
+	char *row;		/* the current row as written out */
+	size_t rowcap;
+	long long read, written, filerows;
+};
+
+static int
+cmpname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the *.csv regular files of dir, sorted by byte order of name */
+static int
+listcsv(const char *dir, char ***files, size_t *n)
+{
+	DIR *d;
+	struct dirent *e;
+	struct stat st;
+	char **v = NULL, *p;
+	size_t len, cap = 0;
+
+	*n = 0;
+	*files = NULL;
+	if ((d = opendir(dir)) == NULL)
+		return seterr("%s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0)
+			continue;
+		p = path_join(dir, e->d_name);
+		if (stat(p, &st) == -1 || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		if (*n == cap)
+			v = erealloc(v, (cap = cap * 2 + 16) * sizeof(*v));
+		v[(*n)++] = p;
+	}
+	closedir(d);
+	if (*n == 0)
+		return seterr("%s: no *.csv files", dir);
+	qsort(v, *n, sizeof(*v), cmpname);
+	*files = v;
+	return 0;
+}
+
+static void
+addbytes(struct ingest *g, size_t *len, const char *s, size_t n)
+{
+	if (g->rowcap - *len < n + 3) {
+		g->rowcap = (g->rowcap + n) * 2 + 64;
+		g->row = erealloc(g->row, g->rowcap);
+	}
+	memcpy(g->row + *len, s, n);
+	*len += n;
+}
+
+/* the row as csvwrite_field would write it, into g->row */
+static size_t
+formatrow(struct ingest *g, const struct record *r)
+{
+	size_t i, j, len = 0;
+	const char *s;
+
+	for (i = 0; i < r->nfield; i++) {
+		if (i > 0)
+			addbytes(g, &len, ",", 1);
+		s = r->field[i];
+		if (strcspn(s, ",\"\r\n") >= r->len[i]) {
+			addbytes(g, &len, s, r->len[i]);
+			continue;
+		}
+		addbytes(g, &len, "\"", 1);
+		for (j = 0; j < r->len[i]; j++) {
+			if (s[j] == '"')
+				addbytes(g, &len, "\"", 1);
+			addbytes(g, &len, s + j, 1);
+		}
+		addbytes(g, &len, "\"", 1);
+	}
+	g->row[len++] = '\n';
+	return len;
+}
+
+static int
+writeheader(struct ingest *g)
+{
+	if (g->headerdone)
+		return 0;
+	g->headerdone = 1;
+	if (fputs(g->schema.headerline, g->out.fp) == EOF ||
+	    putc('\n', g->out.fp) == EOF)
+		return seterr("%s: write: %s", g->out.path, strerror(errno));
+	return 0;
+}
+
+static int
+onrecord(const struct record *r, void *arg)
+{
+	struct ingest *g = arg;
+	size_t len;
+	int isnew;
+
+	g->read++;
+	g->filerows++;
+	if (writeheader(g) == -1)
+		return -1;
+	len = formatrow(g, r);
+	/* the set keeps the row without its newline */
+	if ((isnew = rowset_add(&g->seen, g->row, len - 1)) == -1)
+		return seterr("%s:%ld: %s", r->path, r->line, risk_err);
+	if (isnew) {
+		g->written++;
+		if (fwrite(g->row, 1, len, g->out.fp) != len)
+			return seterr("%s: write: %s", g->out.path,
+			    strerror(errno));
+	}
+	return 0;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: %s [-hqV] [-C dir] [-c file]\n", argv0);
+	exit(EXIT_USAGE);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct config cfg;
+	struct ingest g;
+	struct atomic list;
+	const char *dir = NULL, *cfgpath = NULL;
+	char **files, *final, *listpath, hex[65];
+	size_t nfiles, i;
+	int ch, ret = EXIT_OK;
+
+	setprogname_(argv[0]);
+	while ((ch = getopt_long(argc, argv, "C:c:hqV", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'h':
+			printf("usage: %s [-hqV] [-C dir] [-c file]\n", argv0);
+			return EXIT_OK;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'V':
+			print_version();
+			return EXIT_OK;
+		default:
+			usage();
+		}
+	if (optind != argc)
+		usage();
+	if ((ret = tool_start(dir, cfgpath, &cfg)) != EXIT_OK)
+		return ret;
+	if (config_dir("input_folder_path", cfg.input_folder_path) == -1) {
+		warnx_("%s", risk_err);
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	if (listcsv(cfg.input_folder_path, &files, &nfiles) == -1) {
+		warnx_("%s", risk_err);
+		config_free(&cfg);
+		return EXIT_FAIL;
+	}
+	if (config_mkdir("output_folder_path", cfg.output_folder_path) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	final = path_join(cfg.output_folder_path, "finaldata.csv");
+	listpath = path_join(cfg.output_folder_path, "ingestedfiles.txt");
+	memset(&g, 0, sizeof(g));
+	rowset_init(&g.seen);
+	schema_init(&g.schema, &cfg, 1);
+	if (atomic_open(&g.out, final) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	if (atomic_open(&list, listpath) == -1) {
+		atomic_abort(&g.out);
+		errx_(EXIT_FAIL, "%s", risk_err);
+	}
+	for (i = 0; i < nfiles; i++) {
+		g.filerows = 0;
+		if (csvread(files[i], &g.schema, onrecord, &g) == -1 ||
+		    sha256_file(files[i], hex) == -1) {
+			warnx_("%s", risk_err);
+			ret = EXIT_FAIL;
+			continue;
+		}
+		if (fprintf(list.fp, "%s\t%s\t%lld\n", files[i], hex,
+		    g.filerows) < 0) {
+			warnx_("%s: write: %s", listpath, strerror(errno));
+			ret = EXIT_FAIL;
+		}
+	}
+	if (ret == EXIT_OK && (writeheader(&g) == -1 ||
+	    atomic_commit(&g.out) == -1 || atomic_commit(&list) == -1)) {
+		warnx_("%s", risk_err);
+		ret = EXIT_FAIL;
+	}
+	if (ret != EXIT_OK) {
+		atomic_abort(&g.out);
+		atomic_abort(&list);
+		warnx_("nothing written");
+	} else
+		infox("%zu files, %lld rows read, %lld duplicates dropped, "
+		    "%lld rows written to %s", nfiles, g.read,
+		    g.read - g.written, g.written, final);
+	for (i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	free(final);
+	free(listpath);
+	free(g.row);
+	rowset_free(&g.seen);
+	schema_free(&g.schema);
+	config_free(&cfg);
+	return ret;
+}

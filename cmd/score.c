@@ -1,0 +1,163 @@
+/*
+ * score: the F1 of a model on test data, written to latestscore.txt
+ * beside the model.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "risk.h"
+
+struct scoring {
+	struct model m;
+	struct confusion cm;
+	long long left;
+};
+
+static int
+onrecord(const struct record *r, void *arg)
+{
+	struct scoring *s = arg;
+
+	if (!r->complete) {
+		s->left++;
+		return 0;
+	}
+	confusion_add(&s->cm, r->y, model_predict(&s->m, r->x));
+	return 0;
+}
+
+static char *
+dirname_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	char *d;
+
+	if (s == NULL)
+		return estrdup(".");
+	d = estrdup(path);
+	d[s - path + (s == path)] = '\0';
+	return d;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: %s [-hnqV] [-C dir] [-c file] [-d data] "
+	    "[-m model] [--json]\n", argv0);
+	exit(EXIT_USAGE);
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { OPT_JSON = 256 };
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct config cfg;
+	struct schema schema;
+	struct scoring s;
+	const char *dir = NULL, *cfgpath = NULL, *dataopt = NULL;
+	const char *modelopt = NULL;
+	char *data, *modelpath, *scorepath, *mdir, f1[40], line[48];
+	json_t *o;
+	int ch, ret, asjson = 0, dry = 0;
+
+	setprogname_(argv[0]);
+	while ((ch = getopt_long(argc, argv, "C:c:d:hm:nqV", longopts,
+	    NULL)) != -1)
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'd':
+			dataopt = optarg;
+			break;
+		case 'h':
+			printf("usage: %s [-hnqV] [-C dir] [-c file] [-d data] "
+			    "[-m model] [--json]\n", argv0);
+			return EXIT_OK;
+		case 'm':
+			modelopt = optarg;
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'V':
+			print_version();
+			return EXIT_OK;
+		case OPT_JSON:
+			asjson = 1;
+			break;
+		default:
+			usage();
+		}
+	if (optind != argc)
+		usage();
+	if ((ret = tool_start(dir, cfgpath, &cfg)) != EXIT_OK)
+		return ret;
+	data = dataopt ? estrdup(dataopt) :
+	    path_join(cfg.test_data_path, "testdata.csv");
+	modelpath = modelopt ? estrdup(modelopt) :
+	    path_join(cfg.output_model_path, "trainedmodel.json");
+	mdir = dirname_of(modelpath);
+	scorepath = path_join(mdir, "latestscore.txt");
+
+	memset(&s, 0, sizeof(s));
+	schema_init(&schema, &cfg, 1);
+	if (model_load(&s.m, modelpath) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	if (model_check_schema(&s.m, &schema) == -1)
+		errx_(EXIT_FAIL, "%s: %s", modelpath, risk_err);
+	if (csvread(data, &schema, onrecord, &s) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	if (s.cm.tp + s.cm.tn + s.cm.fp + s.cm.fn == 0)
+		errx_(EXIT_FAIL, "%s: no complete rows to score", data);
+	fmt_double(f1, sizeof(f1), metric_f1(&s.cm));
+	snprintf(line, sizeof(line), "%s\n", f1);
+	if (!dry && atomic_write(scorepath, line, strlen(line)) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+
+	if (asjson) {
+		o = json_pack("{s:f, s:f, s:f, s:f, s:[[I,I],[I,I]], s:I, s:I}",
+		    "f1", metric_f1(&s.cm),
+		    "precision", metric_precision(&s.cm),
+		    "recall", metric_recall(&s.cm),
+		    "accuracy", metric_accuracy(&s.cm),
+		    "confusion", (json_int_t)s.cm.tn, (json_int_t)s.cm.fp,
+		    (json_int_t)s.cm.fn, (json_int_t)s.cm.tp,
+		    "rows", (json_int_t)(s.cm.tp + s.cm.tn + s.cm.fp + s.cm.fn),
+		    "left_out", (json_int_t)s.left);
+		if (o == NULL || json_dumpf(o, stdout, JSON_PRESERVE_ORDER |
+		    JSON_REAL_PRECISION(17)) == -1)
+			errx_(EXIT_FAIL, "cannot write the JSON result");
+		json_decref(o);
+		putchar('\n');
+	} else
+		fputs(line, stdout);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		errx_(EXIT_FAIL, "stdout: write error");
+	infox("F1 %s on %lld rows of %s (%lld left out)%s%s", f1,
+	    s.cm.tp + s.cm.tn + s.cm.fp + s.cm.fn,
+	    strcmp(data, "-") == 0 ? "(stdin)" : data, s.left,
+	    dry ? "" : ": ", dry ? "" : scorepath);
+	model_free(&s.m);
+	schema_free(&schema);
+	free(data);
+	free(modelpath);
+	free(mdir);
+	free(scorepath);
+	config_free(&cfg);
+	return EXIT_OK;
+}

@@ -1,0 +1,158 @@
+/*
+ * train: finaldata.csv into trainedmodel.json, a logistic regression equal
+ * to scikit-learn's LogisticRegression(solver="liblinear").
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "risk.h"
+
+struct rows {
+	struct logreg lr;
+	size_t cap;
+	long long left;
+};
+
+static int
+onrecord(const struct record *r, void *arg)
+{
+	struct rows *t = arg;
+	size_t d = t->lr.d;
+
+	if (!r->complete) {
+		t->left++;
+		return 0;
+	}
+	if (t->lr.n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 4096;
+		t->lr.x = erealloc(t->lr.x, t->cap * d * sizeof(double));
+		t->lr.y = erealloc(t->lr.y, t->cap);
+	}
+	memcpy(t->lr.x + t->lr.n * d, r->x, d * sizeof(double));
+	t->lr.y[t->lr.n++] = r->y ? 1 : -1;
+	return 0;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: %s [-hqV] [-C dir] [-c file] [--json]\n",
+	    argv0);
+	exit(EXIT_USAGE);
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { OPT_JSON = 256 };
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct config cfg;
+	struct schema schema;
+	struct model m;
+	struct rows t;
+	const char *dir = NULL, *cfgpath = NULL;
+	char *data, *out, num[40], *json;
+	double w[MAXFEAT + 1];
+	size_t i, pos = 0;
+	int ch, ret, asjson = 0;
+
+	setprogname_(argv[0]);
+	while ((ch = getopt_long(argc, argv, "C:c:hqV", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'h':
+			printf("usage: %s [-hqV] [-C dir] [-c file] [--json]\n",
+			    argv0);
+			return EXIT_OK;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'V':
+			print_version();
+			return EXIT_OK;
+		case OPT_JSON:
+			asjson = 1;
+			break;
+		default:
+			usage();
+		}
+	if (optind != argc)
+		usage();
+	if ((ret = tool_start(dir, cfgpath, &cfg)) != EXIT_OK)
+		return ret;
+	data = path_join(cfg.output_folder_path, "finaldata.csv");
+	out = path_join(cfg.output_model_path, "trainedmodel.json");
+
+	memset(&t, 0, sizeof(t));
+	t.lr.d = cfg.nfeat;
+	t.lr.C = cfg.C;
+	t.lr.tol = cfg.tol;
+	t.lr.max_iter = cfg.max_iter;
+	schema_init(&schema, &cfg, 1);
+	if (csvread(data, &schema, onrecord, &t) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	for (i = 0; i < t.lr.n; i++)
+		pos += t.lr.y[i] > 0;
+	if (t.lr.n == 0)
+		errx_(EXIT_FAIL, "%s: no complete rows to train on (%lld left "
+		    "out); %s not changed", data, t.left, out);
+	if (pos == 0 || pos == t.lr.n)
+		errx_(EXIT_FAIL, "%s: only one class (%s = %d) in %zu rows; "
+		    "%s not changed", data, cfg.target, pos > 0, t.lr.n, out);
+
+	memset(&m, 0, sizeof(m));
+	m.iterations = logreg_train(&t.lr, w);
+	m.nfeat = cfg.nfeat;
+	for (i = 0; i < m.nfeat; i++) {
+		m.features[i] = cfg.features[i];
+		m.coef[i] = w[i];
+	}
+	m.intercept = w[m.nfeat];
+	m.target = cfg.target;
+	m.C = cfg.C;
+	m.tol = cfg.tol;
+	m.rows = (long long)t.lr.n;
+	utc_iso(m.trained_at, sizeof(m.trained_at));
+	if (sha256_file(data, m.data_sha256) == -1 ||
+	    config_mkdir("output_model_path", cfg.output_model_path) == -1 ||
+	    model_save(&m, out) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+
+	if (asjson) {
+		if ((json = slurp(out, NULL)) == NULL)
+			errx_(EXIT_FAIL, "%s", risk_err);
+		fputs(json, stdout);
+		free(json);
+	} else {
+		printf("rows\t%zu\nleft_out\t%lld\niterations\t%d\n", t.lr.n,
+		    t.left, m.iterations);
+		for (i = 0; i < m.nfeat; i++)
+			printf("%s\t%s\n", m.features[i],
+			    fmt_double(num, sizeof(num), m.coef[i]));
+		printf("intercept\t%s\n", fmt_double(num, sizeof(num),
+		    m.intercept));
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		errx_(EXIT_FAIL, "stdout: write error");
+	infox("%zu rows (%lld left out), %d iterations: %s", t.lr.n, t.left,
+	    m.iterations, out);
+	free(t.lr.x);
+	free(t.lr.y);
+	free(data);
+	free(out);
+	schema_free(&schema);
+	config_free(&cfg);
+	return EXIT_OK;
+}

@@ -1,0 +1,19 @@
+# riskwatch version
+VERSION = 0.1.0
+
+# paths
+PREFIX = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+PROGPREFIX = risk-
+
+# flags
+PKG_CONFIG = pkg-config
+CC = cc
+CPPFLAGS = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g
+LDFLAGS =
+DEPCFLAGS = `$(PKG_CONFIG) --cflags jansson nettle`
+DEPLIBS = `$(PKG_CONFIG) --libs jansson nettle` -lcsv -lm
+
+# sanitizers, for make check-asan
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -1,0 +1,204 @@
+/* outputs written to a temp file in the same folder, then renamed over */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "risk.h"
+
+char *
+path_join(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	char *p = emalloc(na + nb + 2);
+
+	memcpy(p, a, na);
+	p[na] = '/';
+	memcpy(p + na + 1, b, nb + 1);
+	return p;
+}
+
+static char *
+dirof(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	char *d;
+
+	if (s == NULL)
+		return estrdup(".");
+	if (s == path)
+		return estrdup("/");
+	d = emalloc(s - path + 1);
+	memcpy(d, path, s - path);
+	d[s - path] = '\0';
+	return d;
+}
+
+int
+fsync_dir(const char *path)
+{
+	int fd, r;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY)) == -1)
+		return seterr("%s: %s", path, strerror(errno));
+	r = fsync(fd);
+	close(fd);
+	if (r == -1 && errno != EINVAL)
+		return seterr("%s: fsync: %s", path, strerror(errno));
+	return 0;
+}
+
+int
+mkdirs(const char *path)
+{
+	char *p = estrdup(path), *s;
+	struct stat st;
+	int r = 0;
+
+	for (s = p + 1; r == 0; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		int end = *s == '\0';
+		*s = '\0';
+		if (mkdir(p, 0777) == -1 && errno != EEXIST)
+			r = seterr("%s: %s", p, strerror(errno));
+		else if (stat(p, &st) == -1 || !S_ISDIR(st.st_mode))
+			r = seterr("%s: not a folder", p);
+		if (end)
+			break;
+		*s = '/';
+	}
+	free(p);
+	return r;
+}
+
+static mode_t
+umask_get(void)
+{
+	mode_t m = umask(0);
+
+	umask(m);
+	return m;
+}
+
+int
+atomic_open(struct atomic *a, const char *path)
+{
+	char *dir = dirof(path);
+	size_t n = strlen(dir) + 32;
+	int fd;
+
+	a->path = estrdup(path);
+	a->tmp = emalloc(n);
+	snprintf(a->tmp, n, "%s/.tmp.XXXXXX", dir);
+	free(dir);
+	a->fp = NULL;
+	if ((fd = mkstemp(a->tmp)) == -1) {
+		seterr("%s: cannot create a temp file: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	/* mkstemp makes 0600; outputs are ordinary files */
+	fchmod(fd, 0666 & ~umask_get());
+	if ((a->fp = fdopen(fd, "w")) == NULL) {
+		seterr("%s: %s", a->tmp, strerror(errno));
+		close(fd);
+		unlink(a->tmp);
+		goto fail;
+	}
+	return 0;
+fail:
+	free(a->path);
+	free(a->tmp);
+	a->path = a->tmp = NULL;
+	return -1;
+}
+
+int
+atomic_commit(struct atomic *a)
+{
+	char *dir;
+	int r = 0;
+
+	if (fflush(a->fp) == EOF || ferror(a->fp))
+		r = seterr("%s: write: %s", a->path, strerror(errno));
+	else if (fsync(fileno(a->fp)) == -1)
+		r = seterr("%s: fsync: %s", a->path, strerror(errno));
+	if (fclose(a->fp) == EOF && r == 0)
+		r = seterr("%s: close: %s", a->path, strerror(errno));
+	a->fp = NULL;
+	if (r == 0 && rename(a->tmp, a->path) == -1)
+		r = seterr("%s: rename: %s", a->path, strerror(errno));
+	if (r == -1)
+		unlink(a->tmp);
+	else {
+		dir = dirof(a->path);
+		r = fsync_dir(dir);
+		free(dir);
+	}
+	free(a->path);
+	free(a->tmp);
+	a->path = a->tmp = NULL;
+	return r;
+}
+
+void
+atomic_abort(struct atomic *a)
+{
+	if (a->fp != NULL)
+		fclose(a->fp);
+	if (a->tmp != NULL)
+		unlink(a->tmp);
+	free(a->path);
+	free(a->tmp);
+	a->fp = NULL;
+	a->path = a->tmp = NULL;
+}
+
+int
+atomic_write(const char *path, const char *data, size_t len)
+{
+	struct atomic a;
+
+	if (atomic_open(&a, path) == -1)
+		return -1;
+	if (len > 0 && fwrite(data, 1, len, a.fp) != len) {
+		seterr("%s: write: %s", path, strerror(errno));
+		atomic_abort(&a);
+		return -1;
+	}
+	return atomic_commit(&a);
+}
+
+char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE *fp;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		seterr("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (cap - len < 4096)
+			buf = erealloc(buf, cap = cap * 2 + 8192);
+		n = fread(buf + len, 1, cap - len - 1, fp);
+		len += n;
+	} while (n > 0);
+	if (ferror(fp)) {
+		seterr("%s: read: %s", path, strerror(errno));
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+}

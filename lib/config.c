@@ -1,0 +1,268 @@
+/* config.json: the workspace's settings, with the seed's defaults */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "risk.h"
+
+static const char *deffeat[] = {
+	"lastmonth_activity", "lastyear_activity", "number_of_employees"
+};
+
+static void
+defaults(struct config *c)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->input_folder_path = estrdup("practicedata");
+	c->output_folder_path = estrdup("ingesteddata");
+	c->test_data_path = estrdup("testdata");
+	c->output_model_path = estrdup("practicemodels");
+	c->prod_deployment_path = estrdup("production_deployment");
+	c->target = estrdup("exited");
+	for (i = 0; i < 3; i++)
+		c->features[i] = estrdup(deffeat[i]);
+	c->nfeat = 3;
+	c->C = 1.0;
+	c->tol = 1e-4;
+	c->max_iter = 100;
+	c->drift_test = estrdup("raw");
+	c->api_host = estrdup("127.0.0.1");
+	c->api_port = 8000;
+	c->api_max_body = 8LL << 20;
+}
+
+static int
+getstr(const char *file, const char *key, json_t *v, char **dst)
+{
+	if (!json_is_string(v) || json_string_length(v) == 0)
+		return seterr("%s: key \"%s\": expected a non-empty string",
+		    file, key);
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return seterr("%s: key \"%s\": contains a NUL byte", file, key);
+	free(*dst);
+	*dst = estrdup(json_string_value(v));
+	return 0;
+}
+
+static int
+getpos(const char *file, const char *key, json_t *v, double *dst)
+{
+	if (!json_is_number(v) || !(json_number_value(v) > 0) ||
+	    !isfinite(json_number_value(v)))
+		return seterr("%s: key \"%s\": expected a positive number",
+		    file, key);
+	*dst = json_number_value(v);
+	return 0;
+}
+
+static int
+getint(const char *file, const char *key, json_t *v, long long lo,
+    long long hi, long long *dst)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < lo ||
+	    json_integer_value(v) > hi)
+		return seterr("%s: key \"%s\": expected an integer from %lld "
+		    "to %lld", file, key, lo, hi);
+	*dst = json_integer_value(v);
+	return 0;
+}
+
+static int
+getfeatures(const char *file, struct config *c, json_t *v)
+{
+	size_t i, j, n;
+
+	n = json_is_array(v) ? json_array_size(v) : 0;
+	if (n == 0 || n > MAXFEAT)
+		return seterr("%s: key \"features\": expected an array of 1 to "
+		    "%d column names", file, MAXFEAT);
+	for (i = 0; i < c->nfeat; i++)
+		free(c->features[i]);
+	c->nfeat = 0;
+	for (i = 0; i < n; i++) {
+		if (getstr(file, "features", json_array_get(v, i),
+		    &c->features[i]) == -1)
+			return -1;
+		c->nfeat++;
+		for (j = 0; j < i; j++)
+			if (strcmp(c->features[i], c->features[j]) == 0)
+				return seterr("%s: key \"features\": \"%s\" "
+				    "named twice", file, c->features[i]);
+	}
+	return 0;
+}
+
+static int
+getmodel(const char *file, struct config *c, json_t *obj)
+{
+	const char *k;
+	json_t *v;
+	long long n;
+
+	if (!json_is_object(obj))
+		return seterr("%s: key \"model\": expected an object", file);
+	json_object_foreach(obj, k, v) {
+		if (strcmp(k, "C") == 0) {
+			if (getpos(file, "model.C", v, &c->C) == -1)
+				return -1;
+		} else if (strcmp(k, "tol") == 0) {
+			if (getpos(file, "model.tol", v, &c->tol) == -1)
+				return -1;
+		} else if (strcmp(k, "max_iter") == 0) {
+			if (getint(file, "model.max_iter", v, 1, 1000000,
+			    &n) == -1)
+				return -1;
+			c->max_iter = (int)n;
+		} else
+			warnx_("%s: unknown key \"model.%s\" ignored", file, k);
+	}
+	return 0;
+}
+
+static int
+getapi(const char *file, struct config *c, json_t *obj)
+{
+	const char *k;
+	json_t *v;
+	long long n;
+
+	if (!json_is_object(obj))
+		return seterr("%s: key \"api\": expected an object", file);
+	json_object_foreach(obj, k, v) {
+		if (strcmp(k, "host") == 0) {
+			if (getstr(file, "api.host", v, &c->api_host) == -1)
+				return -1;
+		} else if (strcmp(k, "port") == 0) {
+			if (getint(file, "api.port", v, 1, 65535, &n) == -1)
+				return -1;
+			c->api_port = (int)n;
+		} else if (strcmp(k, "max_body") == 0) {
+			if (getint(file, "api.max_body", v, 1, 1LL << 40,
+			    &c->api_max_body) == -1)
+				return -1;
+		} else
+			warnx_("%s: unknown key \"api.%s\" ignored", file, k);
+	}
+	return 0;
+}
+
+static int
+getkey(const char *file, struct config *c, const char *k, json_t *v)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} paths[] = {
+		{ "input_folder_path", offsetof(struct config, input_folder_path) },
+		{ "output_folder_path", offsetof(struct config, output_folder_path) },
+		{ "test_data_path", offsetof(struct config, test_data_path) },
+		{ "output_model_path", offsetof(struct config, output_model_path) },
+		{ "prod_deployment_path", offsetof(struct config, prod_deployment_path) },
+		{ "target", offsetof(struct config, target) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (strcmp(k, paths[i].key) == 0)
+			return getstr(file, k, v,
+			    (char **)((char *)c + paths[i].off));
+	if (strcmp(k, "features") == 0)
+		return getfeatures(file, c, v);
+	if (strcmp(k, "model") == 0)
+		return getmodel(file, c, v);
+	if (strcmp(k, "api") == 0)
+		return getapi(file, c, v);
+	if (strcmp(k, "drift_test") == 0) {
+		if (!json_is_string(v) ||
+		    (strcmp(json_string_value(v), "raw") != 0 &&
+		    strcmp(json_string_value(v), "parametric") != 0 &&
+		    strcmp(json_string_value(v), "nonparametric") != 0))
+			return seterr("%s: key \"drift_test\": expected \"raw\", "
+			    "\"parametric\" or \"nonparametric\"", file);
+		return getstr(file, k, v, &c->drift_test);
+	}
+	warnx_("%s: unknown key \"%s\" ignored", file, k);
+	return 0;
+}
+
+int
+config_load(struct config *c, const char *path)
+{
+	const char *file = path ? path : "config.json";
+	json_error_t jerr;
+	json_t *root, *v;
+	const char *k;
+	size_t i;
+	int ret = 0;
+
+	defaults(c);
+	if (path == NULL && access(file, F_OK) == -1 && errno == ENOENT)
+		return 0;
+	root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		if (jerr.line <= 0)
+			return seterr("%s: %s", file, jerr.text);
+		return seterr("%s:%d: %s", file, jerr.line, jerr.text);
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return seterr("%s: expected a JSON object", file);
+	}
+	json_object_foreach(root, k, v) {
+		if ((ret = getkey(file, c, k, v)) == -1)
+			break;
+	}
+	json_decref(root);
+	if (ret == 0)
+		for (i = 0; i < c->nfeat; i++)
+			if (strcmp(c->features[i], c->target) == 0)
+				return seterr("%s: key \"target\": \"%s\" is "
+				    "also a feature", file, c->target);
+	return ret;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	free(c->input_folder_path);
+	free(c->output_folder_path);
+	free(c->test_data_path);
+	free(c->output_model_path);
+	free(c->prod_deployment_path);
+	free(c->target);
+	for (i = 0; i < c->nfeat; i++)
+		free(c->features[i]);
+	free(c->drift_test);
+	free(c->api_host);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+config_dir(const char *key, const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == -1)
+		return seterr("config: key \"%s\": %s: %s", key, dir,
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return seterr("config: key \"%s\": %s: not a folder", key, dir);
+	return 0;
+}
+
+int
+config_mkdir(const char *key, const char *dir)
+{
+	if (mkdirs(dir) == -1)
+		return seterr("config: key \"%s\": %s", key, risk_err);
+	return 0;
+}

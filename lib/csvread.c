@@ -1,0 +1,410 @@
+/* data files: streamed through libcsv, validated row by row */
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "risk.h"
+
+struct reader {
+	struct schema *s;
+	const char *path;
+	csvread_fn fn;
+	void *arg;
+	long line;		/* physical line being parsed */
+	long recline;		/* line where the current record began */
+	int inrec;
+	int header;		/* the header has been read */
+	int failed;
+	char *buf;		/* field bytes, each NUL-terminated */
+	size_t buflen, bufcap;
+	size_t *off, *len;
+	char **field;
+	size_t nfield, fieldcap;
+};
+
+static const char *missing[] = { "", "NA", "N/A", "NaN", "nan", "NULL", "null" };
+
+int
+csv_ismissing(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+		if (strlen(missing[i]) == n && memcmp(missing[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+utf8_valid(const char *str, size_t n)
+{
+	static const unsigned min[] = { 0, 0x80, 0x800, 0x10000 };
+	const unsigned char *s = (const unsigned char *)str, *e = s + n;
+	unsigned c;
+	int k, i;
+
+	while (s < e) {
+		c = *s++;
+		if (c < 0x80) {
+			if (c == 0)
+				return 0;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1, c &= 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2, c &= 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3, c &= 0x07;
+		else
+			return 0;
+		if (e - s < k)
+			return 0;
+		for (i = 0; i < k; i++) {
+			if ((*s & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (*s++ & 0x3f);
+		}
+		if (c < min[k] || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+			return 0;
+	}
+	return 1;
+}
+
+/* a finite decimal number: digits, sign, point, exponent; no spaces, no hex */
+static int
+number(const char *s, size_t n, double *v)
+{
+	char *end;
+
+	if (strspn(s, "0123456789+-.eE") != n)
+		return 0;
+	errno = 0;
+	*v = strtod(s, &end);
+	return end == s + n && isfinite(*v);
+}
+
+int
+csvwrite_field(FILE *fp, const char *s, size_t n)
+{
+	size_t i;
+
+	if (strcspn(s, ",\"\r\n") >= n)
+		return fwrite(s, 1, n, fp) == n ? 0 : -1;
+	if (putc('"', fp) == EOF)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' && putc('"', fp) == EOF)
+			return -1;
+		if (putc(s[i], fp) == EOF)
+			return -1;
+	}
+	return putc('"', fp) == EOF ? -1 : 0;
+}
+
+void
+schema_init(struct schema *s, const struct config *c, int need_target)
+{
+	memset(s, 0, sizeof(*s));
+	s->want = (char **)c->features;
+	s->nfeat = c->nfeat;
+	s->target = c->target;
+	s->need_target = need_target;
+	s->tcol = (size_t)-1;
+}
+
+void
+schema_free(struct schema *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncol; i++)
+		free(s->col[i]);
+	free(s->col);
+	free(s->headerline);
+	free(s->first);
+	s->col = NULL;
+	s->headerline = s->first = NULL;
+	s->ncol = 0;
+}
+
+static int
+fail(struct reader *r, const char *fmt, const char *a, const char *b)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	r->failed = 1;
+	return seterr("%s:%ld: %s", r->path, r->recline, msg);
+}
+
+static char *
+joinheader(char **col, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (fp == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			putc(',', fp);
+		csvwrite_field(fp, col[i], strlen(col[i]));
+	}
+	fclose(fp);
+	return buf;
+}
+
+static int
+header(struct reader *r)
+{
+	struct schema *s = r->s;
+	size_t i, j;
+
+	char num[24];
+
+	for (i = 0; i < r->nfield; i++)
+		if (!utf8_valid(r->field[i], r->len[i])) {
+			snprintf(num, sizeof(num), "%zu", i + 1);
+			return fail(r, "header field %s: not UTF-8 text, or a "
+			    "NUL byte", num, "");
+		}
+	if (s->fixed) {
+		int same = r->nfield == s->ncol;
+
+		for (i = 0; same && i < s->ncol; i++)
+			same = strcmp(s->col[i], r->field[i]) == 0;
+		if (!same)
+			return fail(r, "header differs from %s's", s->first,
+			    "");
+		return 0;
+	}
+	for (i = 0; i < r->nfield; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(r->field[i], r->field[j]) == 0)
+				return fail(r, "column \"%s\" named twice",
+				    r->field[i], "");
+	for (j = 0; j < s->nfeat; j++) {
+		for (i = 0; i < r->nfield; i++)
+			if (strcmp(s->want[j], r->field[i]) == 0)
+				break;
+		if (i == r->nfield)
+			return fail(r, "no column \"%s\" (a feature)",
+			    s->want[j], "");
+		s->feat[j] = i;
+	}
+	s->tcol = (size_t)-1;
+	for (i = 0; i < r->nfield; i++)
+		if (strcmp(s->target, r->field[i]) == 0)
+			s->tcol = i;
+	if (s->tcol == (size_t)-1 && s->need_target)
+		return fail(r, "no column \"%s\" (the target)", s->target, "");
+	schema_free(s);
+	s->ncol = r->nfield;
+	s->col = emalloc(s->ncol * sizeof(*s->col));
+	for (i = 0; i < s->ncol; i++)
+		s->col[i] = estrdup(r->field[i]);
+	s->headerline = joinheader(s->col, s->ncol);
+	s->first = estrdup(r->path);
+	s->fixed = 1;
+	return 0;
+}
+
+static const char *
+shown(const char *v, size_t n)
+{
+	static char buf[48];
+
+	if (!utf8_valid(v, n) || n >= sizeof(buf))
+		return n >= sizeof(buf) && utf8_valid(v, n) ? "(long value)" :
+		    "(not UTF-8)";
+	memcpy(buf, v, n + 1);
+	return buf;
+}
+
+static int
+record(struct reader *r)
+{
+	struct schema *s = r->s;
+	struct record rec;
+	char where[300];
+	size_t i, c;
+	double v;
+
+	char want[24];
+
+	if (r->nfield != s->ncol) {
+		snprintf(where, sizeof(where), "%zu", r->nfield);
+		snprintf(want, sizeof(want), "%zu", s->ncol);
+		return fail(r, "expected %s fields, found %s", want, where);
+	}
+	for (i = 0; i < r->nfield; i++)
+		if (!utf8_valid(r->field[i], r->len[i])) {
+			snprintf(where, sizeof(where), "%zu", i + 1);
+			return fail(r, "field %s (%s): not UTF-8 text, or a "
+			    "NUL byte", where, s->col[i]);
+		}
+	rec.path = r->path;
+	rec.line = r->recline;
+	rec.nfield = r->nfield;
+	rec.field = r->field;
+	rec.len = r->len;
+	rec.complete = 1;
+	for (i = 0; i < s->nfeat; i++) {
+		c = s->feat[i];
+		if (csv_ismissing(r->field[c], r->len[c])) {
+			rec.x[i] = NAN;
+			rec.complete = 0;
+		} else if (number(r->field[c], r->len[c], &v))
+			rec.x[i] = v;
+		else {
+			snprintf(where, sizeof(where), "%zu (%s)", c + 1,
+			    s->col[c]);
+			return fail(r, "field %s: \"%s\" is not a number",
+			    where, shown(r->field[c], r->len[c]));
+		}
+	}
+	rec.y = -1;
+	if ((c = s->tcol) != (size_t)-1) {
+		if (r->len[c] == 1 && (r->field[c][0] == '0' ||
+		    r->field[c][0] == '1'))
+			rec.y = r->field[c][0] - '0';
+		else if (!csv_ismissing(r->field[c], r->len[c])) {
+			snprintf(where, sizeof(where), "%zu (%s)", c + 1,
+			    s->col[c]);
+			return fail(r, "field %s: \"%s\" is not 0 or 1", where,
+			    shown(r->field[c], r->len[c]));
+		}
+	}
+	if (rec.y == -1 && s->need_target)
+		rec.complete = 0;
+	if (r->fn(&rec, r->arg) == -1) {
+		r->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+onfield(void *f, size_t n, void *arg)
+{
+	struct reader *r = arg;
+
+	if (r->failed)
+		return;
+	if (!r->inrec) {
+		r->inrec = 1;
+		r->recline = r->line;
+		r->nfield = 0;
+		r->buflen = 0;
+	}
+	if (r->nfield == r->fieldcap) {
+		r->fieldcap = r->fieldcap ? 2 * r->fieldcap : 16;
+		r->off = erealloc(r->off, r->fieldcap * sizeof(*r->off));
+		r->len = erealloc(r->len, r->fieldcap * sizeof(*r->len));
+		r->field = erealloc(r->field, r->fieldcap * sizeof(*r->field));
+	}
+	if (r->bufcap - r->buflen < n + 1) {
+		while (r->bufcap - r->buflen < n + 1)
+			r->bufcap = r->bufcap ? 2 * r->bufcap : 256;
+		r->buf = erealloc(r->buf, r->bufcap);
+	}
+	memcpy(r->buf + r->buflen, f, n);
+	r->buf[r->buflen + n] = '\0';
+	r->off[r->nfield] = r->buflen;
+	r->len[r->nfield++] = n;
+	r->buflen += n + 1;
+}
+
+static void
+onrow(int c, void *arg)
+{
+	struct reader *r = arg;
+	size_t i;
+
+	(void)c;
+	if (r->failed || !r->inrec)
+		return;
+	r->inrec = 0;
+	for (i = 0; i < r->nfield; i++)
+		r->field[i] = r->buf + r->off[i];
+	if (!r->header) {
+		r->header = 1;
+		header(r);
+	} else
+		record(r);
+}
+
+static int
+nospace(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+int
+csvread(const char *path, struct schema *s, csvread_fn fn, void *arg)
+{
+	struct csv_parser p;
+	struct reader r;
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int ret = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	r.path = path;
+	r.fn = fn;
+	r.arg = arg;
+	if (strcmp(path, "-") == 0) {
+		fp = stdin;
+		r.path = "(stdin)";
+	} else if ((fp = fopen(path, "r")) == NULL)
+		return seterr("%s: %s", path, strerror(errno));
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		if (fp != stdin)
+			fclose(fp);
+		return seterr("%s: out of memory", path);
+	}
+	csv_set_space_func(&p, nospace);
+	while (!r.failed && (n = getline(&line, &cap, fp)) > 0) {
+		const char *b = line;
+
+		r.line++;
+		if (r.line == 1 && n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
+			b += 3, n -= 3;
+		if (csv_parse(&p, b, n, onfield, onrow, &r) != (size_t)n &&
+		    !r.failed) {
+			r.recline = r.line;
+			fail(&r, "%s%s", csv_strerror(csv_error(&p)),
+			    csv_error(&p) == CSV_EPARSE ?
+			    " (a stray or unclosed quote)" : "");
+		}
+	}
+	if (!r.failed && ferror(fp))
+		ret = seterr("%s: read: %s", r.path, strerror(errno));
+	if (!r.failed && ret == 0 &&
+	    csv_fini(&p, onfield, onrow, &r) != 0 && !r.failed) {
+		r.recline = r.line;
+		fail(&r, "%s%s", "unclosed quote at end of file", "");
+	}
+	if (!r.failed && ret == 0 && !r.header)
+		ret = seterr("%s: empty file: no header", r.path);
+	if (r.failed)
+		ret = -1;
+	csv_free(&p);
+	free(line);
+	free(r.buf);
+	free(r.off);
+	free(r.len);
+	free(r.field);
+	if (fp != stdin)
+		fclose(fp);
+	return ret;
+}

@@ -1,0 +1,200 @@
+/* trainedmodel.json: written so that every number reads back bit-exact */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "risk.h"
+
+int
+model_save(const struct model *m, const char *path)
+{
+	json_t *o, *feat, *coef;
+	struct atomic a;
+	size_t i;
+	int r;
+
+	feat = json_array();
+	coef = json_array();
+	for (i = 0; i < m->nfeat; i++) {
+		json_array_append_new(feat, json_string(m->features[i]));
+		json_array_append_new(coef, json_real(m->coef[i]));
+	}
+	o = json_pack("{s:s, s:o, s:s, s:o, s:f, s:f, s:f, s:i, s:I, s:s, s:s}",
+	    "format", MODEL_FORMAT,
+	    "features", feat,
+	    "target", m->target,
+	    "coefficients", coef,
+	    "intercept", m->intercept,
+	    "C", m->C,
+	    "tol", m->tol,
+	    "iterations", m->iterations,
+	    "rows", (json_int_t)m->rows,
+	    "data_sha256", m->data_sha256,
+	    "trained_at", m->trained_at);
+	if (o == NULL)
+		return seterr("%s: cannot build the model's JSON", path);
+	if (atomic_open(&a, path) == -1) {
+		json_decref(o);
+		return -1;
+	}
+	r = json_dumpf(o, a.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(17));
+	json_decref(o);
+	if (r == -1 || putc('\n', a.fp) == EOF) {
+		atomic_abort(&a);
+		return seterr("%s: write failed", path);
+	}
+	return atomic_commit(&a);
+}
+
+static int
+bad(const char *path, const char *why, const char *key)
+{
+	return seterr("%s: not a valid model: %s%s%s", path, why,
+	    key ? " " : "", key ? key : "");
+}
+
+static int
+getnum(json_t *o, const char *key, double *v)
+{
+	json_t *j = json_object_get(o, key);
+
+	if (!json_is_number(j))
+		return -1;
+	*v = json_number_value(j);
+	return isfinite(*v) ? 0 : -1;
+}
+
+static int
+getstr(json_t *o, const char *key, char *dst, size_t size)
+{
+	json_t *j = json_object_get(o, key);
+
+	if (!json_is_string(j) || json_string_length(j) >= size)
+		return -1;
+	memcpy(dst, json_string_value(j), json_string_length(j) + 1);
+	return 0;
+}
+
+int
+model_load(struct model *m, const char *path)
+{
+	json_error_t jerr;
+	json_t *o, *feat, *coef, *j;
+	size_t i;
+	int r = -1;
+
+	memset(m, 0, sizeof(*m));
+	if ((o = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+		if (jerr.line <= 0)
+			return seterr("%s", jerr.text);
+		return seterr("%s:%d: not a valid model: %s", path, jerr.line,
+		    jerr.text);
+	}
+	j = json_object_get(o, "format");
+	feat = json_object_get(o, "features");
+	coef = json_object_get(o, "coefficients");
+	if (!json_is_object(o))
+		bad(path, "not a JSON object", NULL);
+	else if (!json_is_string(j) ||
+	    strcmp(json_string_value(j), MODEL_FORMAT) != 0)
+		bad(path, "format is not", "\"" MODEL_FORMAT "\"");
+	else if (!json_is_array(feat) || json_array_size(feat) == 0 ||
+	    json_array_size(feat) > MAXFEAT)
+		bad(path, "expected an array of 1 to 64 names in", "features");
+	else if (!json_is_array(coef) ||
+	    json_array_size(coef) != json_array_size(feat))
+		bad(path, "expected one number per feature in", "coefficients");
+	else if (!json_is_string(json_object_get(o, "target")))
+		bad(path, "expected a string in", "target");
+	else if (getnum(o, "intercept", &m->intercept) == -1)
+		bad(path, "expected a finite number in", "intercept");
+	else if (getnum(o, "C", &m->C) == -1 || !(m->C > 0))
+		bad(path, "expected a positive number in", "C");
+	else if (getnum(o, "tol", &m->tol) == -1 || !(m->tol > 0))
+		bad(path, "expected a positive number in", "tol");
+	else if (!json_is_integer(json_object_get(o, "iterations")) ||
+	    json_integer_value(json_object_get(o, "iterations")) < 0)
+		bad(path, "expected a count in", "iterations");
+	else if (!json_is_integer(json_object_get(o, "rows")) ||
+	    json_integer_value(json_object_get(o, "rows")) < 1)
+		bad(path, "expected a positive count in", "rows");
+	else if (getstr(o, "data_sha256", m->data_sha256,
+	    sizeof(m->data_sha256)) == -1 || strlen(m->data_sha256) != 64)
+		bad(path, "expected a sha256 digest in", "data_sha256");
+	else if (getstr(o, "trained_at", m->trained_at,
+	    sizeof(m->trained_at)) == -1)
+		bad(path, "expected a time in", "trained_at");
+	else
+		r = 0;
+	for (i = 0; r == 0 && i < json_array_size(feat); i++) {
+		j = json_array_get(feat, i);
+		if (!json_is_string(j) || json_string_length(j) == 0) {
+			r = bad(path, "expected a name in", "features");
+			break;
+		}
+		m->features[m->nfeat++] = estrdup(json_string_value(j));
+		j = json_array_get(coef, i);
+		m->coef[i] = json_is_number(j) ? json_number_value(j) : NAN;
+		if (!isfinite(m->coef[i]))
+			r = bad(path, "expected finite numbers in",
+			    "coefficients");
+	}
+	if (r == 0) {
+		m->target = estrdup(json_string_value(json_object_get(o,
+		    "target")));
+		m->iterations = (int)json_integer_value(json_object_get(o,
+		    "iterations"));
+		m->rows = json_integer_value(json_object_get(o, "rows"));
+	} else
+		model_free(m);
+	json_decref(o);
+	return r;
+}
+
+void
+model_free(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nfeat; i++)
+		free(m->features[i]);
+	free(m->target);
+	m->nfeat = 0;
+	m->target = NULL;
+}
+
+double
+model_decision(const struct model *m, const double *x)
+{
+	double z = 0;
+	size_t i;
+
+	for (i = 0; i < m->nfeat; i++)
+		z += m->coef[i] * x[i];
+	return z + m->intercept;
+}
+
+int
+model_predict(const struct model *m, const double *x)
+{
+	return model_decision(m, x) > 0;
+}
+
+/* the model's features, in its order, must be the schema's */
+int
+model_check_schema(const struct model *m, const struct schema *s)
+{
+	size_t i;
+
+	if (m->nfeat != s->nfeat)
+		return seterr("the model has %zu features, the config %zu",
+		    m->nfeat, s->nfeat);
+	for (i = 0; i < m->nfeat; i++)
+		if (strcmp(m->features[i], s->want[i]) != 0)
+			return seterr("the model's feature %zu is \"%s\", the "
+			    "config's \"%s\"", i + 1, m->features[i],
+			    s->want[i]);
+	return 0;
+}

@@ -1,0 +1,172 @@
+/* riskwatch: the shared library of the risk tools */
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define RISK_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* log: messages on stderr prefixed with the tool's name */
+extern const char *argv0;
+extern int quiet;
+extern char risk_err[1024];	/* why the last library call failed */
+void setprogname_(const char *);
+int seterr(const char *, ...);	/* sets risk_err, returns -1 */
+void warnx_(const char *, ...);
+_Noreturn void errx_(int, const char *, ...);
+void infox(const char *, ...);	/* silent under -q */
+void *emalloc(size_t);
+void *ecalloc(size_t, size_t);
+void *erealloc(void *, size_t);
+char *estrdup(const char *);
+
+/* config */
+#define MAXFEAT 64
+struct config {
+	char *input_folder_path;
+	char *output_folder_path;
+	char *test_data_path;
+	char *output_model_path;
+	char *prod_deployment_path;
+	char *target;
+	char *features[MAXFEAT];
+	size_t nfeat;
+	double C, tol;
+	int max_iter;
+	char *drift_test;
+	char *api_host;
+	int api_port;
+	long long api_max_body;
+};
+int config_load(struct config *, const char *path);	/* path NULL: config.json */
+void config_free(struct config *);
+int config_dir(const char *key, const char *dir);	/* dir must exist */
+int config_mkdir(const char *key, const char *dir);	/* create if missing */
+
+
+/* csv: streaming reader with the data files' validation */
+enum { COL_TEXT, COL_FEATURE, COL_TARGET };
+struct schema {
+	char **col;		/* header names */
+	size_t ncol;
+	int fixed;		/* later files must have this header */
+	int need_target;
+	char **want;		/* feature names to find */
+	size_t nfeat;
+	const char *target;
+	size_t feat[MAXFEAT];	/* column of each feature */
+	size_t tcol;		/* column of the target, (size_t)-1 when absent */
+	char *headerline;	/* the header as written out */
+	char *first;		/* the file whose header this is */
+};
+struct record {
+	const char *path;
+	long line;
+	size_t nfield;
+	char **field;
+	size_t *len;
+	double x[MAXFEAT];	/* features, NAN when missing */
+	int y;			/* 0, 1, or -1 when missing */
+	int complete;		/* no feature and no target missing */
+};
+typedef int (*csvread_fn)(const struct record *, void *);
+void schema_init(struct schema *, const struct config *, int need_target);
+void schema_free(struct schema *);
+/* reads path ("-" is stdin); -1 with risk_err "path:line: field n (name): ..." */
+int csvread(const char *path, struct schema *, csvread_fn, void *);
+int csv_ismissing(const char *, size_t);
+int csvwrite_field(FILE *, const char *, size_t);
+int utf8_valid(const char *, size_t);
+
+/* atomic output: a temp file in the target's folder, renamed over it */
+struct atomic {
+	FILE *fp;
+	char *path;
+	char *tmp;
+};
+int atomic_open(struct atomic *, const char *path);
+int atomic_commit(struct atomic *);	/* flush, fsync, close, rename, fsync dir */
+void atomic_abort(struct atomic *);
+int atomic_write(const char *path, const char *data, size_t len);
+int fsync_dir(const char *path);
+int mkdirs(const char *path);
+char *path_join(const char *, const char *);
+char *slurp(const char *path, size_t *len);
+
+/* model */
+#define MODEL_FORMAT "riskwatch-model/1"
+struct model {
+	size_t nfeat;
+	char *features[MAXFEAT];
+	char *target;
+	double coef[MAXFEAT];
+	double intercept;
+	double C, tol;
+	int iterations;
+	long long rows;
+	char data_sha256[65];
+	char trained_at[32];
+};
+int model_save(const struct model *, const char *path);
+int model_load(struct model *, const char *path);
+void model_free(struct model *);
+double model_decision(const struct model *, const double *x);
+int model_predict(const struct model *, const double *x);
+int model_check_schema(const struct model *, const struct schema *);
+
+/* logreg: L2 logistic regression, TRON as liblinear in scikit-learn */
+struct logreg {
+	size_t n, d;		/* rows, features (without the bias) */
+	double *x;		/* n*d, row-major */
+	signed char *y;		/* -1 or +1 */
+	double C, tol;
+	int max_iter;
+};
+/* w has d+1 entries, the last the intercept; returns iterations */
+int logreg_train(const struct logreg *, double *w);
+
+/* metrics */
+struct confusion {
+	long long tn, fp, fn, tp;
+};
+void confusion_add(struct confusion *, int truth, int pred);
+double metric_precision(const struct confusion *);
+double metric_recall(const struct confusion *);
+double metric_f1(const struct confusion *);
+double metric_accuracy(const struct confusion *);
+char *fmt_double(char *buf, size_t size, double);	/* as Python's repr */
+
+/* sha256 */
+int sha256_file(const char *path, char hex[65]);
+void sha256_hex(const void *, size_t, char hex[65]);
+
+/* time */
+void utc_iso(char *buf, size_t size);	/* 2026-11-24T15:20:00Z */
+
+/* rowset: the distinct rows seen, by content; a hash collision is resolved
+ * by comparing bytes, never by trusting the hash */
+struct rowset {
+	unsigned long long *slot;	/* 24-bit hash tag << 40 | offset + 1 */
+	size_t nslot, count;
+	char *arena;		/* each row: 4-byte length, bytes */
+	size_t len, cap;
+	unsigned long long (*hash)(const void *, size_t);
+};
+unsigned long long rowset_hash(const void *, size_t);
+void rowset_init(struct rowset *);
+void rowset_free(struct rowset *);
+/* 1 when the row is new (and is now kept), 0 when seen before, -1 error */
+int rowset_add(struct rowset *, const void *, size_t);
+
+/* tool: the start every tool shares */
+int tool_start(const char *dir, const char *cfgpath, struct config *);
+void print_version(void);
+
+/* deployments: prod/history/ID folders, prod/current a symlink to one */
+int deploy_list(const char *prod, char ***ids, size_t *n);	/* oldest first */
+void deploy_freelist(char **, size_t);
+int deploy_current(const char *prod, char *id, size_t size);	/* 0 none, 1 set */
+int deploy_switch(const char *prod, const char *id);
+int deploy_readscore(const char *path, double *f1);
+void deploy_time(const char *id, char *iso, size_t size);
