@@ -11,6 +11,7 @@ LIBOBJ = \
 	lib/csvread.o\
 	lib/deploy.o\
 	lib/fmt.o\
+	lib/jsonout.o\
 	lib/log.o\
 	lib/logreg.o\
 	lib/metrics.o\

@@ -139,8 +139,7 @@ main(int argc, char *argv[])
 		    (json_int_t)s.cm.fn, (json_int_t)s.cm.tp,
 		    "rows", (json_int_t)(s.cm.tp + s.cm.tn + s.cm.fp + s.cm.fn),
 		    "left_out", (json_int_t)s.left);
-		if (o == NULL || json_dumpf(o, stdout, JSON_PRESERVE_ORDER |
-		    JSON_REAL_PRECISION(17)) == -1)
+		if (o == NULL || jsonout(stdout, o) == -1)
 			errx_(EXIT_FAIL, "cannot write the JSON result");
 		json_decref(o);
 		putchar('\n');

@@ -170,3 +170,7 @@ int deploy_current(const char *prod, char *id, size_t size);	/* 0 none, 1 set */
 int deploy_switch(const char *prod, const char *id);
 int deploy_readscore(const char *path, double *f1);
 void deploy_time(const char *id, char *iso, size_t size);
+
+/* jsonout: a jansson value, compact, numbers as fmt_double writes them */
+struct json_t;
+int jsonout(FILE *, struct json_t *);

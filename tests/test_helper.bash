@@ -1,0 +1,39 @@
+# Loaded by every suite: the tools on PATH, C locale, a workspace per test.
+bats_require_minimum_version 1.5.0
+
+export LC_ALL=C
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+FIXTURES=$ROOT/tests/fixtures
+SEED=${RISK_SEED:-$ROOT/../shared/seed-data}
+PATH=$ROOT/bin:$ROOT/scripts:$PATH
+# Debian's python3, which has pandas and scikit-learn (the test oracle)
+ORACLE=${RISK_ORACLE:-/usr/bin/python3}
+
+# mkws DIR...: a workspace in $WS made of the named fixture folders' contents
+mkws() {
+	WS=$BATS_TEST_TMPDIR/ws
+	mkdir -p "$WS"
+	local d
+	for d in "$@"; do
+		cp -R "$d"/. "$WS"/
+	done
+}
+
+# seedws [input_folder]: a workspace holding the seed's data, or skip
+seedws() {
+	[ -d "$SEED/practicedata" ] || skip "no seed data at $SEED"
+	mkws "$SEED"
+	if [ -n "${1:-}" ]; then
+		sed -i "s/\"practicedata\"/\"$1\"/" "$WS/config.json"
+	fi
+}
+
+need_oracle() {
+	"$ORACLE" -c 'import pandas, sklearn' 2>/dev/null ||
+		skip "no pandas and scikit-learn for $ORACLE"
+}
+
+# digest of every file under a folder, to show nothing changed
+treesum() {
+	(cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+}
