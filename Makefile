@@ -58,7 +58,14 @@ $(BIN):
 	@mkdir -p bin
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ cmd/$(@F).c $(LIB) $(DEPLIBS)
 
-$(UNIT): $(LIB) $(HDR) tests/unit/unit.h
+$(UNIT): $(LIB) $(HDR) tests/unit/unit.h config.mk
+tests/unit/csvread_test: tests/unit/csvread_test.c
+tests/unit/fmt_test: tests/unit/fmt_test.c
+tests/unit/logreg_test: tests/unit/logreg_test.c
+tests/unit/metrics_test: tests/unit/metrics_test.c
+tests/unit/model_test: tests/unit/model_test.c
+tests/unit/rowset_test: tests/unit/rowset_test.c
+$(UNIT):
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $@.c $(LIB) $(DEPLIBS)
 
 unit: $(UNIT)

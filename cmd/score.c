@@ -41,6 +41,20 @@ dirname_of(const char *path)
 	return d;
 }
 
+/* is dir the deployment folder or inside it? */
+static int
+indeployment(const char *dir, const char *prod)
+{
+	char *d = realpath(dir, NULL), *p = realpath(prod, NULL);
+	size_t n = p ? strlen(p) : 0;
+	int in = d && p && strncmp(d, p, n) == 0 &&
+	    (d[n] == '\0' || d[n] == '/');
+
+	free(d);
+	free(p);
+	return in;
+}
+
 static void
 usage(void)
 {
@@ -114,6 +128,9 @@ main(int argc, char *argv[])
 	mdir = dirname_of(modelpath);
 	scorepath = path_join(mdir, "latestscore.txt");
 
+	if (!dry && indeployment(mdir, cfg.prod_deployment_path))
+		errx_(EXIT_FAIL, "%s: a deployed model: its score is not "
+		    "rewritten (score -n scores without writing)", modelpath);
 	memset(&s, 0, sizeof(s));
 	schema_init(&schema, &cfg, 1);
 	if (model_load(&s.m, modelpath) == -1)

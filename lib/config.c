@@ -14,8 +14,8 @@ static const char *deffeat[] = {
 	"lastmonth_activity", "lastyear_activity", "number_of_employees"
 };
 
-static void
-defaults(struct config *c)
+void
+config_init(struct config *c)
 {
 	size_t i;
 
@@ -202,7 +202,7 @@ config_load(struct config *c, const char *path)
 	size_t i;
 	int ret = 0;
 
-	defaults(c);
+	config_init(c);
 	if (path == NULL && access(file, F_OK) == -1 && errno == ENOENT)
 		return 0;
 	root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);

@@ -39,6 +39,7 @@ struct config {
 	int api_port;
 	long long api_max_body;
 };
+void config_init(struct config *);	/* the defaults */
 int config_load(struct config *, const char *path);	/* path NULL: config.json */
 void config_free(struct config *);
 int config_dir(const char *key, const char *dir);	/* dir must exist */

@@ -1,0 +1,162 @@
+/* the CSV reader: what it accepts, what it refuses, and how it says so */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "risk.h"
+#include "unit.h"
+
+static char path[64];
+
+struct seen {
+	int rows, complete;
+	long lastline;
+	double x0sum;
+	char first[64];
+	int y[16];
+};
+
+static int
+onrec(const struct record *r, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->rows == 0)
+		snprintf(s->first, sizeof(s->first), "%s|%s", r->field[0],
+		    r->field[r->nfield - 1]);
+	if (s->rows < 16)
+		s->y[s->rows] = r->y;
+	s->rows++;
+	s->complete += r->complete;
+	s->lastline = r->line;
+	if (!isnan(r->x[0]))
+		s->x0sum += r->x[0];
+	return 0;
+}
+
+/* read text as a file through a two-feature schema */
+static int
+readtext(const char *text, struct seen *s, struct schema *sc)
+{
+	static char *feat[] = { "a", "b" };
+	struct config cfg;
+	FILE *fp = fopen(path, "w");
+	int r;
+
+	fputs(text, fp);
+	fclose(fp);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.features[0] = feat[0];
+	cfg.features[1] = feat[1];
+	cfg.nfeat = 2;
+	cfg.target = "y";
+	memset(s, 0, sizeof(*s));
+	schema_init(sc, &cfg, 1);
+	risk_err[0] = '\0';
+	r = csvread(path, sc, onrec, s);
+	return r;
+}
+
+static void
+refuses(const char *text, const char *want, const char *what)
+{
+	struct schema sc;
+	struct seen s;
+	char msg[256];
+	int r = readtext(text, &s, &sc);
+
+	snprintf(msg, sizeof(msg), "%s:%s", path, want);
+	OK(r == -1 && strcmp(risk_err, msg) == 0, "refuses %s: \"%s\"", what,
+	    risk_err);
+	schema_free(&sc);
+}
+
+int
+main(void)
+{
+	struct schema sc;
+	struct seen s;
+	int r;
+
+	snprintf(path, sizeof(path), "/tmp/csvread_test.%ld.csv",
+	    (long)getpid());
+
+	r = readtext("name,a,b,y\nx,1,2.5,0\n\"q,\"\"r\",3,-4e2,1\n", &s, &sc);
+	OK(r == 0 && s.rows == 2 && s.complete == 2 && s.x0sum == 4 &&
+	    s.y[0] == 0 && s.y[1] == 1, "reads two rows and their values");
+	OK(strcmp(sc.headerline, "name,a,b,y") == 0 && sc.feat[0] == 1 &&
+	    sc.feat[1] == 2 && sc.tcol == 3, "finds the columns by name");
+	schema_free(&sc);
+
+	r = readtext("\xef\xbb\xbfname,a,b,y\r\nx,1,2,0\r\n\r\nz,5,6,1\r\n",
+	    &s, &sc);
+	OK(r == 0 && s.rows == 2 && strcmp(sc.col[0], "name") == 0 &&
+	    s.lastline == 4, "a BOM, CRLF and a blank line are accepted");
+	schema_free(&sc);
+
+	r = readtext("a,name,y,b\n,x,,NA\n2,\"two\nlines\",1,3\n7,z,0,1\n",
+	    &s, &sc);
+	OK(r == 0 && s.rows == 3 && s.complete == 2 && s.y[0] == -1 &&
+	    s.lastline == 5, "blank and NA are missing; a quoted newline "
+	    "spans lines");
+	OK(strcmp(s.first, "|NA") == 0, "fields are kept as read");
+	schema_free(&sc);
+
+	r = readtext("name,a,b,y\n", &s, &sc);
+	OK(r == 0 && s.rows == 0, "a header-only file is valid");
+	schema_free(&sc);
+
+	refuses("", " empty file: no header", "an empty file");
+	refuses("name,a,b,y\nx,1,abc,0\n",
+	    "2: field 3 (b): \"abc\" is not a number", "a word for a number");
+	refuses("name,a,b,y\nx,1,2,0\nx,0x10,2,0\n",
+	    "3: field 2 (a): \"0x10\" is not a number", "hex");
+	refuses("name,a,b,y\nx,1,inf,0\n",
+	    "2: field 3 (b): \"inf\" is not a number", "infinity");
+	refuses("name,a,b,y\nx, 1,2,0\n",
+	    "2: field 2 (a): \" 1\" is not a number", "a padded number");
+	refuses("name,a,b,y\nx,1,1e999,0\n",
+	    "2: field 3 (b): \"1e999\" is not a number", "an overflow");
+	refuses("name,a,b,y\nx,1,2,2\n",
+	    "2: field 4 (y): \"2\" is not 0 or 1", "a target of 2");
+	refuses("name,a,b,y\nx,1,2\n", "2: expected 4 fields, found 3",
+	    "a short row");
+	refuses("name,a,b,y\nx,1,2,0,9\n", "2: expected 4 fields, found 5",
+	    "a long row");
+	refuses("name,a,b,y\n\xff,1,2,0\n",
+	    "2: field 1 (name): not UTF-8 text, or a NUL byte", "bad UTF-8");
+	refuses("name,a,b,y\n\xc0\xaf,1,2,0\n",
+	    "2: field 1 (name): not UTF-8 text, or a NUL byte",
+	    "an overlong UTF-8 form");
+	refuses("name,a,y\n", "1: no column \"b\" (a feature)",
+	    "a missing feature column");
+	refuses("name,a,b\n", "1: no column \"y\" (the target)",
+	    "a missing target column");
+	refuses("a,a,b,y\n", "1: column \"a\" named twice", "a repeated column");
+	refuses("name,a,b,y\n\"x,1,2,0\n",
+	    "2: unclosed quote at end of file", "an unclosed quote");
+	refuses("name,a,b,y\nx\"y\",1,2,0\n",
+	    "2: error parsing data while strict checking enabled (a stray or "
+	    "unclosed quote)", "a stray quote");
+
+	/* a second file must have the first's header */
+	readtext("name,a,b,y\nx,1,2,0\n", &s, &sc);
+	{
+		FILE *fp = fopen(path, "w");
+
+		fputs("name,b,a,y\nx,1,2,0\n", fp);
+		fclose(fp);
+	}
+	r = csvread(path, &sc, onrec, &s);
+	{
+		char want[256];
+
+		snprintf(want, sizeof(want), "%s:1: header differs from %s's",
+		    path, path);
+		OK(r == -1 && strcmp(risk_err, want) == 0,
+		    "a later file with another header is refused: %s",
+		    risk_err);
+	}
+	schema_free(&sc);
+	unlink(path);
+	return unit_done();
+}

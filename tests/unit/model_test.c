@@ -1,0 +1,92 @@
+/* trainedmodel.json: numbers read back bit-exact; a bad model is refused */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "risk.h"
+#include "unit.h"
+
+static char path[64];
+
+static void
+refuses(const char *text, const char *why)
+{
+	struct model m;
+	FILE *fp = fopen(path, "w");
+	char want[256];
+
+	fputs(text, fp);
+	fclose(fp);
+	snprintf(want, sizeof(want), "%s: not a valid model: %s", path, why);
+	OK(model_load(&m, path) == -1 && strcmp(risk_err, want) == 0,
+	    "refuses: %s", risk_err);
+}
+
+int
+main(void)
+{
+	struct model m, r;
+	char *feat[] = { "lastmonth_activity", "lastyear_activity" };
+	double x[] = { 100, 1000 };
+
+	snprintf(path, sizeof(path), "/tmp/model_test.%ld.json",
+	    (long)getpid());
+	memset(&m, 0, sizeof(m));
+	m.nfeat = 2;
+	m.features[0] = feat[0];
+	m.features[1] = feat[1];
+	m.target = "exited";
+	m.coef[0] = -0.009747251338815877;
+	m.coef[1] = 1.0 / 3.0;
+	m.intercept = 0.1 + 0.2;
+	m.C = 1;
+	m.tol = 1e-4;
+	m.iterations = 11;
+	m.rows = 26;
+	memset(m.data_sha256, 'a', 64);
+	strcpy(m.trained_at, "2026-11-24T15:20:00Z");
+	OK(model_save(&m, path) == 0, "saves");
+	OK(model_load(&r, path) == 0, "loads what it saved");
+	OK(r.nfeat == 2 && strcmp(r.features[1], feat[1]) == 0 &&
+	    strcmp(r.target, "exited") == 0, "names read back");
+	OK(r.coef[0] == m.coef[0] && r.coef[1] == m.coef[1] &&
+	    r.intercept == m.intercept && r.tol == m.tol,
+	    "every number reads back bit-exact");
+	OK(r.iterations == 11 && r.rows == 26 &&
+	    strcmp(r.trained_at, m.trained_at) == 0, "counts and time");
+	OK(model_decision(&r, x) == m.coef[0] * 100 + m.coef[1] * 1000 +
+	    m.intercept, "decision is w.x + b");
+	OK(model_predict(&r, x) == 1, "predicts 1 when w.x + b > 0");
+	model_free(&r);
+
+	refuses("[]", "not a JSON object");
+	refuses("{\"format\":\"other/1\"}",
+	    "format is not \"riskwatch-model/1\"");
+	refuses("{\"format\":\"riskwatch-model/1\",\"features\":[\"a\"],"
+	    "\"coefficients\":[1,2]}",
+	    "expected one number per feature in coefficients");
+	refuses("{\"format\":\"riskwatch-model/1\",\"features\":[\"a\"],"
+	    "\"coefficients\":[\"x\"],\"target\":\"y\",\"intercept\":0,"
+	    "\"C\":1,\"tol\":0.1,\"iterations\":1,\"rows\":1,\"data_sha256\":"
+	    "\"" "0000000000000000000000000000000000000000000000000000000000000000"
+	    "\",\"trained_at\":\"t\"}",
+	    "expected finite numbers in coefficients");
+	refuses("{\"format\":\"riskwatch-model/1\",\"features\":[\"a\"],"
+	    "\"coefficients\":[1],\"target\":\"y\",\"intercept\":0,\"C\":-1}",
+	    "expected a positive number in C");
+	refuses("{\"format\":\"riskwatch-model/1\",\"features\":[],"
+	    "\"coefficients\":[]}",
+	    "expected an array of 1 to 64 names in features");
+	{
+		FILE *fp = fopen(path, "w");
+		char want[128];
+
+		fputs("{\"format\": ", fp);
+		fclose(fp);
+		snprintf(want, sizeof(want), "%s:1: not a valid model: ", path);
+		OK(model_load(&r, path) == -1 &&
+		    strncmp(risk_err, want, strlen(want)) == 0,
+		    "truncated JSON is refused with its line: %s", risk_err);
+	}
+	unlink(path);
+	return unit_done();
+}
