@@ -10,10 +10,10 @@ PROGPREFIX = risk-
 PKG_CONFIG = pkg-config
 CC = cc
 CPPFLAGS = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
-CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g
+CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -pthread
 LDFLAGS =
 DEPCFLAGS = `$(PKG_CONFIG) --cflags jansson nettle`
-DEPLIBS = `$(PKG_CONFIG) --libs jansson nettle` -lcsv -lm
+DEPLIBS = `$(PKG_CONFIG) --libs jansson nettle` -lcsv -lm -lpthread
 
 # sanitizers, for make check-asan
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

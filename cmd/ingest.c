@@ -157,7 +157,8 @@ main(int argc, char *argv[])
 	struct atomic list;
 	const char *dir = NULL, *cfgpath = NULL;
 	char **files, *final, *listpath, hex[65];
-	size_t nfiles, i;
+	size_t nfiles, i, total;
+	struct stat st;
 	int ch, ret = EXIT_OK;
 
 	setprogname_(argv[0]);
@@ -208,6 +209,11 @@ main(int argc, char *argv[])
 		atomic_abort(&g.out);
 		errx_(EXIT_FAIL, "%s", risk_err);
 	}
+	/* room for the rows the files can hold, at ~24 bytes a row */
+	for (i = 0, total = 0; i < nfiles; i++)
+		if (stat(files[i], &st) == 0)
+			total += st.st_size;
+	rowset_reserve(&g.seen, total / 24);
 	for (i = 0; i < nfiles; i++) {
 		g.filerows = 0;
 		if (csvread(files[i], &g.schema, onrecord, &g) == -1 ||

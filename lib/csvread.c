@@ -25,15 +25,18 @@ struct reader {
 	size_t nfield, fieldcap;
 };
 
-static const char *missing[] = { "", "NA", "N/A", "NaN", "nan", "NULL", "null" };
-
 int
 csv_ismissing(const char *s, size_t n)
 {
+	static const char *missing[] = {
+		"", "NA", "N/A", "NaN", "nan", "NULL", "null"
+	};
 	size_t i;
 
+	if (n > 4)
+		return 0;
 	for (i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
-		if (strlen(missing[i]) == n && memcmp(missing[i], s, n) == 0)
+		if (strncmp(missing[i], s, n) == 0 && missing[i][n] == '\0')
 			return 1;
 	return 0;
 }
@@ -79,7 +82,16 @@ static int
 number(const char *s, size_t n, double *v)
 {
 	char *end;
+	long long k = 0;
+	size_t i;
 
+	/* plain integers of up to 15 digits are exact in a double */
+	for (i = 0; i < n && i < 15 && s[i] >= '0' && s[i] <= '9'; i++)
+		k = k * 10 + (s[i] - '0');
+	if (i == n && n > 0) {
+		*v = (double)k;
+		return 1;
+	}
 	if (strspn(s, "0123456789+-.eE") != n)
 		return 0;
 	errno = 0;
@@ -256,12 +268,12 @@ record(struct reader *r)
 	rec.complete = 1;
 	for (i = 0; i < s->nfeat; i++) {
 		c = s->feat[i];
-		if (csv_ismissing(r->field[c], r->len[c])) {
+		if (number(r->field[c], r->len[c], &v))
+			rec.x[i] = v;
+		else if (csv_ismissing(r->field[c], r->len[c])) {
 			rec.x[i] = NAN;
 			rec.complete = 0;
-		} else if (number(r->field[c], r->len[c], &v))
-			rec.x[i] = v;
-		else {
+		} else {
 			snprintf(where, sizeof(where), "%zu (%s)", c + 1,
 			    s->col[c]);
 			return fail(r, "field %s: \"%s\" is not a number",

@@ -5,8 +5,10 @@
  * Hessian is a small matrix built in the same pass as the gradient.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "risk.h"
 
@@ -45,29 +47,39 @@ margin(const struct logreg *p, size_t i, const double *w)
 	return z + w[p->d];
 }
 
-/* f(w); with g and h set, also the gradient and Hessian at w */
-static double
-evaluate(struct state *st, const double *w, double *g, double *h)
-{
-	const struct logreg *p = st->p;
-	size_t i, j, k, m = st->m;
-	double f = 0, yz, s, a, b, xt[MAXFEAT + 1];
+/*
+ * f, g and H summed over one block of rows.  The rows are cut in blocks of a
+ * fixed size and the blocks' sums added in order, so the result does not
+ * depend on how many threads did the work.
+ */
+#define BLOCK 65536
 
-	if (g != NULL) {
-		memset(g, 0, m * sizeof(*g));
-		memset(h, 0, m * m * sizeof(*h));
-	}
+struct pass {
+	const struct logreg *p;
+	const double *w;
+	double *sums;		/* per block: f, g[m], h[m*m] */
+	size_t m, nblock, next;
+	pthread_mutex_t lock;
+};
+
+static void
+block(const struct logreg *p, const double *w, size_t m, size_t lo,
+    size_t hi, double *sum)
+{
+	double *g = sum + 1, *h = sum + 1 + m;
+	double f = 0, yz, e, s, a, b, xt[MAXFEAT + 1];
+	size_t i, j, k;
+
 	xt[p->d] = 1;
-	for (i = 0; i < p->n; i++) {
+	for (i = lo; i < hi; i++) {
 		yz = p->y[i] * margin(p, i, w);
+		e = exp(-yz);
 		if (yz >= 0)
-			f += p->C * log(1 + exp(-yz));
+			f += p->C * log(1 + e);
 		else
 			f += p->C * (-yz + log(1 + exp(yz)));
-		if (g == NULL)
-			continue;
 		memcpy(xt, p->x + i * p->d, p->d * sizeof(*xt));
-		s = 1 / (1 + exp(-yz));
+		s = 1 / (1 + e);
 		a = p->C * (s - 1) * p->y[i];
 		b = p->C * s * (1 - s);
 		for (j = 0; j < m; j++) {
@@ -76,14 +88,70 @@ evaluate(struct state *st, const double *w, double *g, double *h)
 				h[j * m + k] += b * xt[j] * xt[k];
 		}
 	}
+	sum[0] = f;
+}
+
+static void *
+worker(void *arg)
+{
+	struct pass *ps = arg;
+	size_t b, n = ps->p->n, stride = 1 + ps->m + ps->m * ps->m;
+
+	for (;;) {
+		pthread_mutex_lock(&ps->lock);
+		b = ps->next++;
+		pthread_mutex_unlock(&ps->lock);
+		if (b >= ps->nblock)
+			return NULL;
+		block(ps->p, ps->w, ps->m, b * BLOCK,
+		    b * BLOCK + BLOCK < n ? b * BLOCK + BLOCK : n,
+		    ps->sums + b * stride);
+	}
+}
+
+/* f(w), and the gradient g and Hessian h at w */
+static double
+evaluate(struct state *st, const double *w, double *g, double *h)
+{
+	struct pass ps;
+	pthread_t tid[7];
+	size_t b, j, k, m = st->m, stride = 1 + m + m * m, nt = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	double f = 0, *sum;
+
+	ps.p = st->p;
+	ps.w = w;
+	ps.m = m;
+	ps.nblock = (st->p->n + BLOCK - 1) / BLOCK;
+	ps.next = 0;
+	ps.sums = ecalloc(ps.nblock * stride, sizeof(double));
+	pthread_mutex_init(&ps.lock, NULL);
+	while (nt < 7 && (long)nt + 1 < ncpu && nt + 1 < ps.nblock &&
+	    pthread_create(&tid[nt], NULL, worker, &ps) == 0)
+		nt++;
+	worker(&ps);
+	while (nt > 0)
+		pthread_join(tid[--nt], NULL);
+	pthread_mutex_destroy(&ps.lock);
+
+	memset(g, 0, m * sizeof(*g));
+	memset(h, 0, m * m * sizeof(*h));
+	for (b = 0; b < ps.nblock; b++) {
+		sum = ps.sums + b * stride;
+		f += sum[0];
+		for (j = 0; j < m; j++)
+			g[j] += sum[1 + j];
+		for (j = 0; j < m * m; j++)
+			h[j] += sum[1 + m + j];
+	}
+	free(ps.sums);
 	f = f + dot(w, w, m) / 2;
-	if (g != NULL)
-		for (j = 0; j < m; j++) {
-			g[j] += w[j];
-			h[j * m + j] += 1;
-			for (k = 0; k < j; k++)
-				h[k * m + j] = h[j * m + k];
-		}
+	for (j = 0; j < m; j++) {
+		g[j] += w[j];
+		h[j * m + j] += 1;
+		for (k = 0; k < j; k++)
+			h[k * m + j] = h[j * m + k];
+	}
 	return f;
 }
 

@@ -157,6 +157,7 @@ struct rowset {
 unsigned long long rowset_hash(const void *, size_t);
 void rowset_init(struct rowset *);
 void rowset_free(struct rowset *);
+void rowset_reserve(struct rowset *, size_t rows);	/* room without growing */
 /* 1 when the row is new (and is now kept), 0 when seen before, -1 error */
 int rowset_add(struct rowset *, const void *, size_t);
 

@@ -54,24 +54,40 @@ rowlen(const struct rowset *r, size_t off)
 }
 
 static void
-grow(struct rowset *r)
+place(struct rowset *r, size_t off, unsigned long long hash)
 {
-	unsigned long long *old = r->slot, e;
-	size_t i, j, nold = r->nslot, off;
+	size_t j = hash & (r->nslot - 1);
 
-	r->nslot *= 2;
+	while (r->slot[j] != 0)
+		j = (j + 1) & (r->nslot - 1);
+	r->slot[j] = (hash >> (64 - 24)) << OFFBITS | (off + 1);
+}
+
+/* rebuild at size n (a power of two), reading the arena in order */
+static void
+resize(struct rowset *r, size_t n)
+{
+	size_t off;
+	uint32_t len;
+
+	free(r->slot);
+	r->nslot = n;
 	r->slot = ecalloc(r->nslot, sizeof(*r->slot));
-	for (i = 0; i < nold; i++) {
-		if ((e = old[i]) == 0)
-			continue;
-		off = (e & OFFMASK) - 1;
-		j = r->hash(r->arena + off + 4, rowlen(r, off)) &
-		    (r->nslot - 1);
-		while (r->slot[j] != 0)
-			j = (j + 1) & (r->nslot - 1);
-		r->slot[j] = e;
+	for (off = 0; off < r->len; off += 4 + len) {
+		len = rowlen(r, off);
+		place(r, off, r->hash(r->arena + off + 4, len));
 	}
-	free(old);
+}
+
+void
+rowset_reserve(struct rowset *r, size_t rows)
+{
+	size_t n = r->nslot;
+
+	while (n / 4 * 3 < rows)
+		n *= 2;
+	if (n != r->nslot)
+		resize(r, n);
 }
 
 int
@@ -98,6 +114,6 @@ rowset_add(struct rowset *r, const void *row, size_t n)
 	r->slot[j] = tag << OFFBITS | (r->len + 1);
 	r->len += n + 4;
 	if (++r->count * 4 > r->nslot * 3)
-		grow(r);
+		resize(r, r->nslot * 2);
 	return 1;
 }

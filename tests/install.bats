@@ -1,0 +1,29 @@
+#!/usr/bin/env bats
+# make install and uninstall honour DESTDIR, PREFIX and PROGPREFIX
+
+load test_helper
+
+@test "make install puts risk-prefixed tools and the manual pages under DESTDIR" {
+	d=$BATS_TEST_TMPDIR/root
+	run -0 make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/opt/rw
+	for t in ingest train score deploy; do
+		[ -x "$d/opt/rw/bin/risk-$t" ]
+		cmp "$ROOT/bin/$t" "$d/opt/rw/bin/risk-$t"
+		[ -f "$d/opt/rw/share/man/man1/risk-$t.1" ]
+	done
+	[ -f "$d/opt/rw/share/man/man5/riskwatch-config.5" ]
+	[ -f "$d/opt/rw/share/man/man7/riskwatch.7" ]
+	# the installed tool names itself without the prefix
+	run -2 "$d/opt/rw/bin/risk-ingest" -x
+	[ "${lines[-1]}" = "usage: ingest [-hqV] [-C dir] [-c file]" ]
+}
+
+@test "PROGPREFIX changes the installed names and uninstall removes them all" {
+	d=$BATS_TEST_TMPDIR/root
+	run -0 make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/usr PROGPREFIX=rw-
+	[ -x "$d/usr/bin/rw-train" ]
+	[ -f "$d/usr/share/man/man1/rw-train.1" ]
+	run -0 make -s -C "$ROOT" uninstall DESTDIR="$d" PREFIX=/usr PROGPREFIX=rw-
+	run -0 find "$d" -type f
+	[ -z "$output" ]
+}
