@@ -87,6 +87,10 @@ demo: deps
 	$(MAKE) all
 	scripts/demo
 
+bench: deps
+	$(MAKE) all
+	scripts/bench $(ROWS)
+
 # one step of the pipeline on a workspace
 WS = .
 ingest train score deploy: all
@@ -115,4 +119,4 @@ uninstall:
 clean:
 	rm -f $(LIB) $(LIBOBJ) $(BIN) $(UNIT)
 
-.PHONY: all unit deps test check-asan demo install uninstall clean ingest train score deploy
+.PHONY: all unit deps test check-asan demo bench install uninstall clean ingest train score deploy

@@ -12,13 +12,18 @@
 
 #include "risk.h"
 
+/* rows are looked up a batch at a time, their slots prefetched */
+#define BATCH 64
+
 struct ingest {
 	struct rowset seen;
 	struct atomic out;
 	struct schema schema;
 	int headerdone;
-	char *row;		/* the current row as written out */
-	size_t rowcap;
+	char *buf;		/* the batch's rows as written out */
+	size_t len, cap;
+	size_t off[BATCH + 1];
+	int nrow;
 	long long read, written, filerows;
 };
 
@@ -64,41 +69,84 @@ listcsv(const char *dir, char ***files, size_t *n)
 }
 
 static void
-addbytes(struct ingest *g, size_t *len, const char *s, size_t n)
+add(struct ingest *g, const char *s, size_t n)
 {
-	if (g->rowcap - *len < n + 3) {
-		g->rowcap = (g->rowcap + n) * 2 + 64;
-		g->row = erealloc(g->row, g->rowcap);
+	if (g->cap - g->len < n + 1) {
+		g->cap = (g->cap + n) * 2 + 4096;
+		g->buf = erealloc(g->buf, g->cap);
 	}
-	memcpy(g->row + *len, s, n);
-	*len += n;
+	memcpy(g->buf + g->len, s, n);
+	g->len += n;
 }
 
-/* the row as csvwrite_field would write it, into g->row */
-static size_t
+static int
+needquotes(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			return 1;
+	return 0;
+}
+
+/* the row as csvwrite_field would write it, appended to the batch */
+static void
 formatrow(struct ingest *g, const struct record *r)
 {
-	size_t i, j, len = 0;
+	size_t i, j;
 	const char *s;
 
 	for (i = 0; i < r->nfield; i++) {
 		if (i > 0)
-			addbytes(g, &len, ",", 1);
+			add(g, ",", 1);
 		s = r->field[i];
-		if (strcspn(s, ",\"\r\n") >= r->len[i]) {
-			addbytes(g, &len, s, r->len[i]);
+		if (!needquotes(s, r->len[i])) {
+			add(g, s, r->len[i]);
 			continue;
 		}
-		addbytes(g, &len, "\"", 1);
+		add(g, "\"", 1);
 		for (j = 0; j < r->len[i]; j++) {
 			if (s[j] == '"')
-				addbytes(g, &len, "\"", 1);
-			addbytes(g, &len, s + j, 1);
+				add(g, "\"", 1);
+			add(g, s + j, 1);
 		}
-		addbytes(g, &len, "\"", 1);
+		add(g, "\"", 1);
 	}
-	g->row[len++] = '\n';
-	return len;
+	add(g, "\n", 1);
+	g->off[++g->nrow] = g->len;
+}
+
+/* the batch's new rows to the output */
+static int
+flush(struct ingest *g)
+{
+	unsigned long long h[BATCH];
+	const char *row;
+	size_t n;
+	int i, isnew;
+
+	for (i = 0; i < g->nrow; i++) {
+		/* the set keeps a row without its newline */
+		h[i] = g->seen.hash(g->buf + g->off[i],
+		    g->off[i + 1] - g->off[i] - 1);
+		rowset_prefetch(&g->seen, h[i]);
+	}
+	for (i = 0; i < g->nrow; i++) {
+		row = g->buf + g->off[i];
+		n = g->off[i + 1] - g->off[i];
+		if ((isnew = rowset_addh(&g->seen, row, n - 1, h[i])) == -1)
+			return -1;
+		if (isnew) {
+			g->written++;
+			if (fwrite(row, 1, n, g->out.fp) != n)
+				return seterr("%s: write: %s", g->out.path,
+				    strerror(errno));
+		}
+	}
+	g->nrow = 0;
+	g->len = 0;
+	return 0;
 }
 
 static int
@@ -117,23 +165,14 @@ static int
 onrecord(const struct record *r, void *arg)
 {
 	struct ingest *g = arg;
-	size_t len;
-	int isnew;
 
 	g->read++;
 	g->filerows++;
 	if (writeheader(g) == -1)
 		return -1;
-	len = formatrow(g, r);
-	/* the set keeps the row without its newline */
-	if ((isnew = rowset_add(&g->seen, g->row, len - 1)) == -1)
+	formatrow(g, r);
+	if (g->nrow == BATCH && flush(g) == -1)
 		return seterr("%s:%ld: %s", r->path, r->line, risk_err);
-	if (isnew) {
-		g->written++;
-		if (fwrite(g->row, 1, len, g->out.fp) != len)
-			return seterr("%s: write: %s", g->out.path,
-			    strerror(errno));
-	}
 	return 0;
 }
 
@@ -228,7 +267,7 @@ main(int argc, char *argv[])
 			ret = EXIT_FAIL;
 		}
 	}
-	if (ret == EXIT_OK && (writeheader(&g) == -1 ||
+	if (ret == EXIT_OK && (writeheader(&g) == -1 || flush(&g) == -1 ||
 	    atomic_commit(&g.out) == -1 || atomic_commit(&list) == -1)) {
 		warnx_("%s", risk_err);
 		ret = EXIT_FAIL;
@@ -246,7 +285,7 @@ main(int argc, char *argv[])
 	free(files);
 	free(final);
 	free(listpath);
-	free(g.row);
+	free(g.buf);
 	rowset_free(&g.seen);
 	schema_free(&g.schema);
 	config_free(&cfg);

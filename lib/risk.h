@@ -160,6 +160,10 @@ void rowset_free(struct rowset *);
 void rowset_reserve(struct rowset *, size_t rows);	/* room without growing */
 /* 1 when the row is new (and is now kept), 0 when seen before, -1 error */
 int rowset_add(struct rowset *, const void *, size_t);
+/* the same in two steps, for callers that prefetch a batch of rows:
+ * hash is the set's own r->hash of the row */
+void rowset_prefetch(const struct rowset *, unsigned long long hash);
+int rowset_addh(struct rowset *, const void *, size_t, unsigned long long hash);
 
 /* tool: the start every tool shares */
 int tool_start(const char *dir, const char *cfgpath, struct config *);

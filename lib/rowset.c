@@ -1,4 +1,6 @@
 /* a set of byte strings: open addressing over an append-only arena */
+#include <sys/mman.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +65,22 @@ place(struct rowset *r, size_t off, unsigned long long hash)
 	r->slot[j] = (hash >> (64 - 24)) << OFFBITS | (off + 1);
 }
 
+/* a zeroed table; a large one on huge pages, as lookups land at random */
+static unsigned long long *
+table(size_t n)
+{
+	const size_t huge = 2 << 20;
+	size_t size = n * sizeof(unsigned long long);
+	void *p;
+
+	if (size < huge)
+		return ecalloc(n, sizeof(unsigned long long));
+	if (posix_memalign(&p, huge, size) != 0)
+		return ecalloc(n, sizeof(unsigned long long));
+	madvise(p, size, MADV_HUGEPAGE);
+	return memset(p, 0, size);
+}
+
 /* rebuild at size n (a power of two), reading the arena in order */
 static void
 resize(struct rowset *r, size_t n)
@@ -72,7 +90,7 @@ resize(struct rowset *r, size_t n)
 
 	free(r->slot);
 	r->nslot = n;
-	r->slot = ecalloc(r->nslot, sizeof(*r->slot));
+	r->slot = table(n);
 	for (off = 0; off < r->len; off += 4 + len) {
 		len = rowlen(r, off);
 		place(r, off, r->hash(r->arena + off + 4, len));
@@ -90,10 +108,23 @@ rowset_reserve(struct rowset *r, size_t rows)
 		resize(r, n);
 }
 
+void
+rowset_prefetch(const struct rowset *r, unsigned long long hash)
+{
+	__builtin_prefetch(&r->slot[hash & (r->nslot - 1)]);
+}
+
 int
 rowset_add(struct rowset *r, const void *row, size_t n)
 {
-	unsigned long long hash = r->hash(row, n), tag = hash >> (64 - 24), e;
+	return rowset_addh(r, row, n, r->hash(row, n));
+}
+
+int
+rowset_addh(struct rowset *r, const void *row, size_t n,
+    unsigned long long hash)
+{
+	unsigned long long tag = hash >> (64 - 24), e;
 	size_t j = hash & (r->nslot - 1), off;
 	uint32_t len = (uint32_t)n;
 
