@@ -17,6 +17,21 @@ static const char *artifacts[] = {
 	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
 };
 
+/* a half-made deployment folder goes: it holds at most the artifacts */
+static void
+rmtmp(const char *dir)
+{
+	char *p;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		p = path_join(dir, artifacts[i]);
+		unlink(p);
+		free(p);
+	}
+	rmdir(dir);
+}
+
 static int
 copyto(const char *src, const char *dir, const char *name)
 {
@@ -136,10 +151,13 @@ deploy(const struct config *cfg)
 	}
 	chmod(tmpdir, 0755);
 	for (i = 0; i < 3; i++)
-		if (copyto(src[i], tmpdir, artifacts[i]) == -1)
+		if (copyto(src[i], tmpdir, artifacts[i]) == -1) {
+			rmtmp(tmpdir);
 			goto out2;
+		}
 	if (rename(tmpdir, final) == -1) {
 		seterr("%s: %s", final, strerror(errno));
+		rmtmp(tmpdir);
 		goto out2;
 	}
 	if (fsync_dir(hist) == -1 || deploy_switch(prod, id) == -1 ||

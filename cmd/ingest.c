@@ -171,8 +171,8 @@ onrecord(const struct record *r, void *arg)
 	if (writeheader(g) == -1)
 		return -1;
 	formatrow(g, r);
-	if (g->nrow == BATCH && flush(g) == -1)
-		return seterr("%s:%ld: %s", r->path, r->line, risk_err);
+	if (g->nrow == BATCH)
+		return flush(g);
 	return 0;
 }
 
@@ -277,9 +277,9 @@ main(int argc, char *argv[])
 		atomic_abort(&list);
 		warnx_("nothing written");
 	} else
-		infox("%zu files, %lld rows read, %lld duplicates dropped, "
-		    "%lld rows written to %s", nfiles, g.read,
-		    g.read - g.written, g.written, final);
+		infox("%zu file%s, %lld rows read, %lld duplicates dropped, "
+		    "%lld rows written to %s", nfiles, nfiles == 1 ? "" : "s",
+		    g.read, g.read - g.written, g.written, final);
 	for (i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);

@@ -121,6 +121,12 @@ main(int argc, char *argv[])
 		usage();
 	if ((ret = tool_start(dir, cfgpath, &cfg)) != EXIT_OK)
 		return ret;
+	if (dataopt == NULL &&
+	    config_dir("test_data_path", cfg.test_data_path) == -1) {
+		warnx_("%s", risk_err);
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
 	data = dataopt ? estrdup(dataopt) :
 	    path_join(cfg.test_data_path, "testdata.csv");
 	modelpath = modelopt ? estrdup(modelopt) :

@@ -83,8 +83,10 @@ getfeatures(const char *file, struct config *c, json_t *v)
 	if (n == 0 || n > MAXFEAT)
 		return seterr("%s: key \"features\": expected an array of 1 to "
 		    "%d column names", file, MAXFEAT);
-	for (i = 0; i < c->nfeat; i++)
+	for (i = 0; i < c->nfeat; i++) {
 		free(c->features[i]);
+		c->features[i] = NULL;
+	}
 	c->nfeat = 0;
 	for (i = 0; i < n; i++) {
 		if (getstr(file, "features", json_array_get(v, i),
@@ -262,7 +264,11 @@ config_dir(const char *key, const char *dir)
 int
 config_mkdir(const char *key, const char *dir)
 {
-	if (mkdirs(dir) == -1)
-		return seterr("config: key \"%s\": %s", key, risk_err);
+	char why[sizeof(risk_err)];
+
+	if (mkdirs(dir) == -1) {
+		memcpy(why, risk_err, sizeof(why));
+		return seterr("config: key \"%s\": %s", key, why);
+	}
 	return 0;
 }

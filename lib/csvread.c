@@ -16,6 +16,7 @@ struct reader {
 	long line;		/* physical line being parsed */
 	long recline;		/* line where the current record began */
 	int inrec;
+	long lastend;		/* line where the last record ended */
 	int header;		/* the header has been read */
 	int failed;
 	char *buf;		/* field bytes, each NUL-terminated */
@@ -85,10 +86,12 @@ number(const char *s, size_t n, double *v)
 	long long k = 0;
 	size_t i;
 
+	if (n == 0)
+		return 0;
 	/* plain integers of up to 15 digits are exact in a double */
 	for (i = 0; i < n && i < 15 && s[i] >= '0' && s[i] <= '9'; i++)
 		k = k * 10 + (s[i] - '0');
-	if (i == n && n > 0) {
+	if (i == n) {
 		*v = (double)k;
 		return 1;
 	}
@@ -342,6 +345,7 @@ onrow(int c, void *arg)
 	if (r->failed || !r->inrec)
 		return;
 	r->inrec = 0;
+	r->lastend = r->line;
 	for (i = 0; i < r->nfield; i++)
 		r->field[i] = r->buf + r->off[i];
 	if (!r->header) {
@@ -403,7 +407,8 @@ csvread(const char *path, struct schema *s, csvread_fn fn, void *arg)
 		ret = seterr("%s: read: %s", r.path, strerror(errno));
 	if (!r.failed && ret == 0 &&
 	    csv_fini(&p, onfield, onrow, &r) != 0 && !r.failed) {
-		r.recline = r.line;
+		if (!r.inrec)
+			r.recline = r.lastend + 1;
 		fail(&r, "%s%s", "unclosed quote at end of file", "");
 	}
 	if (!r.failed && ret == 0 && !r.header)

@@ -134,6 +134,9 @@ main(void)
 	refuses("a,a,b,y\n", "1: column \"a\" named twice", "a repeated column");
 	refuses("name,a,b,y\n\"x,1,2,0\n",
 	    "2: unclosed quote at end of file", "an unclosed quote");
+	refuses("name,a,b,y\nx,1,2,0\n\"x,1,2,0\nx,1,2,0\n",
+	    "3: unclosed quote at end of file",
+	    "a quote left open, at the line it opened");
 	refuses("name,a,b,y\nx\"y\",1,2,0\n",
 	    "2: error parsing data while strict checking enabled (a stray or "
 	    "unclosed quote)", "a stray quote");

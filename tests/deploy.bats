@@ -1,0 +1,310 @@
+#!/usr/bin/env bats
+# deploy: the trained model, its score and the ingested files' list become
+# production_deployment/history/ID, with current a symlink to it; --list,
+# --rollback.
+
+load test_helper
+
+USAGE="usage: deploy [-hqV] [-C dir] [-c file] [--list | --rollback]"
+PROD=production_deployment
+
+# the seed's practicedata (or the folder named) ingested, trained, scored
+pipeline() {
+	seedws "$@"
+	cd "$WS"
+	run -0 ingest -q
+	run -0 train -q
+	run -0 score -q
+}
+
+# the same steps on the fixture workspace, which needs no seed data
+localpipeline() {
+	mkws "$FIXTURES/deploy/ws"
+	cd "$WS"
+	run -0 ingest -q
+	run -0 train -q
+	run -0 score -q
+	[ "$output" = 0.4 ]
+}
+
+# the same steps again on the seed's sourcedata, in the same workspace
+retrain_on_sourcedata() {
+	sed -i 's/"practicedata"/"sourcedata"/' config.json
+	run -0 ingest -q
+	run -0 train -q
+	run -0 score -q
+	[ "$output" = 0.3333333333333333 ]
+}
+
+# deployed: deploy, and the new deployment's ID in $ID
+deployed() {
+	run -0 deploy -q
+	ID=${output#"$PROD/history/"}
+}
+
+# the ISO 8601 time of an ID: 20261124T154500.123456Z-... is 2026-11-24T15:45:00Z
+idtime() {
+	printf '%s-%s-%sT%s:%s:%sZ' "${1:0:4}" "${1:4:2}" "${1:6:2}" \
+	    "${1:9:2}" "${1:11:2}" "${1:13:2}"
+}
+
+# every name, link target and file digest under the deployment folder
+prodstate() {
+	(
+		cd "$WS/$PROD" || exit 1
+		find . | sort
+		find . -type l | sort | while read -r l; do
+			printf '%s -> %s\n' "$l" "$(readlink "$l")"
+		done
+		find . -type f -print0 | sort -z | xargs -0 sha256sum
+	)
+}
+
+@test "deploy --list --rollback is a usage error" {
+	localpipeline
+	deployed
+	local before
+	before=$(prodstate)
+	run -2 --separate-stderr deploy --list --rollback
+	[ "$output" = "" ]
+	[ "$stderr" = "$USAGE" ]
+	[ "$(prodstate)" = "$before" ]
+}
+
+@test "deploy with an operand is a usage error and deploys nothing" {
+	localpipeline
+	run -2 --separate-stderr deploy now
+	[ "$output" = "" ]
+	[ "$stderr" = "$USAGE" ]
+	[ ! -e "$PROD" ]
+}
+
+@test "deploy -h prints the usage on stdout and succeeds" {
+	run -0 --separate-stderr deploy -h
+	[ "$output" = "$USAGE" ]
+	[ "$stderr" = "" ]
+}
+
+@test "deploy prints the new folder, named by time and the model's digest" {
+	pipeline
+	run -0 --separate-stderr deploy
+	local sha id
+	sha=$(sha256sum <practicemodels/trainedmodel.json | cut -d' ' -f1)
+	id=${output#"$PROD/history/"}
+	[[ $id =~ ^[0-9]{8}T[0-9]{6}\.[0-9]{6}Z-${sha:0:12}$ ]]
+	[ "$output" = "$PROD/history/$id" ]
+	[ "$stderr" = "deploy: deployed $PROD/history/$id (F1 0.5714285714285715)" ]
+	[ -d "$output" ]
+}
+
+@test "deploy points current at the new deployment" {
+	pipeline
+	deployed
+	[ -L "$PROD/current" ]
+	[ "$(readlink "$PROD/current")" = "history/$ID" ]
+	[ "$(ls -A "$PROD/history")" = "$ID" ]
+}
+
+@test "deploy copies the model, its score and the ingested files' list" {
+	pipeline
+	deployed
+	[ "$(ls -A "$PROD/history/$ID")" = "$(printf '%s\n' ingestedfiles.txt latestscore.txt trainedmodel.json)" ]
+	cmp practicemodels/trainedmodel.json "$PROD/history/$ID/trainedmodel.json"
+	cmp practicemodels/latestscore.txt "$PROD/history/$ID/latestscore.txt"
+	cmp ingesteddata/ingestedfiles.txt "$PROD/history/$ID/ingestedfiles.txt"
+}
+
+@test "deploy's top-level files are links through current" {
+	pipeline
+	deployed
+	local f
+	for f in trainedmodel.json latestscore.txt ingestedfiles.txt; do
+		[ -L "$PROD/$f" ]
+		[ "$(readlink "$PROD/$f")" = "current/$f" ]
+	done
+	cmp practicemodels/trainedmodel.json "$PROD/trainedmodel.json"
+	cmp practicemodels/latestscore.txt "$PROD/latestscore.txt"
+	cmp ingesteddata/ingestedfiles.txt "$PROD/ingestedfiles.txt"
+	[ "$(cat "$PROD/latestscore.txt")" = 0.5714285714285715 ]
+}
+
+@test "deploy adds the deployment to scorehistory.csv" {
+	pipeline
+	deployed
+	printf 'time,f1,model,event\n%s,0.5714285714285715,%s,deploy\n' \
+	    "$(idtime "$ID")" "$ID" >expected
+	diff -u expected "$PROD/scorehistory.csv"
+}
+
+@test "a second deploy keeps the first" {
+	pipeline
+	deployed
+	local first=$ID firstsum
+	firstsum=$(treesum "$PROD/history/$first")
+	retrain_on_sourcedata
+	deployed
+	[ "$ID" != "$first" ]
+	[ "$(ls -A "$PROD/history")" = "$(printf '%s\n' "$first" "$ID")" ]
+	[ "$(treesum "$PROD/history/$first")" = "$firstsum" ]
+	[ "$(readlink "$PROD/current")" = "history/$ID" ]
+	[ "$(cat "$PROD/latestscore.txt")" = 0.3333333333333333 ]
+	cmp practicemodels/trainedmodel.json "$PROD/trainedmodel.json"
+	printf 'time,f1,model,event\n%s,0.5714285714285715,%s,deploy\n%s,0.3333333333333333,%s,deploy\n' \
+	    "$(idtime "$first")" "$first" "$(idtime "$ID")" "$ID" >expected
+	diff -u expected "$PROD/scorehistory.csv"
+}
+
+@test "deploy --list shows every deployment, oldest first, the current marked" {
+	pipeline
+	deployed
+	local first=$ID
+	retrain_on_sourcedata
+	deployed
+	run -0 --separate-stderr deploy --list
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = "$(idtime "$first")	0.5714285714285715	26	$first	-" ]
+	[ "${lines[1]}" = "$(idtime "$ID")	0.3333333333333333	26	$ID	*" ]
+	[ "$stderr" = "" ]
+}
+
+@test "deploy --list with nothing deployed prints nothing" {
+	localpipeline
+	run -0 --separate-stderr deploy --list
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ ! -e "$PROD" ]
+}
+
+@test "deploy --rollback makes the earlier deployment current" {
+	pipeline
+	deployed
+	local first=$ID firstsum
+	firstsum=$(treesum "$PROD/history/$first")
+	retrain_on_sourcedata
+	deployed
+	run -0 --separate-stderr deploy --rollback
+	[ "$output" = "$PROD/history/$first" ]
+	[ "$stderr" = "deploy: rolled back from $ID to $first" ]
+	[ "$(readlink "$PROD/current")" = "history/$first" ]
+	[ "$(cat "$PROD/latestscore.txt")" = 0.5714285714285715 ]
+	cmp "$PROD/history/$first/trainedmodel.json" "$PROD/trainedmodel.json"
+	[ "$(treesum "$PROD/history/$first")" = "$firstsum" ]
+	[ -d "$PROD/history/$ID" ]
+	run -0 deploy --list
+	[ "${lines[0]}" = "$(idtime "$first")	0.5714285714285715	26	$first	*" ]
+	[ "${lines[1]}" = "$(idtime "$ID")	0.3333333333333333	26	$ID	-" ]
+}
+
+@test "deploy --rollback run again goes back one deployment further" {
+	localpipeline
+	deployed
+	local ids=("$ID")
+	deployed
+	ids+=("$ID")
+	deployed
+	ids+=("$ID")
+	run -0 deploy -q --rollback
+	[ "$output" = "$PROD/history/${ids[1]}" ]
+	run -0 deploy -q --rollback
+	[ "$output" = "$PROD/history/${ids[0]}" ]
+	[ "$(readlink "$PROD/current")" = "history/${ids[0]}" ]
+	run -0 deploy --list
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "$(idtime "${ids[0]}")	0.4	8	${ids[0]}	*" ]
+	[ "${lines[1]}" = "$(idtime "${ids[1]}")	0.4	8	${ids[1]}	-" ]
+	[ "${lines[2]}" = "$(idtime "${ids[2]}")	0.4	8	${ids[2]}	-" ]
+}
+
+@test "deploy --rollback with no earlier deployment fails and changes nothing" {
+	localpipeline
+	deployed
+	local before
+	before=$(prodstate)
+	run -1 --separate-stderr deploy --rollback
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: $PROD: no deployment before $ID" ]
+	[ "$(prodstate)" = "$before" ]
+}
+
+@test "deploy --rollback with nothing deployed fails" {
+	localpipeline
+	run -1 --separate-stderr deploy --rollback
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: $PROD: nothing is deployed" ]
+	[ ! -e "$PROD" ]
+}
+
+@test "deploy without latestscore.txt fails: run score first" {
+	localpipeline
+	deployed
+	local before
+	before=$(prodstate)
+	run -0 train -q
+	rm practicemodels/latestscore.txt
+	run -1 --separate-stderr deploy
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: practicemodels/latestscore.txt: no score: run score first" ]
+	[ "$(prodstate)" = "$before" ]
+}
+
+@test "deploy without latestscore.txt creates no deployment folder" {
+	mkws "$FIXTURES/deploy/ws"
+	cd "$WS"
+	run -0 ingest -q
+	run -0 train -q
+	run -1 --separate-stderr deploy
+	[ "$stderr" = "deploy: practicemodels/latestscore.txt: no score: run score first" ]
+	[ ! -e "$PROD" ]
+}
+
+@test "deploy of a corrupt model fails and changes nothing" {
+	localpipeline
+	deployed
+	local before
+	before=$(prodstate)
+	printf '{"format": "riskwatch-model/1"}\n' >practicemodels/trainedmodel.json
+	run -1 --separate-stderr deploy
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: practicemodels/trainedmodel.json: not a valid model: expected an array of 1 to 64 names in features" ]
+	[ "$(prodstate)" = "$before" ]
+	echo junk >practicemodels/trainedmodel.json
+	run -1 --separate-stderr deploy
+	[ "$stderr" = "deploy: practicemodels/trainedmodel.json:1: not a valid model: '[' or '{' expected near 'junk'" ]
+	[ "$(prodstate)" = "$before" ]
+}
+
+@test "deploy of a score that is not an F1 fails and changes nothing" {
+	localpipeline
+	deployed
+	local before
+	before=$(prodstate)
+	printf '2\n' >practicemodels/latestscore.txt
+	run -1 --separate-stderr deploy
+	[ "$stderr" = "deploy: practicemodels/latestscore.txt: not an F1 score (one number from 0 to 1)" ]
+	[ "$(prodstate)" = "$before" ]
+}
+
+@test "deploy without ingestedfiles.txt fails: run ingest first" {
+	localpipeline
+	deployed
+	local before
+	before=$(prodstate)
+	rm ingesteddata/ingestedfiles.txt
+	run -1 --separate-stderr deploy
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: ingesteddata/ingestedfiles.txt: No such file or directory: run ingest first" ]
+	[ "$(prodstate)" = "$before" ]
+}
+
+@test "deploy that fails while copying leaves no temporary folder" {
+	localpipeline
+	deployed
+	local before
+	before=$(prodstate)
+	rm ingesteddata/ingestedfiles.txt
+	mkdir ingesteddata/ingestedfiles.txt
+	run -1 --separate-stderr deploy
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: ingesteddata/ingestedfiles.txt: read: Is a directory" ]
+	[ "$(prodstate)" = "$before" ]
+}

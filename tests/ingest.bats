@@ -1,0 +1,366 @@
+#!/usr/bin/env bats
+# ingest: every *.csv of input_folder_path into finaldata.csv and
+# ingestedfiles.txt, exact duplicates dropped, or nothing written at all.
+
+load test_helper
+
+HEADER=corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited
+
+# the fixture workspace, already ingested once; its outputs' digests in $BEFORE
+ingested() {
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	run -0 ingest -q
+	BEFORE=$(treesum "$WS/ingesteddata")
+}
+
+# ingest failed and left ingesteddata/ as it was, with no temp file
+unchanged() {
+	[ "$(treesum "$WS/ingesteddata")" = "$BEFORE" ]
+	[ -z "$(find "$WS" -name '.tmp.*')" ]
+}
+
+@test "ingest with an operand is a usage error" {
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	run -2 --separate-stderr ingest practicedata
+	[ "$output" = "" ]
+	[ "$stderr" = "usage: ingest [-hqV] [-C dir] [-c file]" ]
+	[ ! -e ingesteddata ]
+}
+
+@test "ingest with an unknown option is a usage error" {
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	run -2 --separate-stderr ingest -x
+	[ "${stderr_lines[0]}" = "ingest: invalid option -- 'x'" ]
+	[ "${stderr_lines[1]}" = "usage: ingest [-hqV] [-C dir] [-c file]" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ ! -e ingesteddata ]
+}
+
+@test "ingest -h prints the usage on stdout and succeeds" {
+	run -0 --separate-stderr ingest -h
+	[ "$output" = "usage: ingest [-hqV] [-C dir] [-c file]" ]
+	[ "$stderr" = "" ]
+}
+
+@test "ingest -V prints the version" {
+	run -0 --separate-stderr ingest -V
+	[ "$output" = "ingest (riskwatch) 0.1.0" ]
+}
+
+@test "ingest of the seed's practicedata writes its 26 distinct rows" {
+	seedws
+	cd "$WS"
+	run -0 --separate-stderr ingest
+	[ "$output" = "" ]
+	[ "$stderr" = "ingest: 2 files, 36 rows read, 10 duplicates dropped, 26 rows written to ingesteddata/finaldata.csv" ]
+	[ "$(wc -l <ingesteddata/finaldata.csv)" -eq 27 ]
+	cmp "$FIXTURES/ingest/seed-practice-finaldata.csv" ingesteddata/finaldata.csv
+}
+
+@test "ingest of the seed's sourcedata finds no duplicates" {
+	seedws sourcedata
+	cd "$WS"
+	run -0 --separate-stderr ingest
+	[ "$output" = "" ]
+	[ "$stderr" = "ingest: 2 files, 26 rows read, 0 duplicates dropped, 26 rows written to ingesteddata/finaldata.csv" ]
+	[ "$(wc -l <ingesteddata/finaldata.csv)" -eq 27 ]
+	cmp "$FIXTURES/ingest/seed-source-finaldata.csv" ingesteddata/finaldata.csv
+}
+
+@test "ingest lists the seed's files with their sha256 and row counts" {
+	seedws
+	cd "$WS"
+	run -0 ingest -q
+	local s1 s2
+	s1=$(sha256sum <practicedata/dataset1.csv | cut -d' ' -f1)
+	s2=$(sha256sum <practicedata/dataset2.csv | cut -d' ' -f1)
+	printf 'practicedata/dataset1.csv\t%s\t17\npracticedata/dataset2.csv\t%s\t19\n' \
+	    "$s1" "$s2" >expected
+	diff -u expected ingesteddata/ingestedfiles.txt
+}
+
+@test "ingest drops exact duplicate rows and keeps the first, in order" {
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	run -0 --separate-stderr ingest
+	[ "$output" = "" ]
+	[ "$stderr" = "ingest: 3 files, 12 rows read, 4 duplicates dropped, 8 rows written to ingesteddata/finaldata.csv" ]
+	diff -u "$FIXTURES/ingest/expected/finaldata.csv" ingesteddata/finaldata.csv
+}
+
+@test "ingest reads the files in byte order of name and skips other files" {
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	run -0 ingest -q
+	local b a c
+	b=$(sha256sum <practicedata/B.csv | cut -d' ' -f1)
+	a=$(sha256sum <practicedata/a.csv | cut -d' ' -f1)
+	c=$(sha256sum <practicedata/c.csv | cut -d' ' -f1)
+	printf 'practicedata/B.csv\t%s\t3\npracticedata/a.csv\t%s\t9\npracticedata/c.csv\t%s\t0\n' \
+	    "$b" "$a" "$c" >expected
+	diff -u expected ingesteddata/ingestedfiles.txt
+	[ "$(sed -n 2p ingesteddata/finaldata.csv)" = "zeta,10,200,3,1" ]
+}
+
+@test "ingest -q says nothing and still writes" {
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	run -0 --separate-stderr ingest -q
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	diff -u "$FIXTURES/ingest/expected/finaldata.csv" ingesteddata/finaldata.csv
+}
+
+@test "ingest accepts a UTF-8 BOM and CRLF line ends and copies neither" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	printf '\357\273\277%s\r\nx,1,2,3,0\r\ny,4,5,6,1\r\n' "$HEADER" >practicedata/a.csv
+	printf '%s\ny,4,5,6,1\nz,7,8,9,0\n' "$HEADER" >practicedata/b.csv
+	run -0 --separate-stderr ingest
+	[ "$stderr" = "ingest: 2 files, 4 rows read, 1 duplicates dropped, 3 rows written to ingesteddata/finaldata.csv" ]
+	printf '%s\nx,1,2,3,0\ny,4,5,6,1\nz,7,8,9,0\n' "$HEADER" >expected
+	cmp expected ingesteddata/finaldata.csv
+}
+
+@test "ingest writes quoted fields with minimal quoting" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	{
+		echo "$HEADER"
+		echo '"acme, ltd",1,2,3,0'
+		echo '"say ""hi""",4,5,6,1'
+		echo '"plain",7,8,9,0'
+		printf '"two\nlines",1,2,3,1\n'
+		echo '"",1,2,3,0'
+	} >practicedata/a.csv
+	run -0 ingest -q
+	{
+		echo "$HEADER"
+		echo '"acme, ltd",1,2,3,0'
+		echo '"say ""hi""",4,5,6,1'
+		echo 'plain,7,8,9,0'
+		printf '"two\nlines",1,2,3,1\n'
+		echo ',1,2,3,0'
+	} >expected
+	cmp expected ingesteddata/finaldata.csv
+}
+
+@test "ingest counts a quoted field and the same field unquoted as one row" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	printf '%s\n"x",1,2,3,0\nx,1,2,3,0\n' "$HEADER" >practicedata/a.csv
+	run -0 --separate-stderr ingest
+	[ "$stderr" = "ingest: 1 file, 2 rows read, 1 duplicates dropped, 1 rows written to ingesteddata/finaldata.csv" ]
+	printf '%s\nx,1,2,3,0\n' "$HEADER" >expected
+	cmp expected ingesteddata/finaldata.csv
+}
+
+@test "ingest accepts missing values, blank or NA, and writes them as read" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	printf '%s\na,,2,3,0\nb,NA,NA,NA,NA\nc,1,2,3,\n,4,5,6,1\n' "$HEADER" >practicedata/a.csv
+	run -0 ingest -q
+	cmp practicedata/a.csv ingesteddata/finaldata.csv
+}
+
+@test "ingest accepts numbers with a sign, a point and an exponent" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	printf '%s\na,-1.5e3,+2,.5,1\n' "$HEADER" >practicedata/a.csv
+	run -0 ingest -q
+	cmp practicedata/a.csv ingesteddata/finaldata.csv
+}
+
+@test "ingest accepts a last line without a newline and skips blank lines" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	printf '%s\nx,1,2,3,0\n\ny,4,5,6,1' "$HEADER" >practicedata/a.csv
+	run -0 --separate-stderr ingest
+	[ "$stderr" = "ingest: 1 file, 2 rows read, 0 duplicates dropped, 2 rows written to ingesteddata/finaldata.csv" ]
+	printf '%s\nx,1,2,3,0\ny,4,5,6,1\n' "$HEADER" >expected
+	cmp expected ingesteddata/finaldata.csv
+}
+
+@test "ingest of header-only files writes the header alone" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	printf '%s\n' "$HEADER" >practicedata/a.csv
+	printf '%s\n' "$HEADER" >practicedata/b.csv
+	run -0 --separate-stderr ingest
+	[ "$stderr" = "ingest: 2 files, 0 rows read, 0 duplicates dropped, 0 rows written to ingesteddata/finaldata.csv" ]
+	cmp practicedata/a.csv ingesteddata/finaldata.csv
+	local h
+	h=$(sha256sum <practicedata/a.csv | cut -d' ' -f1)
+	printf 'practicedata/a.csv\t%s\t0\npracticedata/b.csv\t%s\t0\n' "$h" "$h" >expected
+	cmp expected ingesteddata/ingestedfiles.txt
+}
+
+@test "ingest carries other columns through untouched" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	printf 'region,%s,note\nnorth,x,1,2,3,0,anything at all\n' "$HEADER" >practicedata/a.csv
+	run -0 ingest -q
+	cmp practicedata/a.csv ingesteddata/finaldata.csv
+}
+
+@test "ingest rejects a feature that is not a number and writes nothing" {
+	ingested
+	printf '%s\nx,1,2,3,0\ny,1,abc,3,1\n' "$HEADER" >practicedata/b.csv
+	run -1 --separate-stderr ingest
+	[ "$output" = "" ]
+	[ "${stderr_lines[0]}" = 'ingest: practicedata/b.csv:3: field 3 (lastyear_activity): "abc" is not a number' ]
+	[ "${stderr_lines[1]}" = "ingest: nothing written" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	unchanged
+}
+
+@test "ingest rejects a number with a space, inf or hex" {
+	ingested
+	local v
+	for v in ' 1' inf 1e999 0x10; do
+		printf '%s\nx,%s,2,3,0\n' "$HEADER" "$v" >practicedata/b.csv
+		run -1 --separate-stderr ingest
+		[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:2: field 2 (lastmonth_activity): \"$v\" is not a number" ]
+		unchanged
+	done
+}
+
+@test "ingest rejects a target that is not 0 or 1" {
+	ingested
+	printf '%s\nx,1,2,3,0\ny,1,2,3,2\n' "$HEADER" >practicedata/b.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = 'ingest: practicedata/b.csv:3: field 5 (exited): "2" is not 0 or 1' ]
+	[ "${stderr_lines[1]}" = "ingest: nothing written" ]
+	unchanged
+}
+
+@test "ingest rejects a row with the wrong number of fields" {
+	ingested
+	printf '%s\nx,1,2,3,0\ny,1,2,3\n' "$HEADER" >practicedata/b.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:3: expected 5 fields, found 4" ]
+	[ "${stderr_lines[1]}" = "ingest: nothing written" ]
+	unchanged
+}
+
+@test "ingest rejects a header that differs from the first file's" {
+	ingested
+	printf '%s,extra\nx,1,2,3,0,1\n' "$HEADER" >practicedata/b.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:1: header differs from practicedata/B.csv's" ]
+	[ "${stderr_lines[1]}" = "ingest: nothing written" ]
+	unchanged
+}
+
+@test "ingest rejects a first file without the target column" {
+	ingested
+	printf 'corporation,lastmonth_activity,lastyear_activity,number_of_employees\nx,1,2,3\n' \
+	    >practicedata/A.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = 'ingest: practicedata/A.csv:1: no column "exited" (the target)' ]
+	unchanged
+}
+
+@test "ingest rejects text that is not UTF-8" {
+	ingested
+	printf '%s\nx\377y,1,2,3,0\n' "$HEADER" >practicedata/b.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:2: field 1 (corporation): not UTF-8 text, or a NUL byte" ]
+	[ "${stderr_lines[1]}" = "ingest: nothing written" ]
+	unchanged
+}
+
+@test "ingest rejects a NUL byte in a field" {
+	ingested
+	printf '%s\nx\000y,1,2,3,0\n' "$HEADER" >practicedata/b.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:2: field 1 (corporation): not UTF-8 text, or a NUL byte" ]
+	unchanged
+}
+
+@test "ingest rejects an unclosed quote" {
+	ingested
+	printf '%s\n"x,1,2,3,0\n' "$HEADER" >practicedata/b.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:2: unclosed quote at end of file" ]
+	[ "${stderr_lines[1]}" = "ingest: nothing written" ]
+	unchanged
+}
+
+@test "ingest rejects a stray quote inside a field" {
+	ingested
+	printf '%s\nx"y,1,2,3,0\n' "$HEADER" >practicedata/b.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:2: error parsing data while strict checking enabled (a stray or unclosed quote)" ]
+	unchanged
+}
+
+@test "ingest rejects an empty file" {
+	ingested
+	: >practicedata/b.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv: empty file: no header" ]
+	[ "${stderr_lines[1]}" = "ingest: nothing written" ]
+	unchanged
+}
+
+@test "ingest reports the errors of every bad file" {
+	ingested
+	printf '%s\nx,1,2,3,0\ny,1,abc,3,1\n' "$HEADER" >practicedata/b.csv
+	printf '%s\nz,1,2,3,7\n' "$HEADER" >practicedata/d.csv
+	run -1 --separate-stderr ingest
+	[ "$output" = "" ]
+	[ "${stderr_lines[0]}" = 'ingest: practicedata/b.csv:3: field 3 (lastyear_activity): "abc" is not a number' ]
+	[ "${stderr_lines[1]}" = 'ingest: practicedata/d.csv:2: field 5 (exited): "7" is not 0 or 1' ]
+	[ "${stderr_lines[2]}" = "ingest: nothing written" ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	unchanged
+}
+
+@test "ingest of a folder without *.csv files fails and writes nothing" {
+	ingested
+	rm practicedata/*.csv
+	run -1 --separate-stderr ingest
+	[ "$output" = "" ]
+	[ "$stderr" = "ingest: practicedata: no *.csv files" ]
+	unchanged
+}
+
+@test "ingest of a missing input folder is a config error naming the key" {
+	ingested
+	rm -r practicedata
+	run -2 --separate-stderr ingest
+	[ "$output" = "" ]
+	[ "$stderr" = 'ingest: config: key "input_folder_path": practicedata: No such file or directory' ]
+	unchanged
+}
+
+@test "ingest of an input folder that is a file is a config error naming the key" {
+	ingested
+	rm -r practicedata
+	echo data >practicedata
+	run -2 --separate-stderr ingest
+	[ "$stderr" = 'ingest: config: key "input_folder_path": practicedata: not a folder' ]
+	unchanged
+}
+
+@test "ingest into an output folder that is a file names the key and the problem" {
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	echo data >ingesteddata
+	run -1 --separate-stderr ingest
+	[ "$output" = "" ]
+	[ "$stderr" = 'ingest: config: key "output_folder_path": ingesteddata: not a folder' ]
+	[ "$(cat ingesteddata)" = data ]
+}

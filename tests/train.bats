@@ -1,0 +1,251 @@
+#!/usr/bin/env bats
+# train: finaldata.csv into trainedmodel.json, scikit-learn's liblinear
+# logistic regression step for step; the old model stays after an error.
+
+load test_helper
+
+HEADER=corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited
+
+# near LINE NAME WANT: LINE is NAME, a tab and a number within 1e-6
+# relative of WANT
+near() {
+	local name=${1%%$'\t'*} got=${1#*$'\t'}
+	if [ "$name" != "$2" ]; then
+		echo "expected the line of $2, got: $1"
+		return 1
+	fi
+	awk -v got="$got" -v want="$3" -v name="$2" 'BEGIN {
+		d = got - want; if (d < 0) d = -d
+		w = want < 0 ? -want : want
+		if (got !~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/ || d > 1e-6 * w) {
+			printf "%s: got %s, want %s\n", name, got, want
+			exit 1
+		}
+	}'
+}
+
+# same A B: the two numbers read back to the same double
+same() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 != b + 0) { print a " != " b; exit 1 } }'
+}
+
+# the seed's practicedata, ingested
+seedingested() {
+	seedws "$@"
+	cd "$WS"
+	run -0 ingest -q
+}
+
+# the fixture workspace, trained once; the model's digest in $BEFORE
+trained() {
+	mkws "$FIXTURES/train/ws"
+	cd "$WS"
+	run -0 train -q
+	BEFORE=$(sha256sum practicemodels/trainedmodel.json)
+}
+
+# train failed, the model is as it was and no temp file is left
+unchanged() {
+	[ "$(sha256sum practicemodels/trainedmodel.json)" = "$BEFORE" ]
+	[ -z "$(find "$WS" -name '.tmp.*')" ]
+}
+
+@test "train with an operand is a usage error" {
+	trained
+	run -2 --separate-stderr train finaldata.csv
+	[ "$output" = "" ]
+	[ "$stderr" = "usage: train [-hqV] [-C dir] [-c file] [--json]" ]
+	unchanged
+}
+
+@test "train with an unknown option is a usage error" {
+	mkws "$FIXTURES/train/ws"
+	cd "$WS"
+	run -2 --separate-stderr train --jason
+	[ "${stderr_lines[0]}" = "train: unrecognized option '--jason'" ]
+	[ "${stderr_lines[1]}" = "usage: train [-hqV] [-C dir] [-c file] [--json]" ]
+	[ ! -e practicemodels ]
+}
+
+@test "train -h prints the usage on stdout and succeeds" {
+	run -0 --separate-stderr train -h
+	[ "$output" = "usage: train [-hqV] [-C dir] [-c file] [--json]" ]
+	[ "$stderr" = "" ]
+}
+
+@test "train on the seed's practice data gives scikit-learn's model" {
+	seedingested
+	run -0 --separate-stderr train
+	[ "${#lines[@]}" -eq 7 ]
+	[ "${lines[0]}" = $'rows\t26' ]
+	[ "${lines[1]}" = $'left_out\t0' ]
+	[ "${lines[2]}" = $'iterations\t11' ]
+	near "${lines[3]}" lastmonth_activity -0.009747251357460414
+	near "${lines[4]}" lastyear_activity 9.745638168591398e-05
+	near "${lines[5]}" number_of_employees 0.02912832017662122
+	near "${lines[6]}" intercept 0.45403319696969624
+	[ "$stderr" = "train: 26 rows (0 left out), 11 iterations: practicemodels/trainedmodel.json" ]
+}
+
+@test "train on the seed's sourcedata gives scikit-learn's model" {
+	seedingested sourcedata
+	run -0 --separate-stderr train -q
+	[ "${lines[0]}" = $'rows\t26' ]
+	[ "${lines[1]}" = $'left_out\t0' ]
+	[ "${lines[2]}" = $'iterations\t7' ]
+	near "${lines[3]}" lastmonth_activity -0.0003966357593981784
+	near "${lines[4]}" lastyear_activity -7.685049220564783e-06
+	near "${lines[5]}" number_of_employees 0.0003897195882543815
+	near "${lines[6]}" intercept 2.044299522640798e-06
+	[ "$stderr" = "" ]
+}
+
+@test "train writes trainedmodel.json with every key of the format" {
+	seedingested
+	run -0 train -q
+	local m=practicemodels/trainedmodel.json compact sha coefs icpt when
+	compact=$(tr -d ' \t\n' <"$m")
+	sha=$(sha256sum <ingesteddata/finaldata.csv | cut -d' ' -f1)
+	[ "$(sed -E -e 's/"coefficients":\[[^]]*\]/"coefficients":[C]/' \
+	    -e 's/"intercept":[^,]*,/"intercept":I,/' \
+	    -e 's/"trained_at":"[^"]*"/"trained_at":"T"/' <<<"$compact")" = \
+	    '{"format":"riskwatch-model/1","features":["lastmonth_activity","lastyear_activity","number_of_employees"],"target":"exited","coefficients":[C],"intercept":I,"C":1.0,"tol":0.0001,"iterations":11,"rows":26,"data_sha256":"'"$sha"'","trained_at":"T"}' ]
+	when=$(sed -E 's/.*"trained_at":"([^"]*)".*/\1/' <<<"$compact")
+	[[ $when =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$ ]]
+	coefs=$(sed -E 's/.*"coefficients":\[([^]]*)\].*/\1/' <<<"$compact")
+	icpt=$(sed -E 's/.*"intercept":([^,]*),.*/\1/' <<<"$compact")
+	IFS=, read -r c1 c2 c3 <<<"$coefs"
+	near "x	$c1" x -0.009747251357460414
+	near "x	$c2" x 9.745638168591398e-05
+	near "x	$c3" x 0.02912832017662122
+	near "x	$icpt" x 0.45403319696969624
+	# the printed numbers and the file's are the same doubles
+	same "$c1" "${lines[3]#*$'\t'}"
+	same "$c2" "${lines[4]#*$'\t'}"
+	same "$c3" "${lines[5]#*$'\t'}"
+	same "$icpt" "${lines[6]#*$'\t'}"
+}
+
+@test "train --json prints the model it wrote" {
+	seedingested
+	run -0 --separate-stderr train --json
+	[ "$stderr" = "train: 26 rows (0 left out), 11 iterations: practicemodels/trainedmodel.json" ]
+	printf '%s\n' "$output" >printed
+	cmp printed practicemodels/trainedmodel.json
+}
+
+@test "train leaves out and counts rows with a missing feature or target" {
+	mkws "$FIXTURES/train/ws"
+	cd "$WS"
+	run -0 --separate-stderr train
+	[ "${#lines[@]}" -eq 7 ]
+	[ "${lines[0]}" = $'rows\t8' ]
+	[ "${lines[1]}" = $'left_out\t4' ]
+	[ "${lines[2]}" = $'iterations\t17' ]
+	near "${lines[3]}" lastmonth_activity 0.0037359038017013733
+	near "${lines[4]}" lastyear_activity -0.0009043864889584418
+	near "${lines[5]}" number_of_employees 0.06442650217710269
+	near "${lines[6]}" intercept -0.5201547512481575
+	[ "$stderr" = "train: 8 rows (4 left out), 17 iterations: practicemodels/trainedmodel.json" ]
+	grep -Fqx '  "rows": 8,' practicemodels/trainedmodel.json
+}
+
+@test "train creates output_model_path when it is missing" {
+	mkws "$FIXTURES/train/ws"
+	cd "$WS"
+	[ ! -e practicemodels ]
+	run -0 train -q
+	[ -f practicemodels/trainedmodel.json ]
+	[ "$(ls -A practicemodels)" = trainedmodel.json ]
+}
+
+@test "train follows the model settings of the config" {
+	seedingested
+	printf '{"model": {"tol": 1e-10, "max_iter": 1000}}\n' >exact.json
+	run -0 train -q -c exact.json
+	[ "${lines[2]}" = $'iterations\t14' ]
+	near "${lines[3]}" lastmonth_activity -0.00975826148453485
+	near "${lines[4]}" lastyear_activity 9.695920724583177e-05
+	near "${lines[5]}" number_of_employees 0.029049511578419517
+	near "${lines[6]}" intercept 0.45922571695263764
+	printf '{"model": {"C": 0.5}}\n' >c.json
+	run -0 train -q -c c.json
+	[ "${lines[2]}" = $'iterations\t10' ]
+	near "${lines[3]}" lastmonth_activity -0.009524186517275138
+	near "${lines[4]}" lastyear_activity 0.00010877932297427051
+	near "${lines[5]}" number_of_employees 0.030844869704552066
+	near "${lines[6]}" intercept 0.3395950588972334
+	grep -Fqx '  "C": 0.5,' practicemodels/trainedmodel.json
+}
+
+@test "train stops at model.max_iter as scikit-learn does" {
+	seedingested
+	printf '{"model": {"max_iter": 3}}\n' >short.json
+	run -0 train -q -c short.json
+	[ "${lines[2]}" = $'iterations\t3' ]
+	near "${lines[3]}" lastmonth_activity -0.0049267678174467885
+	near "${lines[4]}" lastyear_activity 0.00015091651604045274
+	near "${lines[5]}" number_of_employees 0.007266378319545142
+	near "${lines[6]}" intercept 0.00015883104587535566
+}
+
+@test "train on one class only fails and keeps the old model" {
+	trained
+	printf '%s\na,1,2,3,0\nb,4,5,6,0\nc,,5,6,1\n' "$HEADER" >ingesteddata/finaldata.csv
+	run -1 --separate-stderr train
+	[ "$output" = "" ]
+	[ "$stderr" = "train: ingesteddata/finaldata.csv: only one class (exited = 0) in 2 rows; practicemodels/trainedmodel.json not changed" ]
+	unchanged
+}
+
+@test "train on rows of class 1 only names that class" {
+	trained
+	printf '%s\na,1,2,3,1\n' "$HEADER" >ingesteddata/finaldata.csv
+	run -1 --separate-stderr train
+	[ "$stderr" = "train: ingesteddata/finaldata.csv: only one class (exited = 1) in 1 rows; practicemodels/trainedmodel.json not changed" ]
+	unchanged
+}
+
+@test "train without a complete row fails and keeps the old model" {
+	trained
+	printf '%s\na,1,2,3,\nb,NA,5,6,0\n' "$HEADER" >ingesteddata/finaldata.csv
+	run -1 --separate-stderr train
+	[ "$output" = "" ]
+	[ "$stderr" = "train: ingesteddata/finaldata.csv: no complete rows to train on (2 left out); practicemodels/trainedmodel.json not changed" ]
+	unchanged
+}
+
+@test "train on a header alone fails and keeps the old model" {
+	trained
+	printf '%s\n' "$HEADER" >ingesteddata/finaldata.csv
+	run -1 --separate-stderr train
+	[ "$stderr" = "train: ingesteddata/finaldata.csv: no complete rows to train on (0 left out); practicemodels/trainedmodel.json not changed" ]
+	unchanged
+}
+
+@test "train on data that is not a number fails and keeps the old model" {
+	trained
+	printf '%s\na,1,2,3,0\nb,4,x5,6,1\n' "$HEADER" >ingesteddata/finaldata.csv
+	run -1 --separate-stderr train
+	[ "$output" = "" ]
+	[ "$stderr" = 'train: ingesteddata/finaldata.csv:3: field 3 (lastyear_activity): "x5" is not a number' ]
+	unchanged
+}
+
+@test "train without finaldata.csv fails and keeps the old model" {
+	trained
+	rm ingesteddata/finaldata.csv
+	run -1 --separate-stderr train
+	[ "$output" = "" ]
+	[ "$stderr" = "train: ingesteddata/finaldata.csv: No such file or directory" ]
+	unchanged
+}
+
+@test "train with a bad config exits 2 and keeps the old model" {
+	trained
+	printf '{"model": {"tol": 0}}\n' >config.json
+	run -2 --separate-stderr train
+	[ "$output" = "" ]
+	[ "$stderr" = 'train: config.json: key "model.tol": expected a positive number' ]
+	unchanged
+}
