@@ -13,6 +13,8 @@
 
 #include "risk.h"
 
+#define SYNOPSIS "[-hqV] [-C dir] [-c file] [--list | --rollback]"
+
 static const char *artifacts[] = {
 	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
 };
@@ -250,19 +252,11 @@ out:
 	return r;
 }
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: %s [-hqV] [-C dir] [-c file] "
-	    "[--list | --rollback]\n", argv0);
-	exit(EXIT_USAGE);
-}
-
 int
 main(int argc, char *argv[])
 {
 	enum { DEPLOY, LIST, ROLLBACK } verb = DEPLOY;
-	enum { OPT_LIST = 256, OPT_ROLLBACK };
+	enum { OPT_LIST = TOOL_OPT_JSON + 1, OPT_ROLLBACK };
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "list", no_argument, NULL, OPT_LIST },
@@ -270,41 +264,29 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
 	struct config cfg;
-	const char *dir = NULL, *cfgpath = NULL;
 	int ch, ret, r;
 
 	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, "C:c:hqV", longopts, NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, TOOL_OPTS "", longopts,
+	    NULL)) != -1) {
+		if (tool_opt(&opt, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'C':
-			dir = optarg;
-			break;
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'h':
-			printf("usage: %s [-hqV] [-C dir] [-c file] "
-			    "[--list | --rollback]\n", argv0);
-			return EXIT_OK;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'V':
-			print_version();
-			return EXIT_OK;
 		case OPT_LIST:
 		case OPT_ROLLBACK:
 			if (verb != DEPLOY)
-				usage();
+				tool_usage(&opt);
 			verb = ch == OPT_LIST ? LIST : ROLLBACK;
 			break;
 		default:
-			usage();
+			tool_usage(&opt);
 		}
+	}
 	if (optind != argc)
-		usage();
-	if ((ret = tool_start(dir, cfgpath, &cfg)) != EXIT_OK)
+		tool_usage(&opt);
+	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
 		return ret;
 	if (verb == DEPLOY)
 		r = deploy(&cfg);

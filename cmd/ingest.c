@@ -12,6 +12,8 @@
 
 #include "risk.h"
 
+#define SYNOPSIS "[-hqV] [-C dir] [-c file]"
+
 /* rows are looked up a batch at a time, their slots prefetched */
 #define BATCH 64
 
@@ -176,13 +178,6 @@ onrecord(const struct record *r, void *arg)
 	return 0;
 }
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: %s [-hqV] [-C dir] [-c file]\n", argv0);
-	exit(EXIT_USAGE);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -191,39 +186,28 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
 	struct config cfg;
 	struct ingest g;
 	struct atomic list;
-	const char *dir = NULL, *cfgpath = NULL;
 	char **files, *final, *listpath, hex[65];
 	size_t nfiles, i, total;
 	struct stat st;
 	int ch, ret = EXIT_OK;
 
 	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, "C:c:hqV", longopts, NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, TOOL_OPTS "", longopts,
+	    NULL)) != -1) {
+		if (tool_opt(&opt, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'C':
-			dir = optarg;
-			break;
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'h':
-			printf("usage: %s [-hqV] [-C dir] [-c file]\n", argv0);
-			return EXIT_OK;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'V':
-			print_version();
-			return EXIT_OK;
 		default:
-			usage();
+			tool_usage(&opt);
 		}
+	}
 	if (optind != argc)
-		usage();
-	if ((ret = tool_start(dir, cfgpath, &cfg)) != EXIT_OK)
+		tool_usage(&opt);
+	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
 		return ret;
 	if (config_dir("input_folder_path", cfg.input_folder_path) == -1) {
 		warnx_("%s", risk_err);

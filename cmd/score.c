@@ -9,6 +9,8 @@
 
 #include "risk.h"
 
+#define SYNOPSIS "[-hnqV] [-C dir] [-c file] [-d data] [-m model] [--json]"
+
 struct scoring {
 	struct model m;
 	struct confusion cm;
@@ -28,19 +30,6 @@ onrecord(const struct record *r, void *arg)
 	return 0;
 }
 
-static char *
-dirname_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	char *d;
-
-	if (s == NULL)
-		return estrdup(".");
-	d = estrdup(path);
-	d[s - path + (s == path)] = '\0';
-	return d;
-}
-
 /* is dir the deployment folder or inside it? */
 static int
 indeployment(const char *dir, const char *prod)
@@ -55,71 +44,46 @@ indeployment(const char *dir, const char *prod)
 	return in;
 }
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: %s [-hnqV] [-C dir] [-c file] [-d data] "
-	    "[-m model] [--json]\n", argv0);
-	exit(EXIT_USAGE);
-}
-
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_JSON = 256 };
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "json", no_argument, NULL, TOOL_OPT_JSON },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
 	struct config cfg;
 	struct schema schema;
 	struct scoring s;
-	const char *dir = NULL, *cfgpath = NULL, *dataopt = NULL;
-	const char *modelopt = NULL;
+	const char *dataopt = NULL, *modelopt = NULL;
 	char *data, *modelpath, *scorepath, *mdir, f1[40], line[48];
 	json_t *o;
-	int ch, ret, asjson = 0, dry = 0;
+	int ch, ret, dry = 0;
 
 	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, "C:c:d:hm:nqV", longopts,
-	    NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, TOOL_OPTS "d:m:n", longopts,
+	    NULL)) != -1) {
+		if (tool_opt(&opt, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'C':
-			dir = optarg;
-			break;
-		case 'c':
-			cfgpath = optarg;
-			break;
 		case 'd':
 			dataopt = optarg;
 			break;
-		case 'h':
-			printf("usage: %s [-hnqV] [-C dir] [-c file] [-d data] "
-			    "[-m model] [--json]\n", argv0);
-			return EXIT_OK;
 		case 'm':
 			modelopt = optarg;
 			break;
 		case 'n':
 			dry = 1;
 			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'V':
-			print_version();
-			return EXIT_OK;
-		case OPT_JSON:
-			asjson = 1;
-			break;
 		default:
-			usage();
+			tool_usage(&opt);
 		}
+	}
 	if (optind != argc)
-		usage();
-	if ((ret = tool_start(dir, cfgpath, &cfg)) != EXIT_OK)
+		tool_usage(&opt);
+	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
 		return ret;
 	if (dataopt == NULL &&
 	    config_dir("test_data_path", cfg.test_data_path) == -1) {
@@ -131,7 +95,7 @@ main(int argc, char *argv[])
 	    path_join(cfg.test_data_path, "testdata.csv");
 	modelpath = modelopt ? estrdup(modelopt) :
 	    path_join(cfg.output_model_path, "trainedmodel.json");
-	mdir = dirname_of(modelpath);
+	mdir = path_dir(modelpath);
 	scorepath = path_join(mdir, "latestscore.txt");
 
 	if (!dry && indeployment(mdir, cfg.prod_deployment_path))
@@ -152,7 +116,7 @@ main(int argc, char *argv[])
 	if (!dry && atomic_write(scorepath, line, strlen(line)) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 
-	if (asjson) {
+	if (opt.json) {
 		o = json_pack("{s:f, s:f, s:f, s:f, s:[[I,I],[I,I]], s:I, s:I}",
 		    "f1", metric_f1(&s.cm),
 		    "precision", metric_precision(&s.cm),

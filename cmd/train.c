@@ -9,6 +9,8 @@
 
 #include "risk.h"
 
+#define SYNOPSIS "[-hqV] [-C dir] [-c file] [--json]"
+
 struct rows {
 	struct logreg lr;
 	size_t cap;
@@ -35,62 +37,38 @@ onrecord(const struct record *r, void *arg)
 	return 0;
 }
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: %s [-hqV] [-C dir] [-c file] [--json]\n",
-	    argv0);
-	exit(EXIT_USAGE);
-}
-
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_JSON = 256 };
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "json", no_argument, NULL, TOOL_OPT_JSON },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
 	struct config cfg;
 	struct schema schema;
 	struct model m;
 	struct rows t;
-	const char *dir = NULL, *cfgpath = NULL;
 	char *data, *out, num[40], *json;
 	double w[MAXFEAT + 1];
 	size_t i, pos = 0;
-	int ch, ret, asjson = 0;
+	int ch, ret;
 
 	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, "C:c:hqV", longopts, NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, TOOL_OPTS "", longopts,
+	    NULL)) != -1) {
+		if (tool_opt(&opt, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'C':
-			dir = optarg;
-			break;
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'h':
-			printf("usage: %s [-hqV] [-C dir] [-c file] [--json]\n",
-			    argv0);
-			return EXIT_OK;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'V':
-			print_version();
-			return EXIT_OK;
-		case OPT_JSON:
-			asjson = 1;
-			break;
 		default:
-			usage();
+			tool_usage(&opt);
 		}
+	}
 	if (optind != argc)
-		usage();
-	if ((ret = tool_start(dir, cfgpath, &cfg)) != EXIT_OK)
+		tool_usage(&opt);
+	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
 		return ret;
 	data = path_join(cfg.output_folder_path, "finaldata.csv");
 	out = path_join(cfg.output_model_path, "trainedmodel.json");
@@ -130,7 +108,7 @@ main(int argc, char *argv[])
 	    model_save(&m, out) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 
-	if (asjson) {
+	if (opt.json) {
 		if ((json = slurp(out, NULL)) == NULL)
 			errx_(EXIT_FAIL, "%s", risk_err);
 		fputs(json, stdout);

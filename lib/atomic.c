@@ -21,8 +21,8 @@ path_join(const char *a, const char *b)
 	return p;
 }
 
-static char *
-dirof(const char *path)
+char *
+path_dir(const char *path)
 {
 	const char *s = strrchr(path, '/');
 	char *d;
@@ -87,7 +87,7 @@ umask_get(void)
 int
 atomic_open(struct atomic *a, const char *path)
 {
-	char *dir = dirof(path);
+	char *dir = path_dir(path);
 	size_t n = strlen(dir) + 32;
 	int fd;
 
@@ -135,7 +135,7 @@ atomic_commit(struct atomic *a)
 	if (r == -1)
 		unlink(a->tmp);
 	else {
-		dir = dirof(a->path);
+		dir = path_dir(a->path);
 		r = fsync_dir(dir);
 		free(dir);
 	}

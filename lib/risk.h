@@ -93,6 +93,7 @@ int atomic_write(const char *path, const char *data, size_t len);
 int fsync_dir(const char *path);
 int mkdirs(const char *path);
 char *path_join(const char *, const char *);
+char *path_dir(const char *);	/* the folder part, "." when none */
 char *slurp(const char *path, size_t *len);
 
 /* model */
@@ -165,8 +166,17 @@ int rowset_add(struct rowset *, const void *, size_t);
 void rowset_prefetch(const struct rowset *, unsigned long long hash);
 int rowset_addh(struct rowset *, const void *, size_t, unsigned long long hash);
 
-/* tool: the start every tool shares */
-int tool_start(const char *dir, const char *cfgpath, struct config *);
+/* tool: the options and the start every tool shares */
+#define TOOL_OPTS "C:c:hqV"	/* -C dir -c file -h -q -V */
+enum { TOOL_OPT_JSON = 256 };	/* --json, for tools that list it */
+struct toolopt {
+	const char *synopsis;	/* the usage line after the name */
+	const char *dir, *cfgpath;
+	int json;
+};
+int tool_opt(struct toolopt *, int ch, const char *arg);	/* 1: was one */
+_Noreturn void tool_usage(const struct toolopt *);
+int tool_start(const struct toolopt *, struct config *);
 void print_version(void);
 
 /* deployments: prod/history/ID folders, prod/current a symlink to one */
