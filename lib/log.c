@@ -8,7 +8,7 @@
 
 const char *argv0 = "riskwatch";
 int quiet;
-char risk_err[1024];
+_Thread_local char risk_err[1024];
 
 void
 setprogname_(const char *name)

@@ -10,7 +10,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 /* log: messages on stderr prefixed with the tool's name */
 extern const char *argv0;
 extern int quiet;
-extern char risk_err[1024];	/* why the last library call failed */
+extern _Thread_local char risk_err[1024];	/* why the last library call failed */
 void setprogname_(const char *);
 int seterr(const char *, ...);	/* sets risk_err, returns -1 */
 void warnx_(const char *, ...);
