@@ -16,6 +16,7 @@ LIBOBJ = \
 	lib/logreg.o\
 	lib/metrics.o\
 	lib/model.o\
+	lib/predict.o\
 	lib/rowset.o\
 	lib/sha256.o\
 	lib/tool.o

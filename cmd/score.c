@@ -11,25 +11,6 @@
 
 #define SYNOPSIS "[-hnqV] [-C dir] [-c file] [-d data] [-m model] [--json]"
 
-struct scoring {
-	struct model m;
-	struct confusion cm;
-	long long left;
-};
-
-static int
-onrecord(const struct record *r, void *arg)
-{
-	struct scoring *s = arg;
-
-	if (!r->complete) {
-		s->left++;
-		return 0;
-	}
-	confusion_add(&s->cm, r->y, model_predict(&s->m, r->x));
-	return 0;
-}
-
 /* is dir the deployment folder or inside it? */
 static int
 indeployment(const char *dir, const char *prod)
@@ -55,8 +36,8 @@ main(int argc, char *argv[])
 	};
 	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
 	struct config cfg;
-	struct schema schema;
-	struct scoring s;
+	struct model m;
+	struct scored s;
 	const char *dataopt = NULL, *modelopt = NULL;
 	char *data, *modelpath, *scorepath, *mdir, f1[40], line[48];
 	json_t *o;
@@ -101,16 +82,9 @@ main(int argc, char *argv[])
 	if (!dry && indeployment(mdir, cfg.prod_deployment_path))
 		errx_(EXIT_FAIL, "%s: a deployed model: its score is not "
 		    "rewritten (score -n scores without writing)", modelpath);
-	memset(&s, 0, sizeof(s));
-	schema_init(&schema, &cfg, 1);
-	if (model_load(&s.m, modelpath) == -1)
+	if (model_load(&m, modelpath) == -1 ||
+	    score_file(&m, &cfg, data, modelpath, &s) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
-	if (model_check_schema(&s.m, &schema) == -1)
-		errx_(EXIT_FAIL, "%s: %s", modelpath, risk_err);
-	if (csvread(data, &schema, onrecord, &s) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
-	if (s.cm.tp + s.cm.tn + s.cm.fp + s.cm.fn == 0)
-		errx_(EXIT_FAIL, "%s: no complete rows to score", data);
 	fmt_double(f1, sizeof(f1), metric_f1(&s.cm));
 	snprintf(line, sizeof(line), "%s\n", f1);
 	if (!dry && atomic_write(scorepath, line, strlen(line)) == -1)
@@ -138,8 +112,7 @@ main(int argc, char *argv[])
 	    s.cm.tp + s.cm.tn + s.cm.fp + s.cm.fn,
 	    strcmp(data, "-") == 0 ? "(stdin)" : data, s.left,
 	    dry ? "" : ": ", dry ? "" : scorepath);
-	model_free(&s.m);
-	schema_free(&schema);
+	model_free(&m);
 	free(data);
 	free(modelpath);
 	free(mdir);

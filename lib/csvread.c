@@ -365,9 +365,24 @@ nospace(unsigned char c)
 int
 csvread(const char *path, struct schema *s, csvread_fn fn, void *arg)
 {
+	FILE *fp;
+	int r;
+
+	if (strcmp(path, "-") == 0)
+		return csvread_fp(stdin, "(stdin)", s, fn, arg);
+	if ((fp = fopen(path, "r")) == NULL)
+		return seterr("%s: %s", path, strerror(errno));
+	r = csvread_fp(fp, path, s, fn, arg);
+	fclose(fp);
+	return r;
+}
+
+int
+csvread_fp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
+    void *arg)
+{
 	struct csv_parser p;
 	struct reader r;
-	FILE *fp;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -375,19 +390,11 @@ csvread(const char *path, struct schema *s, csvread_fn fn, void *arg)
 
 	memset(&r, 0, sizeof(r));
 	r.s = s;
-	r.path = path;
+	r.path = name;
 	r.fn = fn;
 	r.arg = arg;
-	if (strcmp(path, "-") == 0) {
-		fp = stdin;
-		r.path = "(stdin)";
-	} else if ((fp = fopen(path, "r")) == NULL)
-		return seterr("%s: %s", path, strerror(errno));
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-		if (fp != stdin)
-			fclose(fp);
-		return seterr("%s: out of memory", path);
-	}
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return seterr("%s: out of memory", name);
 	csv_set_space_func(&p, nospace);
 	while (!r.failed && (n = getline(&line, &cap, fp)) > 0) {
 		const char *b = line;
@@ -421,7 +428,5 @@ csvread(const char *path, struct schema *s, csvread_fn fn, void *arg)
 	free(r.off);
 	free(r.len);
 	free(r.field);
-	if (fp != stdin)
-		fclose(fp);
 	return ret;
 }

@@ -76,6 +76,7 @@ void schema_init(struct schema *, const struct config *, int need_target);
 void schema_free(struct schema *);
 /* reads path ("-" is stdin); -1 with risk_err "path:line: field n (name): ..." */
 int csvread(const char *path, struct schema *, csvread_fn, void *);
+int csvread_fp(FILE *, const char *name, struct schema *, csvread_fn, void *);
 int csv_ismissing(const char *, size_t);
 int csvwrite_field(FILE *, const char *, size_t);
 int utf8_valid(const char *, size_t);
@@ -190,3 +191,11 @@ void deploy_time(const char *id, char *iso, size_t size);
 /* jsonout: a jansson value, compact, numbers as fmt_double writes them */
 struct json_t;
 int jsonout(FILE *, struct json_t *);
+
+/* predict: a model over a data file */
+struct scored {
+	struct confusion cm;
+	long long left;		/* rows left out: a value missing */
+};
+int score_file(const struct model *, const struct config *, const char *path,
+    const char *modelname, struct scored *);
