@@ -1,4 +1,6 @@
 /* riskwatch: the shared library of the risk tools */
+#ifndef RISK_H
+#define RISK_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -199,3 +201,5 @@ struct scored {
 };
 int score_file(const struct model *, const struct config *, const char *path,
     const char *modelname, struct scored *);
+
+#endif
