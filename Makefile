@@ -10,6 +10,7 @@ LIBOBJ = \
 	lib/config.o\
 	lib/csvread.o\
 	lib/deploy.o\
+	lib/drift.o\
 	lib/fmt.o\
 	lib/jsonout.o\
 	lib/log.o\
@@ -29,6 +30,7 @@ BIN = \
 	bin/deploy
 UNIT = \
 	tests/unit/csvread_test\
+	tests/unit/drift_test\
 	tests/unit/fmt_test\
 	tests/unit/logreg_test\
 	tests/unit/metrics_test\
@@ -61,6 +63,7 @@ $(BIN):
 
 $(UNIT): $(LIB) $(HDR) tests/unit/unit.h config.mk
 tests/unit/csvread_test: tests/unit/csvread_test.c
+tests/unit/drift_test: tests/unit/drift_test.c
 tests/unit/fmt_test: tests/unit/fmt_test.c
 tests/unit/logreg_test: tests/unit/logreg_test.c
 tests/unit/metrics_test: tests/unit/metrics_test.c

@@ -202,4 +202,37 @@ struct scored {
 int score_file(const struct model *, const struct config *, const char *path,
     const char *modelname, struct scored *);
 
+
+/* drift: is the deployed model still good on new data? */
+enum { DRIFT_RAW, DRIFT_PARAMETRIC, DRIFT_NONPARAMETRIC };
+struct drift {
+	int asked;		/* the configured test */
+	int test;		/* the test that decided: raw below 2 scores */
+	double score;		/* the new score */
+	double center, spread;	/* deployed score; mean, std; Q1, IQR */
+	double threshold;	/* drift when score < threshold */
+	size_t n;		/* scores in the history */
+	int drift;
+};
+int drift_parse(const char *);	/* "raw" ... or -1 */
+const char *drift_name(int);
+double drift_sum(const double *, size_t);	/* numpy's pairwise sum */
+double drift_mean(const double *, size_t);
+double drift_std(const double *, size_t);	/* ddof 0, as numpy.std */
+double drift_quantile(const double *sorted, size_t, double q);	/* linear */
+void drift_decide(struct drift *, int test, double score, double deployed,
+    const double *hist, size_t n);
+int drift_history(const char *path, double **f1, size_t *n);
+/* ingestedfiles.txt as lines, each starting with a path and a tab */
+struct filelist {
+	char **line;
+	size_t n;
+};
+enum { DRIFT_NEWFILE = 1, DRIFT_CHANGED };
+int drift_readlist(const char *path, struct filelist *);
+void drift_freelist(struct filelist *);
+int drift_isnew(const struct filelist *, const char *path, const char *sha);
+/* src's lines replace dst's for the same path or are appended; the count */
+size_t drift_mergelist(struct filelist *dst, const struct filelist *src);
+
 #endif
