@@ -10,6 +10,8 @@ LIBOBJ = \
 	lib/config.o\
 	lib/csvread.o\
 	lib/deploy.o\
+	lib/deps.o\
+	lib/diag.o\
 	lib/drift.o\
 	lib/fmt.o\
 	lib/jsonout.o\
@@ -20,14 +22,18 @@ LIBOBJ = \
 	lib/predict.o\
 	lib/rowset.o\
 	lib/sha256.o\
+	lib/spawn.o\
+	lib/stats.o\
+	lib/timing.o\
 	lib/tool.o
 
-TOOLS = ingest train score deploy
+TOOLS = ingest train score deploy diagnose
 BIN = \
 	bin/ingest\
 	bin/train\
 	bin/score\
-	bin/deploy
+	bin/deploy\
+	bin/diagnose
 UNIT = \
 	tests/unit/csvread_test\
 	tests/unit/drift_test\
@@ -35,8 +41,9 @@ UNIT = \
 	tests/unit/logreg_test\
 	tests/unit/metrics_test\
 	tests/unit/model_test\
-	tests/unit/rowset_test
-MAN1 = man/ingest.1 man/train.1 man/score.1 man/deploy.1
+	tests/unit/rowset_test\
+	tests/unit/stats_test
+MAN1 = man/ingest.1 man/train.1 man/score.1 man/deploy.1 man/diagnose.1
 MAN5 = man/riskwatch-config.5
 MAN7 = man/riskwatch.7
 
@@ -57,6 +64,7 @@ bin/ingest: cmd/ingest.c
 bin/train: cmd/train.c
 bin/score: cmd/score.c
 bin/deploy: cmd/deploy.c
+bin/diagnose: cmd/diagnose.c
 $(BIN):
 	@mkdir -p bin
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ cmd/$(@F).c $(LIB) $(DEPLIBS)
@@ -69,6 +77,7 @@ tests/unit/logreg_test: tests/unit/logreg_test.c
 tests/unit/metrics_test: tests/unit/metrics_test.c
 tests/unit/model_test: tests/unit/model_test.c
 tests/unit/rowset_test: tests/unit/rowset_test.c
+tests/unit/stats_test: tests/unit/stats_test.c
 $(UNIT):
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $@.c $(LIB) $(DEPLIBS)
 
@@ -97,7 +106,7 @@ bench: deps
 
 # one step of the pipeline on a workspace
 WS = .
-ingest train score deploy: all
+ingest train score deploy diagnose: all
 	bin/$@ -C $(WS)
 
 install: all
@@ -123,4 +132,4 @@ uninstall:
 clean:
 	rm -f $(LIB) $(LIBOBJ) $(BIN) $(UNIT)
 
-.PHONY: all unit deps test check-asan demo bench install uninstall clean ingest train score deploy
+.PHONY: all unit deps test check-asan demo bench install uninstall clean ingest train score deploy diagnose

@@ -235,4 +235,54 @@ int drift_isnew(const struct filelist *, const char *path, const char *sha);
 /* src's lines replace dst's for the same path or are appended; the count */
 size_t drift_mergelist(struct filelist *dst, const struct filelist *src);
 
+/* stats: a column's figures as pandas computes them (NaN is missing) */
+struct colstats {
+	size_t count;		/* values not missing */
+	double mean, median, std;	/* std with n - 1; NaN when undefined */
+};
+double stats_sum(const double *, size_t);	/* numpy's sum, NaN as 0 */
+double stats_select(double *, size_t n, size_t k);	/* k-th smallest */
+double stats_median(double *, size_t);	/* no NaN; reorders */
+void stats_describe(double *, size_t, struct colstats *);	/* reorders */
+
+/* diag: the diagnostics of diagnose(1), report(1) and serve(1), as jansson
+ * values in SPEC.md's shapes; NULL with risk_err on failure */
+struct columns {
+	size_t nrow, ncol, nfeat, cap;
+	char **name;		/* every column's header name */
+	long long *missing;	/* missing fields in each column */
+	size_t feat[MAXFEAT];	/* column of each feature */
+	double *x[MAXFEAT];	/* each feature's values, NaN when missing */
+	int values;		/* x was filled */
+};
+int columns_load(struct columns *, const char *path, const struct config *,
+    int values);
+void columns_free(struct columns *);
+struct json_t *diag_number(double);	/* null when not finite */
+struct json_t *diag_summary(const struct config *);
+struct json_t *diag_summary_of(struct columns *);	/* reorders x */
+struct json_t *diag_missing(const struct config *);
+struct json_t *diag_missing_of(const struct columns *);
+/* fn gets each row's prediction (-1 when a feature is missing) and
+ * probability of 1; path "-" is stdin */
+int diag_predict(const struct model *, const char *path,
+    int (*fn)(const struct record *, int, double, void *), void *);
+/* [0,1,...], null for a row with a missing feature; *proba when asked */
+struct json_t *diag_predictions(const struct model *, const char *path,
+    struct json_t **proba);
+
+/* spawn: another program (PATH searched, LC_ALL=C, stdin /dev/null), waited
+ * for; its stdout into *out (malloc'd) unless out is NULL. The exit status,
+ * 128 + a signal, or -1 with risk_err and errno (ENOENT: not found) when it
+ * could not start */
+enum { SPAWN_ERRNULL = 1, SPAWN_OUTNULL = 2 };	/* else shown */
+int spawn(char *const argv[], char **out, int flags);
+char *tool_path(const char *tool);	/* a sibling tool of this one */
+/* {"ingest":s,"train":s}: seconds on a scratch copy of the workspace; with
+ * runs > 1 the means, and "runs", "ingest_min", "train_min" */
+struct json_t *diag_timing(const struct config *, int runs);
+/* [{"name","version","latest"}...]: libcsv, jansson, libmicrohttpd,
+ * gnuplot, curl, bats; never fails, "unknown" where it cannot tell */
+struct json_t *diag_deps(void);
+
 #endif

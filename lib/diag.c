@@ -1,0 +1,225 @@
+/*
+ * The diagnostics of diagnose(1), report(1) and serve(1) as JSON values in
+ * the shapes SPEC.md fixes: summary, missing data, predictions.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "risk.h"
+
+json_t *
+diag_number(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static int
+oncolumns(const struct record *r, void *arg)
+{
+	struct columns *c = arg;
+	size_t i;
+
+	if (c->nrow == 0 && c->ncol == 0) {
+		c->ncol = r->nfield;
+		c->missing = ecalloc(c->ncol, sizeof(*c->missing));
+	}
+	for (i = 0; i < r->nfield; i++)
+		if (csv_ismissing(r->field[i], r->len[i]))
+			c->missing[i]++;
+	if (c->values) {
+		if (c->nrow == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 4096;
+			for (i = 0; i < c->nfeat; i++)
+				c->x[i] = erealloc(c->x[i],
+				    c->cap * sizeof(*c->x[i]));
+		}
+		for (i = 0; i < c->nfeat; i++)
+			c->x[i][c->nrow] = r->x[i];
+	}
+	c->nrow++;
+	return 0;
+}
+
+int
+columns_load(struct columns *c, const char *path, const struct config *cfg,
+    int values)
+{
+	struct schema s;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->values = values;
+	c->nfeat = cfg->nfeat;
+	schema_init(&s, cfg, 0);
+	if (csvread(path, &s, oncolumns, c) == -1) {
+		schema_free(&s);
+		columns_free(c);
+		return -1;
+	}
+	/* the header alone: no record said how many columns */
+	if (c->ncol == 0) {
+		c->ncol = s.ncol;
+		c->missing = ecalloc(c->ncol ? c->ncol : 1,
+		    sizeof(*c->missing));
+	}
+	c->name = emalloc((c->ncol ? c->ncol : 1) * sizeof(*c->name));
+	for (i = 0; i < c->ncol; i++)
+		c->name[i] = estrdup(s.col[i]);
+	for (i = 0; i < c->nfeat; i++)
+		c->feat[i] = s.feat[i];
+	schema_free(&s);
+	return 0;
+}
+
+void
+columns_free(struct columns *c)
+{
+	size_t i;
+
+	for (i = 0; c->name && i < c->ncol; i++)
+		free(c->name[i]);
+	free(c->name);
+	free(c->missing);
+	for (i = 0; i < c->nfeat; i++)
+		free(c->x[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+json_t *
+diag_summary_of(struct columns *c)
+{
+	struct colstats st;
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < c->nfeat; i++) {
+		stats_describe(c->x[i], c->nrow, &st);
+		json_object_set_new(o, c->name[c->feat[i]], json_pack(
+		    "{s:o, s:o, s:o}", "mean", diag_number(st.mean),
+		    "median", diag_number(st.median),
+		    "std", diag_number(st.std)));
+	}
+	return o;
+}
+
+json_t *
+diag_missing_of(const struct columns *c)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	/* as pandas' isna().mean() * 100, to the last bit */
+	for (i = 0; i < c->ncol; i++)
+		json_object_set_new(o, c->name[i], json_real(c->nrow == 0 ?
+		    0. : (double)c->missing[i] / (double)c->nrow * 100.));
+	return o;
+}
+
+static json_t *
+finaldata(const struct config *cfg, int values,
+    json_t *(*fn)(struct columns *))
+{
+	struct columns c;
+	char *path = path_join(cfg->output_folder_path, "finaldata.csv");
+	json_t *o = NULL;
+
+	if (columns_load(&c, path, cfg, values) == 0) {
+		o = fn(&c);
+		columns_free(&c);
+	}
+	free(path);
+	return o;
+}
+
+static json_t *
+missingof(struct columns *c)
+{
+	return diag_missing_of(c);
+}
+
+json_t *
+diag_summary(const struct config *cfg)
+{
+	return finaldata(cfg, 1, diag_summary_of);
+}
+
+json_t *
+diag_missing(const struct config *cfg)
+{
+	return finaldata(cfg, 0, missingof);
+}
+
+struct predicting {
+	const struct model *m;
+	int (*fn)(const struct record *, int, double, void *);
+	void *arg;
+};
+
+static int
+onpredict(const struct record *r, void *arg)
+{
+	struct predicting *p = arg;
+	double z;
+	size_t i;
+
+	for (i = 0; i < p->m->nfeat; i++)
+		if (isnan(r->x[i]))
+			return p->fn(r, -1, NAN, p->arg);
+	z = model_decision(p->m, r->x);
+	return p->fn(r, z > 0, 1 / (1 + exp(-z)), p->arg);
+}
+
+int
+diag_predict(const struct model *m, const char *path,
+    int (*fn)(const struct record *, int, double, void *), void *arg)
+{
+	struct predicting p = { m, fn, arg };
+	struct schema s;
+	int r;
+
+	memset(&s, 0, sizeof(s));
+	s.want = (char **)m->features;
+	s.nfeat = m->nfeat;
+	s.target = m->target;
+	s.tcol = (size_t)-1;
+	r = csvread(path, &s, onpredict, &p);
+	schema_free(&s);
+	return r;
+}
+
+struct predlists {
+	json_t *pred, *proba;
+};
+
+static int
+onpred(const struct record *r, int pred, double p, void *arg)
+{
+	struct predlists *l = arg;
+
+	(void)r;
+	if (json_array_append_new(l->pred, pred < 0 ? json_null() :
+	    json_integer(pred)) == -1)
+		return seterr("out of memory");
+	if (l->proba && json_array_append_new(l->proba, diag_number(p)) == -1)
+		return seterr("out of memory");
+	return 0;
+}
+
+json_t *
+diag_predictions(const struct model *m, const char *path, json_t **proba)
+{
+	struct predlists l;
+
+	l.pred = json_array();
+	l.proba = proba ? json_array() : NULL;
+	if (diag_predict(m, path, onpred, &l) == -1) {
+		json_decref(l.pred);
+		json_decref(l.proba);
+		return NULL;
+	}
+	if (proba)
+		*proba = l.proba;
+	return l.pred;
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# diagnose: predictions of the deployed model, summary statistics and missing
+# data of finaldata.csv, timings on a scratch copy, dependency versions.
+
+load test_helper
+
+USAGE="usage: diagnose [-hoqV] [-C dir] [-c file] [-d data] [-m model] [-n runs] [--json] [--proba] [predictions | summary | missing | timing | deps ...]"
+SEEDSUMMARY='{"summary":{"lastmonth_activity":{"mean":165.65384615384616,"median":73.0,"std":284.0332293669447},"lastyear_activity":{"mean":1502.923076923077,"median":955.0,"std":2192.6449584568304},"number_of_employees":{"mean":26.884615384615383,"median":14.0,"std":31.353885785435814}}}'
+
+# the seed's practicedata ingested, trained on, scored and deployed
+seeddeployed() {
+	seedws
+	cd "$WS"
+	run -0 ingest -q
+	run -0 train -q
+	run -0 score -q
+	run -0 deploy -q
+}
+
+@test "diagnose with an unknown part is a usage error" {
+	run -2 --separate-stderr diagnose everything
+	[ "$output" = "" ]
+	[ "${stderr_lines[0]}" = "diagnose: everything: not a part (predictions, summary, missing, timing, deps)" ]
+	[ "${stderr_lines[1]}" = "$USAGE" ]
+}
+
+@test "diagnose -n with no number of runs is a usage error" {
+	run -2 --separate-stderr diagnose -n 0 timing
+	[ "${stderr_lines[0]}" = "diagnose: -n 0: expected a number of runs from 1 to 1000" ]
+}
+
+@test "diagnose -h prints the usage on stdout and succeeds" {
+	run -0 --separate-stderr diagnose -h
+	[ "$output" = "$USAGE" ]
+}
+
+@test "diagnose predictions of the seed's deployed practice model are 0,1,1,1,1" {
+	seeddeployed
+	run -0 --separate-stderr diagnose predictions
+	[ "$output" = "$(printf '0\n1\n1\n1\n1')" ]
+	[ "$stderr" = "" ]
+	run -0 diagnose --json predictions
+	[ "$output" = '{"predictions":[0,1,1,1,1]}' ]
+}
+
+@test "diagnose predictions reads standard input with -d -" {
+	seeddeployed
+	run -0 diagnose -d - predictions <testdata/testdata.csv
+	[ "$output" = "$(printf '0\n1\n1\n1\n1')" ]
+}
+
+@test "diagnose predictions --proba adds the probability of 1" {
+	seeddeployed
+	run -0 diagnose --proba predictions
+	[ "${lines[0]}" = "$(printf '0\t0.17722713002946638')" ]
+	[ "${#lines[@]}" -eq 5 ]
+	run -0 diagnose --json --proba predictions
+	[ "$output" = '{"predictions":[0,1,1,1,1],"probabilities":[0.17722713002946638,0.9680254876854486,0.9999999999998084,0.6750277360060771,0.7769576626243518]}' ]
+}
+
+@test "diagnose predictions -m uses another model: the retrained one gives 0,1,1,0,1" {
+	seeddeployed
+	sed -i 's/"practicedata"/"sourcedata"/' config.json
+	run -0 ingest -q
+	run -0 train -q
+	run -0 diagnose --json -m practicemodels/trainedmodel.json predictions
+	[ "$output" = '{"predictions":[0,1,1,0,1]}' ]
+	run -0 diagnose --json predictions
+	[ "$output" = '{"predictions":[0,1,1,1,1]}' ]
+}
+
+@test "diagnose predictions without a deployed model says so" {
+	seedws
+	cd "$WS"
+	run -1 --separate-stderr diagnose predictions
+	[ "$stderr" = "diagnose: production_deployment/trainedmodel.json: no deployed model: deploy one, or name one with -m" ]
+}
+
+@test "diagnose predictions refuses a corrupt model" {
+	seeddeployed
+	printf '{"format":"riskwatch-model/1"}\n' >bad.json
+	run -1 --separate-stderr diagnose -m bad.json predictions
+	[ "$output" = "" ]
+	[[ "$stderr" == "diagnose: bad.json: not a valid model"* ]]
+}
+
+@test "diagnose summary of the seed's practice data gives the seed's figures exactly" {
+	seeddeployed
+	run -0 diagnose --json summary
+	[ "$output" = "$SEEDSUMMARY" ]
+	run -0 diagnose summary
+	[ "${lines[0]}" = "column               mean                median  std" ]
+	[ "${lines[1]}" = "lastmonth_activity   165.65384615384616  73.0    284.0332293669447" ]
+	[ "${lines[2]}" = "lastyear_activity    1502.923076923077   955.0   2192.6449584568304" ]
+	[ "${lines[3]}" = "number_of_employees  26.884615384615383  14.0    31.353885785435814" ]
+}
+
+@test "diagnose missing of the seed's practice data is 0 for every column" {
+	seeddeployed
+	run -0 diagnose --json missing
+	[ "$output" = '{"missing":{"corporation":0.0,"lastmonth_activity":0.0,"lastyear_activity":0.0,"number_of_employees":0.0,"exited":0.0}}' ]
+}
+
+@test "diagnose missing counts blank and NA fields in every column as percentages" {
+	mkws "$FIXTURES/diagnose/ws"
+	cd "$WS"
+	run -0 diagnose --json missing
+	[ "$output" = '{"missing":{"corporation":12.5,"lastmonth_activity":25.0,"lastyear_activity":12.5,"number_of_employees":12.5,"exited":12.5}}' ]
+}
+
+@test "diagnose summary leaves missing values out, as pandas does" {
+	mkws "$FIXTURES/diagnose/ws"
+	cd "$WS"
+	run -0 diagnose --json summary
+	[ "$output" = '{"summary":{"lastmonth_activity":{"mean":4.666666666666667,"median":4.5,"std":2.581988897471611},"lastyear_activity":{"mean":47.375,"median":50.0,"std":25.577191173647925},"number_of_employees":{"mean":8.571428571428571,"median":9.0,"std":2.63673679998231}}}' ]
+}
+
+@test "diagnose summary agrees with pandas on generated data" {
+	need_oracle
+	mkdir -p "$BATS_TEST_TMPDIR/g/practicedata"
+	cd "$BATS_TEST_TMPDIR/g"
+	gendata 20000 7 30 5 >practicedata/a.csv
+	run -0 ingest -q
+	run -0 diagnose --json summary
+	printf '%s\n' "$output" >c.json
+	run -0 "$ORACLE" -c '
+import json, pandas as pd
+df = pd.read_csv("ingesteddata/finaldata.csv")
+c = json.load(open("c.json"))["summary"]
+for k in c:
+    for f, v in (("mean", df[k].mean()), ("median", df[k].median()), ("std", df[k].std())):
+        assert c[k][f] == v, (k, f, c[k][f], v)
+print("same")'
+	[ "$output" = same ]
+}
+
+@test "diagnose summary without finaldata.csv fails naming the file" {
+	seedws
+	cd "$WS"
+	run -1 --separate-stderr diagnose summary
+	[ "$stderr" = "diagnose: summary: ingesteddata/finaldata.csv: No such file or directory" ]
+}
+
+@test "diagnose timing leaves the workspace byte for byte as it was" {
+	seeddeployed
+	local before
+	before=$(treesum "$WS")
+	run -0 --separate-stderr diagnose --json timing
+	[[ "$output" =~ ^\{\"timing\":\{\"ingest\":[0-9.e-]+,\"train\":[0-9.e-]+\}\}$ ]]
+	[ "$(treesum "$WS")" = "$before" ]
+	run -0 diagnose -n 2 --json timing
+	[[ "$output" =~ \"runs\":2,\"ingest_min\":[0-9.e-]+,\"train_min\":[0-9.e-]+ ]]
+	[ "$(treesum "$WS")" = "$before" ]
+}
+
+@test "diagnose timing says why when ingest fails on the copy" {
+	mkws "$FIXTURES/diagnose/ws"
+	cd "$WS"
+	mkdir practicedata
+	printf 'a,b\n1\n' >practicedata/bad.csv
+	run -1 --separate-stderr diagnose timing
+	[[ "$stderr" == *"diagnose: timing: "*"ingest failed (exit 1) on the scratch copy"* ]]
+}
+
+@test "diagnose deps names the six dependencies with versions" {
+	run -0 diagnose --json deps
+	[[ "$output" =~ ^\{\"dependencies\":\[\{\"name\":\"libcsv\",\"version\":\"[0-9][^\"]*\",\"latest\":\"[^\"]+\"\} ]]
+	for d in jansson libmicrohttpd gnuplot curl bats; do
+		[[ "$output" == *"{\"name\":\"$d\",\"version\":"* ]]
+	done
+}
+
+@test "diagnose deps says unknown where it cannot tell, and succeeds" {
+	run -0 env PATH=/nonexistent "$ROOT/bin/diagnose" --json deps
+	[[ "$output" == *'{"name":"gnuplot","version":"unknown","latest":"unknown"}'* ]]
+	[[ "$output" == *'{"name":"libcsv","version":"3.'* ]]
+}
+
+@test "diagnose with no part gives every part" {
+	seeddeployed
+	run -0 --separate-stderr diagnose
+	[ "${lines[0]}" = "predictions (production_deployment/trainedmodel.json on testdata/testdata.csv)" ]
+	[[ "$output" == *"summary (finaldata.csv)"* ]]
+	[[ "$output" == *"missing (finaldata.csv)"* ]]
+	[[ "$output" == *"timing (on a scratch copy)"* ]]
+	[[ "$output" == *"dependencies"* ]]
+	run -0 diagnose --json
+	[[ "$output" == '{"predictions":[0,1,1,1,1],"summary":'*',"missing":'*',"timing":'*',"dependencies":['* ]]
+}
+
+@test "diagnose -o saves what it printed as diagnostics.json" {
+	seeddeployed
+	run -0 --separate-stderr diagnose -o --json summary missing
+	[ "$stderr" = "diagnose: saved practicemodels/diagnostics.json" ]
+	[ "$(cat practicemodels/diagnostics.json)" = "$output" ]
+	[ -z "$(find "$WS" -name '.tmp.*')" ]
+}
+
+@test "diagnose -o saves nothing when a part fails" {
+	seedws
+	cd "$WS"
+	mkdir practicemodels
+	printf 'old\n' >practicemodels/diagnostics.json
+	run -1 --separate-stderr diagnose -o summary deps
+	[ "${stderr_lines[1]}" = "diagnose: diagnostics.json not saved: a part failed" ]
+	[ "$(cat practicemodels/diagnostics.json)" = old ]
+}
