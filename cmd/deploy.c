@@ -1,11 +1,14 @@
 /*
  * deploy: the trained model, its score and the list of ingested files
- * become the production deployment in one rename; --list, --rollback.
+ * become the production deployment in one rename; --list, --rollback;
+ * --check tests a new score for drift, --seen records data as seen,
+ * --get prints a configuration value for scripts.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,7 +16,8 @@
 
 #include "risk.h"
 
-#define SYNOPSIS "[-hqV] [-C dir] [-c file] [--list | --rollback]"
+#define SYNOPSIS "[-hnqV] [-C dir] [-c file] " \
+    "[--list | --rollback | --check f1 | --seen | --get key]"
 
 static const char *artifacts[] = {
 	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
@@ -252,48 +256,225 @@ out:
 	return r;
 }
 
+/* the current deployment's folder, or NULL with risk_err */
+static char *
+currentdir(const char *prod, char *id, size_t size)
+{
+	char *hist, *dir;
+
+	switch (deploy_current(prod, id, size)) {
+	case -1:
+		return NULL;
+	case 0:
+		seterr("%s: nothing is deployed", prod);
+		return NULL;
+	}
+	hist = path_join(prod, "history");
+	dir = path_join(hist, id);
+	free(hist);
+	return dir;
+}
+
+static int
+check(const struct config *cfg, double score, int dry)
+{
+	const char *prod = cfg->prod_deployment_path;
+	char id[256], *dir, *p, f1[40], ref[40], c[40], sp[40], when[32];
+	char detail[256];
+	double deployed, *hist = NULL;
+	struct drift d;
+	size_t n;
+	int r = -1;
+
+	if ((dir = currentdir(prod, id, sizeof(id))) == NULL)
+		return -1;
+	p = path_join(dir, "latestscore.txt");
+	r = deploy_readscore(p, &deployed);
+	free(p);
+	free(dir);
+	if (r == -1)
+		return -1;
+	p = path_join(prod, "scorehistory.csv");
+	r = drift_history(p, &hist, &n);
+	free(p);
+	if (r == -1)
+		return -1;
+	drift_decide(&d, drift_parse(cfg->drift_test), score, deployed, hist,
+	    n);
+	free(hist);
+	fmt_double(f1, sizeof(f1), score);
+	fmt_double(ref, sizeof(ref), d.threshold);
+	fmt_double(c, sizeof(c), d.center);
+	fmt_double(sp, sizeof(sp), d.spread);
+	if (d.test == DRIFT_PARAMETRIC)
+		snprintf(detail, sizeof(detail), "mean %s - 2 * std %s of %zu "
+		    "scores", c, sp, n);
+	else if (d.test == DRIFT_NONPARAMETRIC)
+		snprintf(detail, sizeof(detail), "Q1 %s - 1.5 * IQR %s of %zu "
+		    "scores", c, sp, n);
+	else if (d.asked != DRIFT_RAW)
+		snprintf(detail, sizeof(detail), "the deployed score: %s needs "
+		    "2 scores in the history, it has %zu", drift_name(d.asked),
+		    n);
+	else
+		snprintf(detail, sizeof(detail), "the deployed score");
+	if (!dry) {
+		utc_iso(when, sizeof(when));
+		if (history_add(prod, when, f1, id, "check") == -1)
+			return -1;
+	}
+	printf("%s\t%s\t%s\t%s\t%s\t%s\n", d.drift ? "drift" : "nodrift",
+	    drift_name(d.test), f1, d.drift ? "<" : ">=", ref, detail);
+	return 0;
+}
+
+static int
+seen(const struct config *cfg, int dry)
+{
+	struct filelist have = { NULL, 0 }, add = { NULL, 0 };
+	char id[256], *dir, *dst, *src, *buf = NULL;
+	size_t n, len = 0, i;
+	int r = -1;
+
+	if ((dir = currentdir(cfg->prod_deployment_path, id, sizeof(id))) ==
+	    NULL)
+		return -1;
+	dst = path_join(dir, artifacts[2]);
+	src = path_join(cfg->output_folder_path, artifacts[2]);
+	if (drift_readlist(dst, &have) == -1 ||
+	    drift_readlist(src, &add) == -1)
+		goto out;
+	n = drift_mergelist(&have, &add);
+	for (i = 0; i < have.n; i++)
+		len += strlen(have.line[i]) + 1;
+	buf = emalloc(len + 1);
+	for (i = 0, len = 0; i < have.n; i++)
+		len += sprintf(buf + len, "%s\n", have.line[i]);
+	if (!dry && n > 0 && atomic_write(dst, buf, len) == -1)
+		goto out;
+	printf("%s\n", dst);
+	infox("%zu file%s of %s %s as seen by %s", n, n == 1 ? "" : "s", src,
+	    dry ? "would be recorded" : "recorded", id);
+	r = 0;
+out:
+	drift_freelist(&have);
+	drift_freelist(&add);
+	free(buf);
+	free(dst);
+	free(src);
+	free(dir);
+	return r;
+}
+
+/* 1 when key is known */
+static int
+getkey(const struct config *cfg, const char *key)
+{
+	const struct {
+		const char *key, *val;
+	} s[] = {
+		{ "input_folder_path", cfg->input_folder_path },
+		{ "output_folder_path", cfg->output_folder_path },
+		{ "test_data_path", cfg->test_data_path },
+		{ "output_model_path", cfg->output_model_path },
+		{ "prod_deployment_path", cfg->prod_deployment_path },
+		{ "target", cfg->target },
+		{ "drift_test", cfg->drift_test },
+		{ "api.host", cfg->api_host },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (strcmp(key, s[i].key) == 0) {
+			printf("%s\n", s[i].val);
+			return 1;
+		}
+	if (strcmp(key, "api.port") == 0)
+		printf("%d\n", cfg->api_port);
+	else if (strcmp(key, "api.max_body") == 0)
+		printf("%lld\n", cfg->api_max_body);
+	else
+		return 0;
+	return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
-	enum { DEPLOY, LIST, ROLLBACK } verb = DEPLOY;
-	enum { OPT_LIST = TOOL_OPT_JSON + 1, OPT_ROLLBACK };
+	enum { DEPLOY, LIST, ROLLBACK, CHECK, SEEN, GET } verb = DEPLOY;
+	enum {
+		OPT_LIST = TOOL_OPT_JSON + 1, OPT_ROLLBACK, OPT_CHECK,
+		OPT_SEEN, OPT_GET
+	};
 	static const struct option longopts[] = {
+		{ "check", required_argument, NULL, OPT_CHECK },
+		{ "get", required_argument, NULL, OPT_GET },
 		{ "help", no_argument, NULL, 'h' },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "rollback", no_argument, NULL, OPT_ROLLBACK },
+		{ "seen", no_argument, NULL, OPT_SEEN },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
 	struct config cfg;
-	int ch, ret, r;
+	const char *arg = NULL;
+	char *end;
+	double score = 0;
+	int ch, ret, r, dry = 0;
 
 	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "", longopts,
+	while ((ch = getopt_long(argc, argv, TOOL_OPTS "n", longopts,
 	    NULL)) != -1) {
 		if (tool_opt(&opt, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'n':
+			dry = 1;
+			break;
 		case OPT_LIST:
 		case OPT_ROLLBACK:
+		case OPT_CHECK:
+		case OPT_SEEN:
+		case OPT_GET:
 			if (verb != DEPLOY)
 				tool_usage(&opt);
-			verb = ch == OPT_LIST ? LIST : ROLLBACK;
+			verb = ch - OPT_LIST + LIST;
+			arg = optarg;
 			break;
 		default:
 			tool_usage(&opt);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (dry && verb != CHECK && verb != SEEN))
 		tool_usage(&opt);
+	if (verb == CHECK) {
+		score = strtod(arg, &end);
+		if (end == arg || *end != '\0' || !isfinite(score) ||
+		    score < 0 || score > 1) {
+			warnx_("--check: \"%s\" is not an F1 score (a number "
+			    "from 0 to 1)", arg);
+			return EXIT_USAGE;
+		}
+	}
 	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
 		return ret;
 	if (verb == DEPLOY)
 		r = deploy(&cfg);
 	else if (verb == LIST)
 		r = list(cfg.prod_deployment_path);
-	else
+	else if (verb == ROLLBACK)
 		r = rollback(cfg.prod_deployment_path);
+	else if (verb == CHECK)
+		r = check(&cfg, score, dry);
+	else if (verb == SEEN)
+		r = seen(&cfg, dry);
+	else if (!getkey(&cfg, arg)) {
+		warnx_("--get: unknown key \"%s\"", arg);
+		config_free(&cfg);
+		return EXIT_USAGE;
+	} else
+		r = 0;
 	if (r == -1)
 		warnx_("%s", risk_err);
 	else if (fflush(stdout) == EOF || ferror(stdout)) {

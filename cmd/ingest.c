@@ -1,6 +1,7 @@
 /*
  * ingest: every *.csv of input_folder_path, in byte order of name, into
- * finaldata.csv without exact duplicate rows, and ingestedfiles.txt.
+ * finaldata.csv without exact duplicate rows, and ingestedfiles.txt;
+ * -n lists the files the deployment has not seen.
  */
 #include <sys/stat.h>
 
@@ -9,10 +10,11 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "risk.h"
 
-#define SYNOPSIS "[-hqV] [-C dir] [-c file]"
+#define SYNOPSIS "[-hnqV] [-C dir] [-c file] [-o dir]"
 
 /* rows are looked up a batch at a time, their slots prefetched */
 #define BATCH 64
@@ -178,6 +180,39 @@ onrecord(const struct record *r, void *arg)
 	return 0;
 }
 
+/* the files the deployment's ingestedfiles.txt does not record with
+ * this content: "path<TAB>new" or "path<TAB>changed" */
+static int
+newfiles(const struct config *cfg, char **files, size_t n)
+{
+	struct filelist seen = { NULL, 0 };
+	char *list, hex[65];
+	size_t i, count = 0;
+	int k, r = 0, deployed;
+
+	list = path_join(cfg->prod_deployment_path, "ingestedfiles.txt");
+	if ((deployed = access(list, F_OK) == 0) &&
+	    drift_readlist(list, &seen) == -1)
+		r = -1;
+	for (i = 0; r == 0 && i < n; i++) {
+		if (sha256_file(files[i], hex) == -1)
+			r = -1;
+		else if ((k = drift_isnew(&seen, files[i], hex)) != 0) {
+			printf("%s\t%s\n", files[i],
+			    k == DRIFT_CHANGED ? "changed" : "new");
+			count++;
+		}
+	}
+	if (r == 0 && (fflush(stdout) == EOF || ferror(stdout)))
+		r = seterr("stdout: write error");
+	if (r == 0)
+		infox("%zu of %zu file%s new to %s%s", count, n,
+		    n == 1 ? "" : "s", list, deployed ? "" : " (none yet)");
+	drift_freelist(&seen);
+	free(list);
+	return r;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -191,16 +226,23 @@ main(int argc, char *argv[])
 	struct ingest g;
 	struct atomic list;
 	char **files, *final, *listpath, hex[65];
+	const char *outdir = NULL;
 	size_t nfiles, i, total;
 	struct stat st;
-	int ch, ret = EXIT_OK;
+	int ch, ret = EXIT_OK, listnew = 0;
 
 	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "", longopts,
+	while ((ch = getopt_long(argc, argv, TOOL_OPTS "no:", longopts,
 	    NULL)) != -1) {
 		if (tool_opt(&opt, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'n':
+			listnew = 1;
+			break;
+		case 'o':
+			outdir = optarg;
+			break;
 		default:
 			tool_usage(&opt);
 		}
@@ -219,10 +261,23 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return EXIT_FAIL;
 	}
-	if (config_mkdir("output_folder_path", cfg.output_folder_path) == -1)
+	if (listnew) {
+		if (newfiles(&cfg, files, nfiles) == -1) {
+			warnx_("%s", risk_err);
+			ret = EXIT_FAIL;
+		}
+		for (i = 0; i < nfiles; i++)
+			free(files[i]);
+		free(files);
+		config_free(&cfg);
+		return ret;
+	}
+	if (outdir == NULL)
+		outdir = cfg.output_folder_path;
+	if (config_mkdir("output_folder_path", outdir) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
-	final = path_join(cfg.output_folder_path, "finaldata.csv");
-	listpath = path_join(cfg.output_folder_path, "ingestedfiles.txt");
+	final = path_join(outdir, "finaldata.csv");
+	listpath = path_join(outdir, "ingestedfiles.txt");
 	memset(&g, 0, sizeof(g));
 	rowset_init(&g.seen);
 	schema_init(&g.schema, &cfg, 1);

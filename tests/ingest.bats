@@ -25,7 +25,7 @@ unchanged() {
 	cd "$WS"
 	run -2 --separate-stderr ingest practicedata
 	[ "$output" = "" ]
-	[ "$stderr" = "usage: ingest [-hqV] [-C dir] [-c file]" ]
+	[ "$stderr" = "usage: ingest [-hnqV] [-C dir] [-c file] [-o dir]" ]
 	[ ! -e ingesteddata ]
 }
 
@@ -34,14 +34,14 @@ unchanged() {
 	cd "$WS"
 	run -2 --separate-stderr ingest -x
 	[ "${stderr_lines[0]}" = "ingest: invalid option -- 'x'" ]
-	[ "${stderr_lines[1]}" = "usage: ingest [-hqV] [-C dir] [-c file]" ]
+	[ "${stderr_lines[1]}" = "usage: ingest [-hnqV] [-C dir] [-c file] [-o dir]" ]
 	[ "${#stderr_lines[@]}" -eq 2 ]
 	[ ! -e ingesteddata ]
 }
 
 @test "ingest -h prints the usage on stdout and succeeds" {
 	run -0 --separate-stderr ingest -h
-	[ "$output" = "usage: ingest [-hqV] [-C dir] [-c file]" ]
+	[ "$output" = "usage: ingest [-hnqV] [-C dir] [-c file] [-o dir]" ]
 	[ "$stderr" = "" ]
 }
 

@@ -15,7 +15,7 @@ load test_helper
 	[ -f "$d/opt/rw/share/man/man7/riskwatch.7" ]
 	# the installed tool names itself without the prefix
 	run -2 "$d/opt/rw/bin/risk-ingest" -x
-	[ "${lines[-1]}" = "usage: ingest [-hqV] [-C dir] [-c file]" ]
+	[ "${lines[-1]}" = "usage: ingest [-hnqV] [-C dir] [-c file] [-o dir]" ]
 }
 
 @test "PROGPREFIX changes the installed names and uninstall removes them all" {

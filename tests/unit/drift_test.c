@@ -122,7 +122,7 @@ verdicts(void)
 	    3);
 	OK(!d.drift && d.center == 0.6 && d.spread == 0.08164965809277258,
 	    "parametric: the threshold itself is no drift");
-	drift_decide(&d, DRIFT_PARAMETRIC, 0.43670068381445475, 0.7, h[0].v,
+	drift_decide(&d, DRIFT_PARAMETRIC, 0.43670068381445476, 0.7, h[0].v,
 	    3);
 	OK(d.drift, "parametric: just below the threshold is drift");
 	drift_decide(&d, DRIFT_PARAMETRIC, 0.45, 0.7, h[0].v, 3);
