@@ -27,13 +27,14 @@ LIBOBJ = \
 	lib/timing.o\
 	lib/tool.o
 
-TOOLS = ingest train score deploy diagnose
+TOOLS = ingest train score deploy diagnose report
 BIN = \
 	bin/ingest\
 	bin/train\
 	bin/score\
 	bin/deploy\
-	bin/diagnose
+	bin/diagnose\
+	bin/report
 UNIT = \
 	tests/unit/csvread_test\
 	tests/unit/drift_test\
@@ -43,7 +44,7 @@ UNIT = \
 	tests/unit/model_test\
 	tests/unit/rowset_test\
 	tests/unit/stats_test
-MAN1 = man/ingest.1 man/train.1 man/score.1 man/deploy.1 man/diagnose.1
+MAN1 = man/ingest.1 man/train.1 man/score.1 man/deploy.1 man/diagnose.1 man/report.1
 MAN5 = man/riskwatch-config.5
 MAN7 = man/riskwatch.7
 
@@ -65,6 +66,7 @@ bin/train: cmd/train.c
 bin/score: cmd/score.c
 bin/deploy: cmd/deploy.c
 bin/diagnose: cmd/diagnose.c
+bin/report: cmd/report.c
 $(BIN):
 	@mkdir -p bin
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ cmd/$(@F).c $(LIB) $(DEPLIBS)
@@ -106,7 +108,7 @@ bench: deps
 
 # one step of the pipeline on a workspace
 WS = .
-ingest train score deploy diagnose: all
+ingest train score deploy diagnose report: all
 	bin/$@ -C $(WS)
 
 install: all
@@ -132,4 +134,4 @@ uninstall:
 clean:
 	rm -f $(LIB) $(LIBOBJ) $(BIN) $(UNIT)
 
-.PHONY: all unit deps test check-asan demo bench install uninstall clean ingest train score deploy diagnose
+.PHONY: all unit deps test check-asan demo bench install uninstall clean ingest train score deploy diagnose report

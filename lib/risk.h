@@ -271,10 +271,10 @@ int diag_predict(const struct model *, const char *path,
 struct json_t *diag_predictions(const struct model *, const char *path,
     struct json_t **proba);
 
-/* spawn: another program (PATH searched, LC_ALL=C, stdin /dev/null), waited
- * for; its stdout into *out (malloc'd) unless out is NULL. The exit status,
- * 128 + a signal, or -1 with risk_err and errno (ENOENT: not found) when it
- * could not start */
+/* spawn: another program (PATH searched, LC_ALL=C.UTF-8, stdin /dev/null),
+ * waited for; its stdout into *out (malloc'd) unless out is NULL; the exit
+ * status, 128 + a signal, or -1 with risk_err and errno (ENOENT: not found)
+ * when it could not start */
 enum { SPAWN_ERRNULL = 1, SPAWN_OUTNULL = 2 };	/* else shown */
 int spawn(char *const argv[], char **out, int flags);
 char *tool_path(const char *tool);	/* a sibling tool of this one */

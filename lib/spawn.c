@@ -16,7 +16,8 @@
 
 extern char **environ;
 
-/* the environment, with LC_ALL=C so that output parses the same anywhere */
+/* the environment, with LC_ALL=C.UTF-8 so that output parses the same
+ * anywhere and text stays UTF-8 */
 static char **
 cenv(void)
 {
@@ -29,7 +30,7 @@ cenv(void)
 	for (i = 0; i < n; i++)
 		if (strncmp(environ[i], "LC_ALL=", 7) != 0)
 			e[k++] = environ[i];
-	e[k++] = "LC_ALL=C";
+	e[k++] = "LC_ALL=C.UTF-8";
 	e[k] = NULL;
 	return e;
 }
