@@ -13,6 +13,8 @@ CPPFLAGS = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -pthread
 LDFLAGS =
 DEPCFLAGS = `$(PKG_CONFIG) --cflags jansson nettle`
+MHDCFLAGS = `$(PKG_CONFIG) --cflags libmicrohttpd`
+MHDLIBS = `$(PKG_CONFIG) --libs libmicrohttpd`
 DEPLIBS = `$(PKG_CONFIG) --libs jansson nettle` -lcsv -lm -lpthread
 
 # sanitizers, for make check-asan

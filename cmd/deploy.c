@@ -366,38 +366,6 @@ out:
 	return r;
 }
 
-/* 1 when key is known */
-static int
-getkey(const struct config *cfg, const char *key)
-{
-	const struct {
-		const char *key, *val;
-	} s[] = {
-		{ "input_folder_path", cfg->input_folder_path },
-		{ "output_folder_path", cfg->output_folder_path },
-		{ "test_data_path", cfg->test_data_path },
-		{ "output_model_path", cfg->output_model_path },
-		{ "prod_deployment_path", cfg->prod_deployment_path },
-		{ "target", cfg->target },
-		{ "drift_test", cfg->drift_test },
-		{ "api.host", cfg->api_host },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		if (strcmp(key, s[i].key) == 0) {
-			printf("%s\n", s[i].val);
-			return 1;
-		}
-	if (strcmp(key, "api.port") == 0)
-		printf("%d\n", cfg->api_port);
-	else if (strcmp(key, "api.max_body") == 0)
-		printf("%lld\n", cfg->api_max_body);
-	else
-		return 0;
-	return 1;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -469,8 +437,8 @@ main(int argc, char *argv[])
 		r = check(&cfg, score, dry);
 	else if (verb == SEEN)
 		r = seen(&cfg, dry);
-	else if (!getkey(&cfg, arg)) {
-		warnx_("--get: unknown key \"%s\"", arg);
+	else if (config_print(&cfg, arg, stdout) == -1) {
+		warnx_("--get: %s", risk_err);
 		config_free(&cfg);
 		return EXIT_USAGE;
 	} else

@@ -272,3 +272,31 @@ config_mkdir(const char *key, const char *dir)
 	}
 	return 0;
 }
+
+/* a value as the tools resolve it, defaults included; -1 for a key not known */
+int
+config_print(const struct config *c, const char *key, FILE *fp)
+{
+	const struct {
+		const char *key, *val;
+	} s[] = {
+		{ "input_folder_path", c->input_folder_path },
+		{ "output_folder_path", c->output_folder_path },
+		{ "test_data_path", c->test_data_path },
+		{ "output_model_path", c->output_model_path },
+		{ "prod_deployment_path", c->prod_deployment_path },
+		{ "target", c->target },
+		{ "drift_test", c->drift_test },
+		{ "api.host", c->api_host },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (strcmp(key, s[i].key) == 0)
+			return fprintf(fp, "%s\n", s[i].val) < 0 ? -1 : 0;
+	if (strcmp(key, "api.port") == 0)
+		return fprintf(fp, "%d\n", c->api_port) < 0 ? -1 : 0;
+	if (strcmp(key, "api.max_body") == 0)
+		return fprintf(fp, "%lld\n", c->api_max_body) < 0 ? -1 : 0;
+	return seterr("unknown key \"%s\"", key);
+}

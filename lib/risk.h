@@ -46,6 +46,7 @@ int config_load(struct config *, const char *path);	/* path NULL: config.json */
 void config_free(struct config *);
 int config_dir(const char *key, const char *dir);	/* dir must exist */
 int config_mkdir(const char *key, const char *dir);	/* create if missing */
+int config_print(const struct config *, const char *key, FILE *);
 
 
 /* csv: streaming reader with the data files' validation */

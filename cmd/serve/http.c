@@ -1,0 +1,621 @@
+/*
+ * Requests: a struct req per connection, the body gathered, then answered;
+ * answers that take long are computed on a thread of their own while the
+ * connection is suspended, so that they never hold up a pool thread.
+ */
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "risk.h"
+#include "serve.h"
+
+#define MAXJOBS 64		/* slow answers computed at once */
+
+struct req {
+	enum route route;
+	struct MHD_Connection *conn;
+	struct timespec t0;
+	char line[160];		/* method and path, for the log */
+	int status;		/* set once the answer is known */
+	char *out;
+	const char *type;
+	const char *allow;	/* for a 405 */
+	int csv;		/* the body is text/csv, else JSON */
+	char *body;
+	size_t len, cap;
+	int toolarge;
+	atomic_int job;		/* 0 none, 1 computing, 2 done */
+};
+
+static struct MHD_Daemon *daemon_;
+
+static void
+answer(struct req *r, int status, const char *type, char *out)
+{
+	free(r->out);
+	r->status = status;
+	r->type = type;
+	r->out = out;
+}
+
+static void
+answer_json(struct req *r, int status, json_t *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (o == NULL || fp == NULL || jsonout(fp, o) == -1 ||
+	    fclose(fp) == EOF) {
+		if (fp != NULL && buf == NULL)
+			fclose(fp);
+		free(buf);
+		buf = estrdup("{\"error\":\"cannot build the answer\"}");
+		status = 500;
+	}
+	json_decref(o);
+	answer(r, status, "application/json", buf);
+}
+
+static void
+answer_error(struct req *r, int status, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	answer_json(r, status, json_pack("{s:s}", "error", msg));
+}
+
+/* predictions of rows read from fp, written as JSON as they come */
+struct predicting {
+	const struct model *m;
+	FILE *out;
+	long long n;
+};
+
+static int
+onrow(const struct record *rec, void *arg)
+{
+	struct predicting *p = arg;
+	size_t i;
+
+	for (i = 0; i < p->m->nfeat; i++)
+		if (rec->x[i] != rec->x[i])
+			return seterr("%s:%ld: %s is missing: no prediction",
+			    rec->path, rec->line, p->m->features[i]);
+	if (fputs(p->n++ ? "," : "", p->out) == EOF ||
+	    putc('0' + model_predict(p->m, rec->x), p->out) == EOF)
+		return seterr("out of memory");
+	return 0;
+}
+
+static void
+predict(struct req *r, FILE *in, const char *name)
+{
+	struct predicting p;
+	struct schema schema;
+	struct snap *s;
+	char *buf = NULL;
+	size_t len = 0;
+	int ok;
+
+	if ((s = snap_get()) == NULL) {
+		answer_error(r, 500, "%s", risk_err);
+		return;
+	}
+	schema_init(&schema, &srv.cfg, 0);
+	p.m = &s->m;
+	p.n = 0;
+	if ((p.out = open_memstream(&buf, &len)) == NULL) {
+		answer_error(r, 500, "out of memory");
+		goto out;
+	}
+	fputs("{\"predictions\":[", p.out);
+	ok = model_check_schema(&s->m, &schema) == 0 &&
+	    csvread_fp(in, name, &schema, onrow, &p) == 0;
+	fputs("]}", p.out);
+	fclose(p.out);
+	if (ok)
+		answer(r, 200, "application/json", buf);
+	else {
+		free(buf);
+		answer_error(r, 400, "%s", risk_err);
+	}
+out:
+	schema_free(&schema);
+	snap_put(s);
+}
+
+static void
+predict_dataset(struct req *r)
+{
+	json_error_t jerr;
+	json_t *o, *v;
+	char *path;
+	FILE *fp;
+
+	o = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES,
+	    &jerr);
+	if (o == NULL) {
+		answer_error(r, 400, "body: %s", jerr.text);
+		return;
+	}
+	v = json_object_get(o, "dataset");
+	if (!json_is_object(o) || json_object_size(o) != 1 ||
+	    !json_is_string(v)) {
+		json_decref(o);
+		answer_error(r, 400, "body: expected {\"dataset\": \"path\"}");
+		return;
+	}
+	if (strlen(json_string_value(v)) != json_string_length(v) ||
+	    dataset_path(json_string_value(v), &path) == -1) {
+		json_decref(o);
+		answer_error(r, 400, "%s", risk_err);
+		return;
+	}
+	if ((fp = fopen(path, "r")) == NULL)
+		answer_error(r, 400, "dataset: %s", strerror(errno));
+	else {
+		predict(r, fp, json_string_value(v));
+		fclose(fp);
+	}
+	free(path);
+	json_decref(o);
+}
+
+static void
+predict_body(struct req *r)
+{
+	FILE *fp;
+
+	if (r->len == 0) {
+		answer_error(r, 400, "body: empty");
+		return;
+	}
+	if ((fp = fmemopen(r->body, r->len, "r")) == NULL) {
+		answer_error(r, 500, "%s", strerror(errno));
+		return;
+	}
+	predict(r, fp, "body");
+	fclose(fp);
+}
+
+/* the key of /scoring: the deployment and the test data file */
+static int
+scoring_key(char *key, size_t size, struct snap **sp)
+{
+	char *test, fk[512];
+
+	if ((*sp = snap_get()) == NULL)
+		return -1;
+	test = path_join(srv.cfg.test_data_path, "testdata.csv");
+	filekey(test, fk, sizeof(fk));
+	free(test);
+	snprintf(key, size, "%s|%s", (*sp)->id, fk);
+	return 0;
+}
+
+static void
+scoring(struct req *r, int cached_only)
+{
+	struct snap *s;
+	struct scored sc;
+	char key[1024], *test, *body;
+
+	if (scoring_key(key, sizeof(key), &s) == -1) {
+		answer_error(r, 500, "%s", risk_err);
+		return;
+	}
+	if ((body = cache_get(&srv.scoring, key)) != NULL)
+		answer(r, 200, "application/json", body);
+	else if (!cached_only) {
+		/* one computes, the others wait for its answer */
+		pthread_mutex_lock(&srv.scoring.busy);
+		if ((body = cache_get(&srv.scoring, key)) != NULL)
+			answer(r, 200, "application/json", body);
+		else {
+			test = path_join(srv.cfg.test_data_path,
+			    "testdata.csv");
+			if (score_file(&s->m, &srv.cfg, test, s->id, &sc) == -1)
+				answer_error(r, 500, "%s", risk_err);
+			else {
+				answer_json(r, 200, json_pack("{s:f}", "f1",
+				    metric_f1(&sc.cm)));
+				cache_put(&srv.scoring, key, r->out);
+			}
+			free(test);
+		}
+		pthread_mutex_unlock(&srv.scoring.busy);
+	}
+	snap_put(s);
+}
+
+static void
+summary(struct req *r, int cached_only)
+{
+	char key[1024], *final, *body;
+
+	final = path_join(srv.cfg.output_folder_path, "finaldata.csv");
+	filekey(final, key, sizeof(key));
+	free(final);
+	if ((body = cache_get(&srv.summary, key)) != NULL)
+		answer(r, 200, "application/json", body);
+	else if (!cached_only) {
+		pthread_mutex_lock(&srv.summary.busy);
+		if ((body = cache_get(&srv.summary, key)) != NULL)
+			answer(r, 200, "application/json", body);
+		else {
+			json_t *o = diag_summary(&srv.cfg);
+
+			if (o == NULL)
+				answer_error(r, 500, "%s", risk_err);
+			else {
+				answer_json(r, 200, o);
+				cache_put(&srv.summary, key, r->out);
+			}
+		}
+		pthread_mutex_unlock(&srv.summary.busy);
+	}
+}
+
+static void
+diagnostics(struct req *r)
+{
+	json_t *timing, *missing, *deps;
+
+	if ((timing = diag_timing(&srv.cfg, 1)) == NULL ||
+	    (missing = diag_missing(&srv.cfg)) == NULL) {
+		json_decref(timing);
+		answer_error(r, 500, "%s", risk_err);
+		return;
+	}
+	deps = diag_deps();
+	answer_json(r, 200, json_pack("{s:o, s:o, s:o}", "timing", timing,
+	    "missing", missing, "dependencies", deps ? deps : json_array()));
+}
+
+static void
+health(struct req *r)
+{
+	struct snap *s = snap_get();
+
+	if (s == NULL)
+		answer(r, 200, "application/json",
+		    estrdup("{\"status\":\"ok\",\"model\":null}"));
+	else {
+		answer(r, 200, "application/json", estrdup(s->health));
+		snap_put(s);
+	}
+}
+
+/* the answer, computed here or on a job thread */
+static void
+compute(struct req *r)
+{
+	switch (r->route) {
+	case R_PREDICTION:
+		if (r->csv)
+			predict_body(r);
+		else
+			predict_dataset(r);
+		break;
+	case R_SCORING:
+		scoring(r, 0);
+		break;
+	case R_SUMMARY:
+		summary(r, 0);
+		break;
+	case R_DIAGNOSTICS:
+		diagnostics(r);
+		break;
+	case R_HEALTH:
+		health(r);
+		break;
+	case R_METRICS:
+		answer(r, 200, "text/plain; version=0.0.4", metrics_text());
+		break;
+	default:
+		answer_error(r, 404, "no such path");
+	}
+}
+
+static void *
+job(void *arg)
+{
+	struct req *r = arg;
+
+	compute(r);
+	atomic_store(&r->job, 2);
+	MHD_resume_connection(r->conn);
+	atomic_fetch_sub(&srv.jobs, 1);
+	return NULL;
+}
+
+/* quick answers here; the rest on a thread of their own */
+static void
+dispatch(struct req *r)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int quick;
+
+	switch (r->route) {
+	case R_SCORING:
+		scoring(r, 1);
+		quick = r->status != 0;
+		break;
+	case R_SUMMARY:
+		summary(r, 1);
+		quick = r->status != 0;
+		break;
+	case R_DIAGNOSTICS:
+		quick = 0;
+		break;
+	case R_PREDICTION:
+		quick = r->csv;
+		break;
+	default:
+		quick = 1;
+	}
+	if (quick) {
+		if (r->status == 0)
+			compute(r);
+		return;
+	}
+	if (atomic_fetch_add(&srv.jobs, 1) >= MAXJOBS) {
+		atomic_fetch_sub(&srv.jobs, 1);
+		answer_error(r, 503, "busy: too many slow requests at once");
+		return;
+	}
+	atomic_store(&r->job, 1);
+	MHD_suspend_connection(r->conn);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, job, r) != 0) {
+		atomic_store(&r->job, 0);
+		atomic_fetch_sub(&srv.jobs, 1);
+		MHD_resume_connection(r->conn);
+		answer_error(r, 503, "busy: cannot start a thread");
+	}
+	pthread_attr_destroy(&attr);
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(strlen(r->out), r->out,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL)
+		return MHD_NO;
+	r->out = NULL;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
+	if (r->allow != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	ret = MHD_queue_response(c, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static int
+is_type(const char *value, const char *type)
+{
+	size_t n = strlen(type);
+
+	return value != NULL && strncasecmp(value, type, n) == 0 &&
+	    (value[n] == '\0' || value[n] == ';' || value[n] == ' ');
+}
+
+/* what can be known from the request line and headers alone */
+static void
+begin(struct MHD_Connection *c, struct req *r, const char *url,
+    const char *method)
+{
+	static const char *paths[] = {
+		"/prediction", "/scoring", "/summarystats", "/diagnostics",
+		"/health", "/metrics"
+	};
+	const char *want, *ctype, *clen;
+	size_t i;
+
+	r->conn = c;
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	snprintf(r->line, sizeof(r->line), "%.10s %.120s", method, url);
+	for (i = 0; r->line[i] != '\0'; i++)
+		if (r->line[i] < 0x20 || r->line[i] == 0x7f || r->line[i] == '"')
+			r->line[i] = '?';
+	for (i = 0; i < R_OTHER && strcmp(url, paths[i]) != 0; i++)
+		;
+	r->route = (enum route)i;
+	if (r->route == R_OTHER) {
+		answer_error(r, 404, "no such path: try /health");
+		return;
+	}
+	want = r->route == R_PREDICTION ? "POST" : "GET";
+	if (strcmp(method, want) != 0) {
+		answer_error(r, 405, "%s takes %s", paths[i], want);
+		r->allow = want;
+		return;
+	}
+	if (r->route != R_PREDICTION)
+		return;
+	ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (is_type(ctype, "text/csv"))
+		r->csv = 1;
+	else if (!is_type(ctype, "application/json")) {
+		answer_error(r, 415, "send application/json "
+		    "({\"dataset\": \"path\"}) or text/csv");
+		return;
+	}
+	clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (clen != NULL && strtoull(clen, NULL, 10) >
+	    (unsigned long long)srv.max_body)
+		answer_error(r, 413, "body over %lld bytes", srv.max_body);
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *data, size_t *size,
+    void **con_cls)
+{
+	struct req *r = *con_cls;
+
+	(void)cls;
+	(void)version;
+	if (r == NULL) {
+		*con_cls = r = ecalloc(1, sizeof(*r));
+		begin(c, r, url, method);
+		/* refused before the body: say so now, read no more */
+		if (r->status != 0)
+			return reply(c, r);
+		return MHD_YES;
+	}
+	if (*size > 0) {
+		if (r->toolarge || r->len + *size > (size_t)srv.max_body) {
+			r->toolarge = 1;
+			free(r->body);
+			r->body = NULL;
+		} else {
+			if (r->cap - r->len < *size + 1) {
+				r->cap = (r->len + *size) * 2 + 1024;
+				if (r->cap > (size_t)srv.max_body + 1)
+					r->cap = srv.max_body + 1;
+				r->body = erealloc(r->body, r->cap);
+			}
+			memcpy(r->body + r->len, data, *size);
+			r->len += *size;
+		}
+		*size = 0;
+		return MHD_YES;
+	}
+	if (atomic_load(&r->job) == 1)
+		return MHD_YES;
+	if (r->status == 0 && r->toolarge)
+		answer_error(r, 413, "body over %lld bytes", srv.max_body);
+	if (r->status == 0 && atomic_load(&r->job) == 0)
+		dispatch(r);
+	if (r->status != 0 && r->out != NULL)
+		return reply(c, r);
+	return MHD_YES;
+}
+
+static void
+completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct req *r = *con_cls;
+	struct timespec t1;
+	char addr[INET6_ADDRSTRLEN] = "?";
+	double secs;
+
+	(void)cls;
+	(void)toe;
+	if (r == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (t1.tv_sec - r->t0.tv_sec) + (t1.tv_nsec - r->t0.tv_nsec) / 1e9;
+	if (r->status != 0)
+		metrics_add(r->route, r->status, secs);
+	if (!quiet) {
+		ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci != NULL && ci->client_addr != NULL) {
+			const struct sockaddr *sa = ci->client_addr;
+
+			if (sa->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)
+				    (const void *)sa)->sin_addr, addr, sizeof(addr));
+			else if (sa->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+				    (const void *)sa)->sin6_addr, addr,
+				    sizeof(addr));
+		}
+		fprintf(stderr, "%s: %s \"%s\" %d %.2fms\n", argv0, addr,
+		    r->line, r->status, secs * 1e3);
+	}
+	free(r->body);
+	free(r->out);
+	free(r);
+	*con_cls = NULL;
+}
+
+int
+http_start(const char *host, int port, unsigned threads)
+{
+	struct addrinfo hints, *ai;
+	char portstr[16];
+	unsigned flags;
+	int e;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	if ((e = getaddrinfo(host, portstr, &hints, &ai)) != 0)
+		return seterr("%s: %s", host, gai_strerror(e));
+	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+	    MHD_USE_ERROR_LOG;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	daemon_ = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
+	    handle, NULL,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_LIMIT, 1024u,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 512u,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (daemon_ == NULL)
+		return seterr("cannot listen on %s port %d", host, port);
+	return 0;
+}
+
+int
+http_port(void)
+{
+	const union MHD_DaemonInfo *i;
+
+	i = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+	return i ? i->port : -1;
+}
+
+/* stop taking connections, let slow answers finish, then stop */
+void
+http_stop(void)
+{
+	struct timespec ms = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	MHD_socket listener = MHD_quiesce_daemon(daemon_);
+
+	for (i = 0; i < 6000 && atomic_load(&srv.jobs) > 0; i++)
+		nanosleep(&ms, NULL);
+	MHD_stop_daemon(daemon_);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
+}

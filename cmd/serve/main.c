@@ -1,0 +1,93 @@
+/*
+ * serve: the deployed model as an HTTP API (libmicrohttpd), on api.host and
+ * api.port of the workspace's config, until SIGTERM or SIGINT.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "risk.h"
+#include "serve.h"
+
+#define SYNOPSIS "[-hqV] [-b host] [-C dir] [-c file] [-p port]"
+
+struct server srv;
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
+	const char *host = NULL;
+	char *end;
+	long port = -1, ncpu;
+	sigset_t sigs;
+	int ch, ret, sig;
+
+	setprogname_(argv[0]);
+	while ((ch = getopt_long(argc, argv, TOOL_OPTS "b:p:", longopts,
+	    NULL)) != -1) {
+		if (tool_opt(&opt, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'b':
+			host = optarg;
+			break;
+		case 'p':
+			port = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || port < 0 ||
+			    port > 65535) {
+				warnx_("-p %s: not a port number", optarg);
+				tool_usage(&opt);
+			}
+			break;
+		default:
+			tool_usage(&opt);
+		}
+	}
+	if (optind != argc)
+		tool_usage(&opt);
+	if ((ret = tool_start(&opt, &srv.cfg)) != EXIT_OK)
+		return ret;
+	if (host == NULL)
+		host = srv.cfg.api_host;
+	if (port == -1)
+		port = srv.cfg.api_port;
+	srv.max_body = srv.cfg.api_max_body;
+	pthread_mutex_init(&srv.lock, NULL);
+	pthread_mutex_init(&srv.scoring.lock, NULL);
+	pthread_mutex_init(&srv.summary.lock, NULL);
+	pthread_mutex_init(&srv.scoring.busy, NULL);
+	pthread_mutex_init(&srv.summary.busy, NULL);
+
+	/* the signals are taken by sigwait below, in this thread only */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	if ((ncpu = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
+		ncpu = 1;
+	if (http_start(host, (int)port, (unsigned)ncpu) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	warnx_("listening on %s port %d, %ld threads, workspace %s", host,
+	    http_port(), ncpu, opt.dir ? opt.dir : ".");
+	while (sigwait(&sigs, &sig) != 0)
+		;
+	infox("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_stop();
+	free(srv.scoring.body);
+	free(srv.summary.body);
+	if (srv.snap != NULL)
+		snap_put(srv.snap);
+	config_free(&srv.cfg);
+	return EXIT_OK;
+}

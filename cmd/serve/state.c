@@ -1,0 +1,296 @@
+/* what the server keeps: the deployed model, cached answers, counters */
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "risk.h"
+#include "serve.h"
+
+static void
+snap_free(struct snap *s)
+{
+	model_free(&s->m);
+	free(s);
+}
+
+/* the current deployment: one readlink when it has not changed */
+struct snap *
+snap_get(void)
+{
+	const char *prod = srv.cfg.prod_deployment_path;
+	struct snap *s, *old = NULL;
+	char id[256], *hist, *dir, *p;
+
+	switch (deploy_current(prod, id, sizeof(id))) {
+	case -1:
+		return NULL;
+	case 0:
+		seterr("nothing is deployed in %s", prod);
+		return NULL;
+	}
+	pthread_mutex_lock(&srv.lock);
+	if ((s = srv.snap) != NULL && strcmp(s->id, id) == 0) {
+		s->refs++;
+		pthread_mutex_unlock(&srv.lock);
+		return s;
+	}
+	pthread_mutex_unlock(&srv.lock);
+
+	s = ecalloc(1, sizeof(*s));
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	snprintf(s->health, sizeof(s->health),
+	    "{\"status\":\"ok\",\"model\":\"%s\"}", id);
+	hist = path_join(prod, "history");
+	dir = path_join(hist, id);
+	p = path_join(dir, "trainedmodel.json");
+	if (model_load(&s->m, p) == -1) {
+		free(s);
+		s = NULL;
+	} else {
+		free(p);
+		p = path_join(dir, "latestscore.txt");
+		s->hasf1 = deploy_readscore(p, &s->f1) == 0;
+	}
+	free(p);
+	free(dir);
+	free(hist);
+	if (s == NULL)
+		return NULL;
+
+	pthread_mutex_lock(&srv.lock);
+	old = srv.snap;
+	srv.snap = s;
+	s->refs = 2;		/* the server's and the caller's */
+	if (old != NULL && --old->refs == 0)
+		snap_free(old);
+	pthread_mutex_unlock(&srv.lock);
+	return s;
+}
+
+void
+snap_put(struct snap *s)
+{
+	int last;
+
+	pthread_mutex_lock(&srv.lock);
+	last = --s->refs == 0;
+	pthread_mutex_unlock(&srv.lock);
+	if (last)
+		snap_free(s);
+}
+
+char *
+cache_get(struct cache *c, const char *key)
+{
+	char *body = NULL;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->body != NULL && strcmp(c->key, key) == 0)
+		body = estrdup(c->body);
+	pthread_mutex_unlock(&c->lock);
+	return body;
+}
+
+void
+cache_put(struct cache *c, const char *key, const char *body)
+{
+	char *copy = estrdup(body);
+
+	pthread_mutex_lock(&c->lock);
+	free(c->body);
+	c->body = copy;
+	snprintf(c->key, sizeof(c->key), "%s", key);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* what identifies a file's content without reading it */
+int
+filekey(const char *path, char *buf, size_t size)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		snprintf(buf, size, "%s:none", path);
+		return -1;
+	}
+	snprintf(buf, size, "%s:%ju:%ju:%jd:%ld.%09ld", path,
+	    (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+	    (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	return 0;
+}
+
+static int
+inside(const char *path, const char *dir)
+{
+	char *d = realpath(dir, NULL);
+	size_t n = d ? strlen(d) : 0;
+	int in = d != NULL && strncmp(path, d, n) == 0 && path[n] == '/';
+
+	free(d);
+	return in;
+}
+
+/*
+ * A dataset a client names must resolve, through any links, to a regular
+ * .csv file inside one of the workspace's data folders; it is not opened
+ * before that is known.
+ */
+int
+dataset_path(const char *given, char **resolved)
+{
+	const struct config *c = &srv.cfg;
+	struct stat st;
+	size_t n;
+	char *p;
+
+	*resolved = NULL;
+	n = strlen(given);
+	if (n < 5 || strcmp(given + n - 4, ".csv") != 0)
+		return seterr("dataset: not a .csv file");
+	if ((p = realpath(given, NULL)) == NULL)
+		return seterr("dataset: no such file in the workspace");
+	n = strlen(p);
+	if (n < 5 || strcmp(p + n - 4, ".csv") != 0 ||
+	    (!inside(p, c->input_folder_path) &&
+	    !inside(p, c->output_folder_path) &&
+	    !inside(p, c->test_data_path))) {
+		free(p);
+		return seterr("dataset: not inside %s, %s or %s",
+		    c->input_folder_path, c->output_folder_path,
+		    c->test_data_path);
+	}
+	if (stat(p, &st) == -1 || !S_ISREG(st.st_mode)) {
+		free(p);
+		return seterr("dataset: not a regular file");
+	}
+	*resolved = p;
+	return 0;
+}
+
+/* counters for /metrics */
+static const char *routes[NROUTE] = {
+	"/prediction", "/scoring", "/summarystats", "/diagnostics",
+	"/health", "/metrics", "other"
+};
+static const int codes[] = { 200, 400, 404, 405, 413, 415, 500, 503 };
+#define NCODE (sizeof(codes) / sizeof(codes[0]))
+static const double bounds[] = {
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+	2.5, 5, 10
+};
+#define NBOUND (sizeof(bounds) / sizeof(bounds[0]))
+
+static atomic_ullong requests[NROUTE][NCODE];
+static atomic_ullong buckets[NROUTE][NBOUND + 1];
+static atomic_ullong micros[NROUTE];
+
+static time_t
+iso_to_time(const char *iso)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(iso, "%d-%d-%dT%d:%d:%dZ", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return timegm(&tm);
+}
+
+const char *
+route_name(enum route r)
+{
+	return routes[r];
+}
+
+void
+metrics_add(enum route r, int status, double seconds)
+{
+	size_t i;
+
+	for (i = 0; i < NCODE && codes[i] != status; i++)
+		;
+	if (i == NCODE)
+		i = 6;		/* counted as a 500 */
+	atomic_fetch_add(&requests[r][i], 1);
+	for (i = 0; i < NBOUND && seconds > bounds[i]; i++)
+		;
+	atomic_fetch_add(&buckets[r][i], 1);
+	atomic_fetch_add(&micros[r], (unsigned long long)(seconds * 1e6));
+}
+
+char *
+metrics_text(void)
+{
+	char *buf = NULL, num[40], when[32];
+	size_t len = 0, r, i;
+	unsigned long long n, cum;
+	struct snap *s;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (fp == NULL)
+		return NULL;
+	fputs("# HELP riskwatch_http_requests_total Requests answered, by path "
+	    "and status code.\n"
+	    "# TYPE riskwatch_http_requests_total counter\n", fp);
+	for (r = 0; r < NROUTE; r++)
+		for (i = 0; i < NCODE; i++)
+			if ((n = atomic_load(&requests[r][i])) > 0)
+				fprintf(fp, "riskwatch_http_requests_total"
+				    "{path=\"%s\",code=\"%d\"} %llu\n",
+				    routes[r], codes[i], n);
+	fputs("# HELP riskwatch_http_errors_total Requests answered with an "
+	    "error, by path and status code.\n"
+	    "# TYPE riskwatch_http_errors_total counter\n", fp);
+	for (r = 0; r < NROUTE; r++)
+		for (i = 1; i < NCODE; i++)
+			if ((n = atomic_load(&requests[r][i])) > 0)
+				fprintf(fp, "riskwatch_http_errors_total"
+				    "{path=\"%s\",code=\"%d\"} %llu\n",
+				    routes[r], codes[i], n);
+	fputs("# HELP riskwatch_http_request_duration_seconds Time from a "
+	    "request's headers to its answer.\n"
+	    "# TYPE riskwatch_http_request_duration_seconds histogram\n", fp);
+	for (r = 0; r < NROUTE; r++) {
+		for (i = cum = 0; i <= NBOUND; i++)
+			cum += atomic_load(&buckets[r][i]);
+		if (cum == 0)
+			continue;
+		for (i = cum = 0; i <= NBOUND; i++) {
+			cum += atomic_load(&buckets[r][i]);
+			if (i < NBOUND)
+				fmt_double(num, sizeof(num), bounds[i]);
+			fprintf(fp, "riskwatch_http_request_duration_seconds_bucket"
+			    "{path=\"%s\",le=\"%s\"} %llu\n", routes[r],
+			    i < NBOUND ? num : "+Inf", cum);
+		}
+		fprintf(fp, "riskwatch_http_request_duration_seconds_sum"
+		    "{path=\"%s\"} %s\n", routes[r], fmt_double(num,
+		    sizeof(num), atomic_load(&micros[r]) / 1e6));
+		fprintf(fp, "riskwatch_http_request_duration_seconds_count"
+		    "{path=\"%s\"} %llu\n", routes[r], cum);
+	}
+	if ((s = snap_get()) != NULL) {
+		if (s->hasf1)
+			fprintf(fp, "# HELP riskwatch_model_f1 F1 of the "
+			    "deployed model, from its latestscore.txt.\n"
+			    "# TYPE riskwatch_model_f1 gauge\n"
+			    "riskwatch_model_f1 %s\n",
+			    fmt_double(num, sizeof(num), s->f1));
+		deploy_time(s->id, when, sizeof(when));
+		fprintf(fp, "# HELP riskwatch_model_deployed_timestamp_seconds "
+		    "When the deployed model was deployed.\n"
+		    "# TYPE riskwatch_model_deployed_timestamp_seconds gauge\n"
+		    "riskwatch_model_deployed_timestamp_seconds %lld\n",
+		    (long long)iso_to_time(when));
+		snap_put(s);
+	}
+	fclose(fp);
+	return buf;
+}

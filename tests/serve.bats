@@ -1,0 +1,294 @@
+#!/usr/bin/env bats
+# serve: the HTTP API on the seed's workspace, on a free loopback port;
+# every endpoint's answer, every refusal, and the server still up after.
+
+load test_helper
+
+setup_file() {
+	load test_helper
+	[ -d "$SEED/practicedata" ] || skip "no seed data at $SEED"
+	export SWS=$BATS_FILE_TMPDIR/ws
+	mkdir -p "$SWS"
+	cp -R "$SEED"/. "$SWS"/
+	for t in ingest train score deploy; do
+		"$ROOT/bin/$t" -q -C "$SWS" >/dev/null
+	done
+	"$ROOT/bin/serve" -C "$SWS" -p 0 2>"$BATS_FILE_TMPDIR/serve.log" &
+	echo $! >"$BATS_FILE_TMPDIR/serve.pid"
+	for _ in $(seq 50); do
+		grep -q 'listening on' "$BATS_FILE_TMPDIR/serve.log" && break
+		sleep 0.1
+	done
+	PORT=$(sed -n 's/.* port \([0-9]*\),.*/\1/p' "$BATS_FILE_TMPDIR/serve.log")
+	[ -n "$PORT" ]
+	export PORT URL=http://127.0.0.1:$PORT
+}
+
+teardown_file() {
+	[ -f "$BATS_FILE_TMPDIR/serve.pid" ] || return 0
+	pid=$(cat "$BATS_FILE_TMPDIR/serve.pid")
+	kill -TERM "$pid"
+	wait "$pid" 2>/dev/null || true
+}
+
+setup() {
+	[ -n "${PORT:-}" ] || skip "no server (no seed data)"
+}
+
+# get PATH [curl options]: status in $code, body in $body
+get() {
+	local path=$1
+	shift
+	body=$(curl -sS -o - -w '\n%{http_code}' --max-time 60 "$@" "$URL$path")
+	code=${body##*$'\n'}
+	body=${body%$'\n'*}
+}
+
+post_json() {
+	get /prediction -X POST -H 'Content-Type: application/json' \
+	    --data-binary "$1"
+}
+
+still_up() {
+	get /health
+	[ "$code" = 200 ]
+}
+
+@test "GET /health names the deployed model" {
+	get /health
+	[ "$code" = 200 ]
+	id=$(readlink "$SWS/production_deployment/current")
+	[ "$body" = "{\"status\":\"ok\",\"model\":\"${id#history/}\"}" ]
+}
+
+@test "POST /prediction of a dataset path gives the seed's predictions" {
+	post_json '{"dataset":"testdata/testdata.csv"}'
+	[ "$code" = 200 ]
+	[ "$body" = '{"predictions":[0,1,1,1,1]}' ]
+}
+
+@test "POST /prediction of a text/csv body gives the same predictions" {
+	get /prediction -X POST -H 'Content-Type: text/csv' \
+	    --data-binary @"$SWS/testdata/testdata.csv"
+	[ "$code" = 200 ]
+	[ "$body" = '{"predictions":[0,1,1,1,1]}' ]
+}
+
+@test "GET /scoring gives the seed's F1" {
+	get /scoring
+	[ "$code" = 200 ]
+	[ "$body" = '{"f1":0.5714285714285715}' ]
+	get /scoring
+	[ "$body" = '{"f1":0.5714285714285715}' ]
+}
+
+@test "GET /summarystats gives the seed's mean, median and std" {
+	get /summarystats
+	[ "$code" = 200 ]
+	[ "$body" = '{"lastmonth_activity":{"mean":165.65384615384616,"median":73.0,"std":284.0332293669447},"lastyear_activity":{"mean":1502.923076923077,"median":955.0,"std":2192.6449584568304},"number_of_employees":{"mean":26.884615384615383,"median":14.0,"std":31.353885785435814}}' ]
+}
+
+@test "GET /diagnostics gives timing, missing data and dependencies" {
+	get /diagnostics
+	[ "$code" = 200 ]
+	[[ "$body" == '{"timing":{"ingest":'* ]]
+	[[ "$body" == *'"missing":{"corporation":0.0,"lastmonth_activity":0.0,"lastyear_activity":0.0,"number_of_employees":0.0,"exited":0.0},"dependencies":[{"name":"libcsv",'* ]]
+}
+
+@test "GET /metrics counts requests and gives the model's F1" {
+	get /health
+	get /nope
+	get /metrics
+	[ "$code" = 200 ]
+	[[ "$body" == *'riskwatch_http_requests_total{path="/health",code="200"} '* ]]
+	[[ "$body" == *'riskwatch_http_errors_total{path="other",code="404"} '* ]]
+	[[ "$body" == *'riskwatch_http_request_duration_seconds_bucket{path="/health",le="+Inf"} '* ]]
+	grep -qx 'riskwatch_model_f1 0.5714285714285715' <<<"$body"
+	grep -q '^riskwatch_model_deployed_timestamp_seconds [0-9]\{10\}$' <<<"$body"
+}
+
+@test "a dataset path climbing out with .. is refused without opening it" {
+	echo "corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited" \
+	    >"$BATS_FILE_TMPDIR/outside.csv"
+	post_json '{"dataset":"../outside.csv"}'
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"dataset: not inside practicedata, ingesteddata or testdata"}' ]
+	post_json '{"dataset":"testdata/../../outside.csv"}'
+	[ "$code" = 400 ]
+	still_up
+}
+
+@test "an absolute path outside the workspace is refused" {
+	post_json '{"dataset":"/etc/passwd"}'
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"dataset: not a .csv file"}' ]
+	post_json "{\"dataset\":\"$BATS_FILE_TMPDIR/outside.csv\"}"
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"dataset: not inside practicedata, ingesteddata or testdata"}' ]
+	still_up
+}
+
+@test "a symlink in a data folder pointing out of the workspace is refused" {
+	ln -sf "$BATS_FILE_TMPDIR/outside.csv" "$SWS/testdata/link.csv"
+	post_json '{"dataset":"testdata/link.csv"}'
+	rm -f "$SWS/testdata/link.csv"
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"dataset: not inside practicedata, ingesteddata or testdata"}' ]
+	still_up
+}
+
+@test "a file outside the data folders but inside the workspace is refused" {
+	cp "$SWS/testdata/testdata.csv" "$SWS/elsewhere.csv"
+	post_json '{"dataset":"elsewhere.csv"}'
+	[ "$code" = 400 ]
+	post_json '{"dataset":"missing/nothing.csv"}'
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"dataset: no such file in the workspace"}' ]
+	still_up
+}
+
+@test "a folder named like a .csv file is refused" {
+	mkdir -p "$SWS/testdata/dir.csv"
+	post_json '{"dataset":"testdata/dir.csv"}'
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"dataset: not a regular file"}' ]
+	still_up
+}
+
+@test "bad JSON and wrong types are 400" {
+	post_json '{"dataset":'
+	[ "$code" = 400 ]
+	[[ "$body" == '{"error":"body: '* ]]
+	post_json '"x"'
+	[ "$code" = 400 ]
+	[[ "$body" == '{"error":"body: '* ]]
+	for b in '{"dataset":5}' '["testdata/testdata.csv"]' '{}' \
+	    '{"dataset":"testdata/testdata.csv","x":1}' '{"dataset":null}'; do
+		post_json "$b"
+		[ "$code" = 400 ]
+		[ "$body" = '{"error":"body: expected {\"dataset\": \"path\"}"}' ]
+	done
+	still_up
+}
+
+@test "a CSV body with a bad field is 400 naming the line" {
+	get /prediction -X POST -H 'Content-Type: text/csv' --data-binary \
+	    $'corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited\nx,1,abc,3,0\n'
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"body:2: field 3 (lastyear_activity): \"abc\" is not a number"}' ]
+	still_up
+}
+
+@test "the wrong method is 405 with Allow" {
+	run curl -sS -i --max-time 10 "$URL/prediction"
+	[[ "$output" == "HTTP/1.1 405"* ]]
+	[[ "$output" == *$'Allow: POST\r'* ]]
+	get /health -X POST -d x
+	[ "$code" = 405 ]
+	[ "$body" = '{"error":"/health takes GET"}' ]
+	still_up
+}
+
+@test "an unknown path is 404" {
+	get /../../etc/passwd --path-as-is
+	[ "$code" = 404 ]
+	get /predictionx
+	[ "$code" = 404 ]
+	[ "$body" = '{"error":"no such path: try /health"}' ]
+	still_up
+}
+
+@test "a 20 MB body is 413" {
+	head -c 20000000 /dev/zero >"$BATS_TEST_TMPDIR/big"
+	get /prediction -X POST -H 'Content-Type: text/csv' \
+	    --data-binary @"$BATS_TEST_TMPDIR/big"
+	[ "$code" = 413 ]
+	[ "$body" = '{"error":"body over 8388608 bytes"}' ]
+	# the same without a Content-Length: chunked
+	get /prediction -X POST -H 'Content-Type: text/csv' \
+	    -H 'Transfer-Encoding: chunked' --data-binary @"$BATS_TEST_TMPDIR/big"
+	[ "$code" = 413 ]
+	still_up
+}
+
+@test "a wrong or missing content type is 415" {
+	get /prediction -X POST -H 'Content-Type: application/xml' -d '<x/>'
+	[ "$code" = 415 ]
+	get /prediction -X POST -H 'Content-Type:' -d '{"dataset":"x.csv"}'
+	[ "$code" = 415 ]
+	still_up
+}
+
+@test "slow /diagnostics requests do not hold up /health" {
+	for i in 1 2 3 4 5 6; do
+		curl -s --max-time 60 -o /dev/null "$URL/diagnostics" &
+	done
+	get /health --max-time 5
+	[ "$code" = 200 ]
+	wait
+	still_up
+}
+
+@test "a new deployment and a rollback are seen without a restart" {
+	get /health
+	first=$body
+	cd "$SWS"
+	sed 's/"practicedata"/"sourcedata"/' config.json >source.json
+	ingest -q -c source.json
+	train -q -c source.json >/dev/null
+	score -q -c source.json >/dev/null
+	deploy -q -c source.json >/dev/null
+	get /scoring
+	[ "$body" = '{"f1":0.3333333333333333}' ]
+	get /health
+	[ "$body" != "$first" ]
+	deploy -q --rollback >/dev/null
+	get /scoring
+	[ "$body" = '{"f1":0.5714285714285715}' ]
+	get /health
+	[ "$body" = "$first" ]
+}
+
+@test "apicalls writes every endpoint's status and answer to apireturns.txt" {
+	cd "$SWS"
+	printf '{"api":{"port":%s}}\n' "$PORT" >api.json
+	run -0 apicalls -c api.json
+	[ "${lines[-1]}" = "apicalls: 6 endpoints answered 200: practicemodels/apireturns.txt" ]
+	run -0 grep -E '^(GET|POST) /' practicemodels/apireturns.txt
+	[ "$output" = "GET /health 200
+POST /prediction 200
+GET /scoring 200
+GET /summarystats 200
+GET /diagnostics 200
+GET /metrics 200" ]
+	run -0 sed -n 5p practicemodels/apireturns.txt
+	[ "$output" = '{"predictions":[0,1,1,1,1]}' ]
+}
+
+@test "apicalls with no server answering fails and says so" {
+	cd "$SWS"
+	printf '{"api":{"port":1}}\n' >down.json
+	run -1 apicalls -c down.json
+	[[ "$output" == "apicalls: the API at http://127.0.0.1:1 is not answering:"* ]]
+}
+
+@test "serve with a bad option is a usage error" {
+	run -2 serve -x
+	[ "${lines[-1]}" = "usage: serve [-hqV] [-b host] [-C dir] [-c file] [-p port]" ]
+	run -2 serve -p 70000
+	[ "${lines[0]}" = "serve: -p 70000: not a port number" ]
+}
+
+@test "serve stops cleanly on SIGTERM" {
+	serve -C "$SWS" -p 0 2>"$BATS_TEST_TMPDIR/log" &
+	pid=$!
+	for _ in $(seq 50); do
+		grep -q 'listening on' "$BATS_TEST_TMPDIR/log" && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 0 ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/log")" = "serve: SIGTERM: stopping" ]
+}
