@@ -2,6 +2,7 @@
  * The diagnostics of diagnose(1), report(1) and serve(1) as JSON values in
  * the shapes SPEC.md fixes: summary, missing data, predictions.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -175,6 +176,22 @@ int
 diag_predict(const struct model *m, const char *path,
     int (*fn)(const struct record *, int, double, void *), void *arg)
 {
+	FILE *fp;
+	int r;
+
+	if (strcmp(path, "-") == 0)
+		return diag_predict_fp(m, stdin, "(stdin)", fn, arg);
+	if ((fp = fopen(path, "r")) == NULL)
+		return seterr("%s: %s", path, strerror(errno));
+	r = diag_predict_fp(m, fp, path, fn, arg);
+	fclose(fp);
+	return r;
+}
+
+int
+diag_predict_fp(const struct model *m, FILE *fp, const char *name,
+    int (*fn)(const struct record *, int, double, void *), void *arg)
+{
 	struct predicting p = { m, fn, arg };
 	struct schema s;
 	int r;
@@ -184,7 +201,7 @@ diag_predict(const struct model *m, const char *path,
 	s.nfeat = m->nfeat;
 	s.target = m->target;
 	s.tcol = (size_t)-1;
-	r = csvread(path, &s, onpredict, &p);
+	r = csvread_fp(fp, name, &s, onpredict, &p);
 	schema_free(&s);
 	return r;
 }

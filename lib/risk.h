@@ -266,6 +266,8 @@ struct json_t *diag_missing(const struct config *);
 struct json_t *diag_missing_of(const struct columns *);
 /* fn gets each row's prediction (-1 when a feature is missing) and
  * probability of 1; path "-" is stdin */
+int diag_predict_fp(const struct model *, FILE *, const char *name,
+    int (*)(const struct record *, int, double, void *), void *);
 int diag_predict(const struct model *, const char *path,
     int (*fn)(const struct record *, int, double, void *), void *);
 /* [0,1,...], null for a row with a missing feature; *proba when asked */

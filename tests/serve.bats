@@ -74,6 +74,13 @@ still_up() {
 	[ "$body" = '{"predictions":[0,1,1,1,1]}' ]
 }
 
+@test "a row with a missing feature is predicted null, as diagnose does" {
+	get /prediction -X POST -H 'Content-Type: text/csv' --data-binary \
+	    $'corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited\nx,,2145,99,0\nuhgr,101,12346,2,1\n'
+	[ "$code" = 200 ]
+	[ "$body" = '{"predictions":[null,1]}' ]
+}
+
 @test "GET /scoring gives the seed's F1" {
 	get /scoring
 	[ "$code" = 200 ]

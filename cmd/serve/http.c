@@ -82,24 +82,20 @@ answer_error(struct req *r, int status, const char *fmt, ...)
 }
 
 /* predictions of rows read from fp, written as JSON as they come */
-struct predicting {
-	const struct model *m;
-	FILE *out;
+struct predout {
+	FILE *fp;
 	long long n;
 };
 
 static int
-onrow(const struct record *rec, void *arg)
+onpred(const struct record *rec, int pred, double p, void *arg)
 {
-	struct predicting *p = arg;
-	size_t i;
+	struct predout *o = arg;
 
-	for (i = 0; i < p->m->nfeat; i++)
-		if (rec->x[i] != rec->x[i])
-			return seterr("%s:%ld: %s is missing: no prediction",
-			    rec->path, rec->line, p->m->features[i]);
-	if (fputs(p->n++ ? "," : "", p->out) == EOF ||
-	    putc('0' + model_predict(p->m, rec->x), p->out) == EOF)
+	(void)rec;
+	(void)p;
+	if (fputs(o->n++ > 0 ? "," : "", o->fp) == EOF ||
+	    fputs(pred < 0 ? "null" : pred ? "1" : "0", o->fp) == EOF)
 		return seterr("out of memory");
 	return 0;
 }
@@ -107,9 +103,8 @@ onrow(const struct record *rec, void *arg)
 static void
 predict(struct req *r, FILE *in, const char *name)
 {
-	struct predicting p;
-	struct schema schema;
 	struct snap *s;
+	struct predout out = { NULL, 0 };
 	char *buf = NULL;
 	size_t len = 0;
 	int ok;
@@ -118,27 +113,22 @@ predict(struct req *r, FILE *in, const char *name)
 		answer_error(r, 500, "%s", risk_err);
 		return;
 	}
-	schema_init(&schema, &srv.cfg, 0);
-	p.m = &s->m;
-	p.n = 0;
-	if ((p.out = open_memstream(&buf, &len)) == NULL) {
+	if ((out.fp = open_memstream(&buf, &len)) == NULL) {
+		snap_put(s);
 		answer_error(r, 500, "out of memory");
-		goto out;
+		return;
 	}
-	fputs("{\"predictions\":[", p.out);
-	ok = model_check_schema(&s->m, &schema) == 0 &&
-	    csvread_fp(in, name, &schema, onrow, &p) == 0;
-	fputs("]}", p.out);
-	fclose(p.out);
+	fputs("{\"predictions\":[", out.fp);
+	ok = diag_predict_fp(&s->m, in, name, onpred, &out) == 0;
+	fputs("]}", out.fp);
+	fclose(out.fp);
+	snap_put(s);
 	if (ok)
 		answer(r, 200, "application/json", buf);
 	else {
 		free(buf);
 		answer_error(r, 400, "%s", risk_err);
 	}
-out:
-	schema_free(&schema);
-	snap_put(s);
 }
 
 static void
