@@ -27,7 +27,7 @@ LIBOBJ = \
 	lib/timing.o\
 	lib/tool.o
 
-TOOLS = ingest train score deploy diagnose report
+TOOLS = serve ingest train score deploy diagnose report
 BIN = \
 	bin/ingest\
 	bin/train\
@@ -44,13 +44,15 @@ UNIT = \
 	tests/unit/model_test\
 	tests/unit/rowset_test\
 	tests/unit/stats_test
-MAN1 = man/ingest.1 man/train.1 man/score.1 man/deploy.1 man/diagnose.1 man/report.1
+MAN1 = man/serve.1 man/apicalls.1 man/ingest.1 man/train.1 man/score.1 man/deploy.1 man/diagnose.1 man/report.1
 MAN5 = man/riskwatch-config.5
 MAN7 = man/riskwatch.7
 
+SERVE = cmd/serve/main.c cmd/serve/http.c cmd/serve/state.c
+
 ALLCFLAGS = $(CPPFLAGS) $(DEPCFLAGS) $(CFLAGS) -Ilib
 
-all: $(BIN)
+all: $(BIN) bin/serve
 
 $(LIBOBJ): $(HDR) config.mk
 .c.o:
@@ -70,6 +72,15 @@ bin/report: cmd/report.c
 $(BIN):
 	@mkdir -p bin
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ cmd/$(@F).c $(LIB) $(DEPLIBS)
+
+bin/serve: $(SERVE) cmd/serve/serve.h $(LIB) $(HDR) config.mk
+	@mkdir -p bin
+	$(CC) $(ALLCFLAGS) $(MHDCFLAGS) -Icmd/serve $(LDFLAGS) -o $@ $(SERVE) \
+	    $(LIB) $(DEPLIBS) $(MHDLIBS)
+
+tests/bench/bare: tests/bench/bare.c config.mk
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(MHDCFLAGS) $(LDFLAGS) -o $@ \
+	    tests/bench/bare.c $(MHDLIBS)
 
 $(UNIT): $(LIB) $(HDR) tests/unit/unit.h config.mk
 tests/unit/csvread_test: tests/unit/csvread_test.c
@@ -106,6 +117,10 @@ bench: deps
 	$(MAKE) all
 	scripts/bench $(ROWS)
 
+bench-api: deps
+	$(MAKE) all tests/bench/bare
+	scripts/bench-api
+
 # one step of the pipeline on a workspace
 WS = .
 ingest train score deploy diagnose report: all
@@ -134,6 +149,6 @@ uninstall:
 	    $(DESTDIR)$(MANPREFIX)/man7/riskwatch.7
 
 clean:
-	rm -f $(LIB) $(LIBOBJ) $(BIN) $(UNIT)
+	rm -f $(LIB) $(LIBOBJ) $(BIN) bin/serve $(UNIT) tests/bench/bare
 
-.PHONY: all unit deps test check-asan demo bench install uninstall clean ingest train score deploy diagnose report fullprocess
+.PHONY: all unit deps test check-asan demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess
