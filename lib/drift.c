@@ -30,40 +30,12 @@ drift_name(int test)
 	return test >= 0 && test < 3 ? testname[test] : "?";
 }
 
-/* numpy's pairwise summation, so that the thresholds are numpy's to the bit */
-double
-drift_sum(const double *a, size_t n)
-{
-	double r[8], res;
-	size_t i, j, n2;
-
-	if (n < 8) {
-		res = -0.0;
-		for (i = 0; i < n; i++)
-			res += a[i];
-		return res;
-	}
-	if (n <= 128) {
-		for (j = 0; j < 8; j++)
-			r[j] = a[j];
-		for (i = 8; i < n - n % 8; i += 8)
-			for (j = 0; j < 8; j++)
-				r[j] += a[i + j];
-		res = ((r[0] + r[1]) + (r[2] + r[3])) +
-		    ((r[4] + r[5]) + (r[6] + r[7]));
-		for (; i < n; i++)
-			res += a[i];
-		return res;
-	}
-	n2 = n / 2;
-	n2 -= n2 % 8;
-	return drift_sum(a, n2) + drift_sum(a + n2, n - n2);
-}
-
+/* numpy's pairwise sums (not pandas' blocks of them), so that the
+ * thresholds are numpy's to the bit */
 double
 drift_mean(const double *a, size_t n)
 {
-	return drift_sum(a, n) / (double)n;
+	return stats_pairwise(a, n) / (double)n;
 }
 
 /* population standard deviation (ddof 0), as numpy.std computes it */
@@ -75,7 +47,7 @@ drift_std(const double *a, size_t n)
 
 	for (i = 0; i < n; i++)
 		d[i] = (a[i] - m) * (a[i] - m);
-	v = drift_sum(d, n) / (double)n;
+	v = stats_pairwise(d, n) / (double)n;
 	free(d);
 	return sqrt(v);
 }

@@ -217,7 +217,6 @@ struct drift {
 };
 int drift_parse(const char *);	/* "raw" ... or -1 */
 const char *drift_name(int);
-double drift_sum(const double *, size_t);	/* numpy's pairwise sum */
 double drift_mean(const double *, size_t);
 double drift_std(const double *, size_t);	/* ddof 0, as numpy.std */
 double drift_quantile(const double *sorted, size_t, double q);	/* linear */
@@ -241,7 +240,8 @@ struct colstats {
 	size_t count;		/* values not missing */
 	double mean, median, std;	/* std with n - 1; NaN when undefined */
 };
-double stats_sum(const double *, size_t);	/* numpy's sum, NaN as 0 */
+double stats_sum(const double *, size_t);	/* pandas' sum, NaN as 0 */
+double stats_pairwise(const double *, size_t);	/* numpy's, NaN as 0 */
 double stats_select(double *, size_t n, size_t k);	/* k-th smallest */
 double stats_median(double *, size_t);	/* no NaN; reorders */
 void stats_describe(double *, size_t, struct colstats *);	/* reorders */

@@ -64,6 +64,12 @@ blocksum(const double *x, size_t n, int sq, double avg)
 }
 
 double
+stats_pairwise(const double *x, size_t n)
+{
+	return pairwise(x, n, 0, 0.);
+}
+
+double
 stats_sum(const double *x, size_t n)
 {
 	return blocksum(x, n, 0, 0.);

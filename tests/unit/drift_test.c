@@ -61,7 +61,7 @@ stats(void)
 	for (k = 0; k < sizeof(h) / sizeof(h[0]); k++) {
 		memcpy(s, h[k].v, h[k].n * sizeof(double));
 		qsort(s, h[k].n, sizeof(double), cmp);
-		OK(drift_sum(h[k].v, h[k].n) == h[k].sum, "%s: sum %.17g",
+		OK(stats_pairwise(h[k].v, h[k].n) == h[k].sum, "%s: sum %.17g",
 		    h[k].name, h[k].sum);
 		OK(drift_mean(h[k].v, h[k].n) == h[k].mean, "%s: mean %.17g",
 		    h[k].name, h[k].mean);
