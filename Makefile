@@ -28,6 +28,7 @@ LIBOBJ = \
 	lib/tool.o
 
 TOOLS = serve ingest train score deploy diagnose report
+SCRIPTS = fullprocess apicalls
 BIN = \
 	bin/ingest\
 	bin/train\
@@ -44,7 +45,6 @@ UNIT = \
 	tests/unit/model_test\
 	tests/unit/rowset_test\
 	tests/unit/stats_test
-MAN1 = man/serve.1 man/apicalls.1 man/ingest.1 man/train.1 man/score.1 man/deploy.1 man/diagnose.1 man/report.1
 MAN5 = man/riskwatch-config.5
 MAN7 = man/riskwatch.7
 
@@ -137,11 +137,17 @@ install: all
 	    cp -f man/$$t.1 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1 && \
 	    chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1 || exit 1; \
 	done
+	for s in $(SCRIPTS); do \
+	    cp -f scripts/$$s $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$s && \
+	    chmod 755 $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$s && \
+	    cp -f man/$$s.1 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$s.1 && \
+	    chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$s.1 || exit 1; \
+	done
 	cp -f $(MAN5) $(DESTDIR)$(MANPREFIX)/man5/
 	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
 
 uninstall:
-	for t in $(TOOLS); do \
+	for t in $(TOOLS) $(SCRIPTS); do \
 	    rm -f $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$t \
 	        $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1; \
 	done

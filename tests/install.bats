@@ -6,10 +6,15 @@ load test_helper
 @test "make install puts risk-prefixed tools and the manual pages under DESTDIR" {
 	d=$BATS_TEST_TMPDIR/root
 	run -0 make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/opt/rw
-	for t in ingest train score deploy; do
+	for t in ingest train score deploy diagnose report serve; do
 		[ -x "$d/opt/rw/bin/risk-$t" ]
 		cmp "$ROOT/bin/$t" "$d/opt/rw/bin/risk-$t"
 		[ -f "$d/opt/rw/share/man/man1/risk-$t.1" ]
+	done
+	for s in fullprocess apicalls; do
+		[ -x "$d/opt/rw/bin/risk-$s" ]
+		cmp "$ROOT/scripts/$s" "$d/opt/rw/bin/risk-$s"
+		[ -f "$d/opt/rw/share/man/man1/risk-$s.1" ]
 	done
 	[ -f "$d/opt/rw/share/man/man5/riskwatch-config.5" ]
 	[ -f "$d/opt/rw/share/man/man7/riskwatch.7" ]
@@ -26,4 +31,13 @@ load test_helper
 	run -0 make -s -C "$ROOT" uninstall DESTDIR="$d" PREFIX=/usr PROGPREFIX=rw-
 	run -0 find "$d" -type f
 	[ -z "$output" ]
+}
+
+@test "an installed apicalls finds the deploy installed beside it" {
+	d=$BATS_TEST_TMPDIR/root
+	run -0 make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/usr PROGPREFIX=rw-
+	mkdir -p "$BATS_TEST_TMPDIR/ws"
+	printf '{"api":{"port":1}}\n' >"$BATS_TEST_TMPDIR/ws/config.json"
+	run -1 env -i PATH=/usr/bin:/bin "$d/usr/bin/rw-apicalls" -C "$BATS_TEST_TMPDIR/ws"
+	[[ "$output" == "apicalls: the API at http://127.0.0.1:1 is not answering:"* ]]
 }
