@@ -427,10 +427,13 @@ begin(struct MHD_Connection *c, struct req *r, const char *url,
 
 	r->conn = c;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
-	snprintf(r->line, sizeof(r->line), "%.10s %.120s", method, url);
-	for (i = 0; r->line[i] != '\0'; i++)
-		if (r->line[i] < 0x20 || r->line[i] == 0x7f || r->line[i] == '"')
-			r->line[i] = '?';
+	if (!quiet) {
+		snprintf(r->line, sizeof(r->line), "%.10s %.120s", method, url);
+		for (i = 0; r->line[i] != '\0'; i++)
+			if (r->line[i] < 0x20 || r->line[i] == 0x7f ||
+			    r->line[i] == '"')
+				r->line[i] = '?';
+	}
 	for (i = 0; i < R_OTHER && strcmp(url, paths[i]) != 0; i++)
 		;
 	r->route = (enum route)i;
@@ -574,7 +577,7 @@ http_start(const char *host, int port, unsigned threads)
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, 1024u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 512u,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
 	    MHD_OPTION_CONNECTION_TIMEOUT, 10u,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
