@@ -53,7 +53,8 @@ listcsv(const char *dir, char ***files, size_t *n)
 		return seterr("%s: %s", dir, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
 		len = strlen(e->d_name);
-		if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0)
+		if (e->d_name[0] == '.' || len < 5 ||
+		    strcmp(e->d_name + len - 4, ".csv") != 0)
 			continue;
 		p = path_join(dir, e->d_name);
 		if (stat(p, &st) == -1 || !S_ISREG(st.st_mode)) {

@@ -105,6 +105,16 @@ unchanged() {
 	[ "$(sed -n 2p ingesteddata/finaldata.csv)" = "zeta,10,200,3,1" ]
 }
 
+@test "ingest skips hidden files, as pandas' glob(\"*.csv\") does" {
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	printf 'not,a,header\n' >practicedata/.draft.csv
+	run -0 ingest -q
+	diff -u "$FIXTURES/ingest/expected/finaldata.csv" ingesteddata/finaldata.csv
+	run -0 grep -c . ingesteddata/ingestedfiles.txt
+	[ "$output" = 3 ]
+}
+
 @test "ingest -q says nothing and still writes" {
 	mkws "$FIXTURES/ingest/ws"
 	cd "$WS"
