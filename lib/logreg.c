@@ -66,9 +66,10 @@ static void
 block(const struct logreg *p, const double *w, size_t m, size_t lo,
     size_t hi, double *sum)
 {
-	double *g = sum + 1, *h = sum + 1 + m;
+	/* sums kept in locals, which nothing else can alias */
+	double g[MAXFEAT + 1] = { 0 }, h[(MAXFEAT + 1) * (MAXFEAT + 2) / 2] = { 0 };
 	double f = 0, yz, e, s, a, b, xt[MAXFEAT + 1];
-	size_t i, j, k;
+	size_t i, j, k, t;
 
 	xt[p->d] = 1;
 	for (i = lo; i < hi; i++) {
@@ -82,13 +83,18 @@ block(const struct logreg *p, const double *w, size_t m, size_t lo,
 		s = 1 / (1 + e);
 		a = p->C * (s - 1) * p->y[i];
 		b = p->C * s * (1 - s);
-		for (j = 0; j < m; j++) {
+		for (j = t = 0; j < m; j++) {
 			g[j] += a * xt[j];
 			for (k = 0; k <= j; k++)
-				h[j * m + k] += b * xt[j] * xt[k];
+				h[t++] += b * xt[j] * xt[k];
 		}
 	}
 	sum[0] = f;
+	for (j = t = 0; j < m; j++) {
+		sum[1 + j] = g[j];
+		for (k = 0; k <= j; k++)
+			sum[1 + m + j * m + k] = h[t++];
+	}
 }
 
 static void *
