@@ -307,8 +307,9 @@ main(int argc, char *argv[])
 			ret = EXIT_FAIL;
 		}
 	}
+	/* both outputs on disk under their temp names, then both renamed */
 	if (ret == EXIT_OK && (writeheader(&g) == -1 || flush(&g) == -1 ||
-	    atomic_commit(&g.out) == -1 || atomic_commit(&list) == -1)) {
+	    atomic_sync(&g.out) == -1 || atomic_sync(&list) == -1)) {
 		warnx_("%s", risk_err);
 		ret = EXIT_FAIL;
 	}
@@ -316,6 +317,10 @@ main(int argc, char *argv[])
 		atomic_abort(&g.out);
 		atomic_abort(&list);
 		warnx_("nothing written");
+	} else if (atomic_commit(&g.out) == -1 || atomic_commit(&list) == -1) {
+		warnx_("%s", risk_err);
+		atomic_abort(&list);
+		ret = EXIT_FAIL;
 	} else
 		infox("%zu file%s, %lld rows read, %lld duplicates dropped, "
 		    "%lld rows written to %s", nfiles, nfiles == 1 ? "" : "s",

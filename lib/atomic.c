@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,6 +53,20 @@ fsync_dir(const char *path)
 }
 
 int
+fsync_file(const char *path)
+{
+	int fd, r;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return seterr("%s: %s", path, strerror(errno));
+	r = fsync(fd);
+	close(fd);
+	if (r == -1)
+		return seterr("%s: fsync: %s", path, strerror(errno));
+	return 0;
+}
+
+int
 mkdirs(const char *path)
 {
 	char *p = estrdup(path), *s;
@@ -75,13 +90,22 @@ mkdirs(const char *path)
 	return r;
 }
 
-static mode_t
-umask_get(void)
-{
-	mode_t m = umask(0);
+/* the umask, read once: umask() can only be read by setting it, which is
+ * not safe once threads may create files */
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+static mode_t umask_value;
 
-	umask(m);
-	return m;
+static void
+umask_read(void)
+{
+	umask_value = umask(0);
+	umask(umask_value);
+}
+
+void
+atomic_start(void)
+{
+	pthread_once(&umask_once, umask_read);
 }
 
 int
@@ -102,7 +126,8 @@ atomic_open(struct atomic *a, const char *path)
 		goto fail;
 	}
 	/* mkstemp makes 0600; outputs are ordinary files */
-	fchmod(fd, 0666 & ~umask_get());
+	atomic_start();
+	fchmod(fd, 0666 & ~umask_value);
 	if ((a->fp = fdopen(fd, "w")) == NULL) {
 		seterr("%s: %s", a->tmp, strerror(errno));
 		close(fd);
@@ -117,12 +142,14 @@ fail:
 	return -1;
 }
 
+/* flushed, synced and closed: what is left is the rename */
 int
-atomic_commit(struct atomic *a)
+atomic_sync(struct atomic *a)
 {
-	char *dir;
 	int r = 0;
 
+	if (a->fp == NULL)
+		return 0;
 	if (fflush(a->fp) == EOF || ferror(a->fp))
 		r = seterr("%s: write: %s", a->path, strerror(errno));
 	else if (fsync(fileno(a->fp)) == -1)
@@ -130,15 +157,28 @@ atomic_commit(struct atomic *a)
 	if (fclose(a->fp) == EOF && r == 0)
 		r = seterr("%s: close: %s", a->path, strerror(errno));
 	a->fp = NULL;
-	if (r == 0 && rename(a->tmp, a->path) == -1)
-		r = seterr("%s: rename: %s", a->path, strerror(errno));
 	if (r == -1)
-		unlink(a->tmp);
-	else {
-		dir = path_dir(a->path);
-		r = fsync_dir(dir);
-		free(dir);
+		atomic_abort(a);
+	return r;
+}
+
+int
+atomic_commit(struct atomic *a)
+{
+	char *dir;
+	int r;
+
+	if (atomic_sync(a) == -1)
+		return -1;
+	if (rename(a->tmp, a->path) == -1) {
+		r = seterr("%s: rename: %s", a->path, strerror(errno));
+		atomic_abort(a);
+		return r;
 	}
+	/* renamed: the new content is in place whatever follows */
+	dir = path_dir(a->path);
+	r = fsync_dir(dir);
+	free(dir);
 	free(a->path);
 	free(a->tmp);
 	a->path = a->tmp = NULL;

@@ -92,9 +92,12 @@ struct atomic {
 };
 int atomic_open(struct atomic *, const char *path);
 int atomic_commit(struct atomic *);	/* flush, fsync, close, rename, fsync dir */
+int atomic_sync(struct atomic *);	/* flush, fsync, close; -1: aborted */
+void atomic_start(void);	/* before threads: reads the umask */
 void atomic_abort(struct atomic *);
 int atomic_write(const char *path, const char *data, size_t len);
 int fsync_dir(const char *path);
+int fsync_file(const char *path);
 int mkdirs(const char *path);
 char *path_join(const char *, const char *);
 char *path_dir(const char *);	/* the folder part, "." when none */
