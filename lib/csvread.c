@@ -229,16 +229,13 @@ header(struct reader *r)
 	return 0;
 }
 
+/* a field as an error message may quote it (fields end in a NUL) */
 static const char *
 shown(const char *v, size_t n)
 {
-	static char buf[48];
-
-	if (!utf8_valid(v, n) || n >= sizeof(buf))
-		return n >= sizeof(buf) && utf8_valid(v, n) ? "(long value)" :
-		    "(not UTF-8)";
-	memcpy(buf, v, n + 1);
-	return buf;
+	if (!utf8_valid(v, n))
+		return "(not UTF-8)";
+	return n < 48 ? v : "(long value)";
 }
 
 static int

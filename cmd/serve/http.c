@@ -4,6 +4,7 @@
  * connection is suspended, so that they never hold up a pool thread.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -226,7 +227,8 @@ scoring(struct req *r, int cached_only)
 			else {
 				answer_json(r, 200, json_pack("{s:f}", "f1",
 				    metric_f1(&sc.cm)));
-				cache_put(&srv.scoring, key, r->out);
+				if (r->status == 200)
+					cache_put(&srv.scoring, key, r->out);
 			}
 			free(test);
 		}
@@ -256,27 +258,69 @@ summary(struct req *r, int cached_only)
 				answer_error(r, 500, "%s", risk_err);
 			else {
 				answer_json(r, 200, o);
-				cache_put(&srv.summary, key, r->out);
+				if (r->status == 200)
+					cache_put(&srv.summary, key, r->out);
 			}
 		}
 		pthread_mutex_unlock(&srv.summary.busy);
 	}
 }
 
+/* the key of /diagnostics: the input files timing ingests, and finaldata */
+static void
+diagnostics_key(char *key, size_t size)
+{
+	char *final, fk[512];
+	size_t n = 0;
+	struct dirent *e;
+	DIR *d;
+
+	final = path_join(srv.cfg.output_folder_path, "finaldata.csv");
+	filekey(final, key, size);
+	free(final);
+	n = strlen(key);
+	if ((d = opendir(srv.cfg.input_folder_path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL && n + 1 < size) {
+		char *p = path_join(srv.cfg.input_folder_path, e->d_name);
+
+		if (e->d_name[0] != '.') {
+			filekey(p, fk, sizeof(fk));
+			n += snprintf(key + n, size - n, "|%s", fk);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
 static void
 diagnostics(struct req *r)
 {
 	json_t *timing, *missing, *deps;
+	char key[4096], *body;
 
-	if ((timing = diag_timing(&srv.cfg, 1)) == NULL ||
+	diagnostics_key(key, sizeof(key));
+	if ((body = cache_get(&srv.diagnostics, key)) != NULL) {
+		answer(r, 200, "application/json", body);
+		return;
+	}
+	/* timing runs ingest and train: one at a time, others wait for it */
+	pthread_mutex_lock(&srv.diagnostics.busy);
+	if ((body = cache_get(&srv.diagnostics, key)) != NULL)
+		answer(r, 200, "application/json", body);
+	else if ((timing = diag_timing(&srv.cfg, 1)) == NULL ||
 	    (missing = diag_missing(&srv.cfg)) == NULL) {
 		json_decref(timing);
 		answer_error(r, 500, "%s", risk_err);
-		return;
+	} else {
+		deps = diag_deps();
+		answer_json(r, 200, json_pack("{s:o, s:o, s:o}", "timing",
+		    timing, "missing", missing, "dependencies",
+		    deps ? deps : json_array()));
+		if (r->status == 200)
+			cache_put(&srv.diagnostics, key, r->out);
 	}
-	deps = diag_deps();
-	answer_json(r, 200, json_pack("{s:o, s:o, s:o}", "timing", timing,
-	    "missing", missing, "dependencies", deps ? deps : json_array()));
+	pthread_mutex_unlock(&srv.diagnostics.busy);
 }
 
 static void
@@ -328,16 +372,19 @@ static void *
 job(void *arg)
 {
 	struct req *r = arg;
+	struct MHD_Connection *c = r->conn;
 
 	compute(r);
+	/* from here on r belongs to the server thread again */
 	atomic_store(&r->job, 2);
-	MHD_resume_connection(r->conn);
+	MHD_resume_connection(c);
 	atomic_fetch_sub(&srv.jobs, 1);
 	return NULL;
 }
 
-/* quick answers here; the rest on a thread of their own */
-static void
+/* quick answers here; the rest on a thread of their own: 1 when a job
+ * took the request, which must then not be touched until it resumes it */
+static int
 dispatch(struct req *r)
 {
 	pthread_attr_t attr;
@@ -365,24 +412,27 @@ dispatch(struct req *r)
 	if (quick) {
 		if (r->status == 0)
 			compute(r);
-		return;
+		return 0;
 	}
 	if (atomic_fetch_add(&srv.jobs, 1) >= MAXJOBS) {
 		atomic_fetch_sub(&srv.jobs, 1);
 		answer_error(r, 503, "busy: too many slow requests at once");
-		return;
+		return 0;
 	}
 	atomic_store(&r->job, 1);
 	MHD_suspend_connection(r->conn);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, job, r) != 0) {
+		pthread_attr_destroy(&attr);
 		atomic_store(&r->job, 0);
 		atomic_fetch_sub(&srv.jobs, 1);
 		MHD_resume_connection(r->conn);
 		answer_error(r, 503, "busy: cannot start a thread");
+		return 0;
 	}
 	pthread_attr_destroy(&attr);
+	return 1;
 }
 
 static enum MHD_Result
@@ -402,6 +452,43 @@ reply(struct MHD_Connection *c, struct req *r)
 	ret = MHD_queue_response(c, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/*
+ * Request bodies are held in memory until answered: each within max_body,
+ * all together within BODYBUDGET, so that many large uploads at once are
+ * refused (503) rather than take the server's memory.
+ */
+#define BODYBUDGET (256LL << 20)
+
+static atomic_llong buffered;
+
+static int
+grow(struct req *r, size_t need)
+{
+	size_t cap = need * 2 + 1024;
+	char *p;
+
+	if (cap > (size_t)srv.max_body + 1)
+		cap = srv.max_body + 1;
+	if (atomic_fetch_add(&buffered, (long long)(cap - r->cap)) +
+	    (long long)(cap - r->cap) > BODYBUDGET ||
+	    (p = realloc(r->body, cap)) == NULL) {
+		atomic_fetch_sub(&buffered, (long long)(cap - r->cap));
+		return -1;
+	}
+	r->body = p;
+	r->cap = cap;
+	return 0;
+}
+
+static void
+drop(struct req *r)
+{
+	atomic_fetch_sub(&buffered, (long long)r->cap);
+	free(r->body);
+	r->body = NULL;
+	r->len = r->cap = 0;
 }
 
 static int
@@ -483,17 +570,14 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*size > 0) {
-		if (r->toolarge || r->len + *size > (size_t)srv.max_body) {
-			r->toolarge = 1;
-			free(r->body);
-			r->body = NULL;
+		if (!r->toolarge && r->len + *size > (size_t)srv.max_body)
+			r->toolarge = 413;
+		if (!r->toolarge && r->cap - r->len < *size + 1 &&
+		    grow(r, r->len + *size + 1) == -1)
+			r->toolarge = 503;
+		if (r->toolarge) {
+			drop(r);
 		} else {
-			if (r->cap - r->len < *size + 1) {
-				r->cap = (r->len + *size) * 2 + 1024;
-				if (r->cap > (size_t)srv.max_body + 1)
-					r->cap = srv.max_body + 1;
-				r->body = erealloc(r->body, r->cap);
-			}
 			memcpy(r->body + r->len, data, *size);
 			r->len += *size;
 		}
@@ -502,10 +586,12 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (atomic_load(&r->job) == 1)
 		return MHD_YES;
-	if (r->status == 0 && r->toolarge)
+	if (r->status == 0 && r->toolarge == 413)
 		answer_error(r, 413, "body over %lld bytes", srv.max_body);
-	if (r->status == 0 && atomic_load(&r->job) == 0)
-		dispatch(r);
+	else if (r->status == 0 && r->toolarge)
+		answer_error(r, 503, "busy: too much data being received");
+	if (r->status == 0 && atomic_load(&r->job) == 0 && dispatch(r))
+		return MHD_YES;
 	if (r->status != 0 && r->out != NULL)
 		return reply(c, r);
 	return MHD_YES;
@@ -546,7 +632,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		fprintf(stderr, "%s: %s \"%s\" %d %.2fms\n", argv0, addr,
 		    r->line, r->status, secs * 1e3);
 	}
-	free(r->body);
+	drop(r);
 	free(r->out);
 	free(r);
 	*con_cls = NULL;
@@ -602,11 +688,10 @@ void
 http_stop(void)
 {
 	struct timespec ms = { 0, 10 * 1000 * 1000 };
-	int i;
-
 	MHD_socket listener = MHD_quiesce_daemon(daemon_);
 
-	for (i = 0; i < 6000 && atomic_load(&srv.jobs) > 0; i++)
+	/* a job holds a suspended connection: the daemon outlives it */
+	while (atomic_load(&srv.jobs) > 0)
 		nanosleep(&ms, NULL);
 	MHD_stop_daemon(daemon_);
 	if (listener != MHD_INVALID_SOCKET)

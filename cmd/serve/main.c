@@ -64,8 +64,11 @@ main(int argc, char *argv[])
 	pthread_mutex_init(&srv.lock, NULL);
 	pthread_mutex_init(&srv.scoring.lock, NULL);
 	pthread_mutex_init(&srv.summary.lock, NULL);
+	pthread_mutex_init(&srv.diagnostics.lock, NULL);
 	pthread_mutex_init(&srv.scoring.busy, NULL);
 	pthread_mutex_init(&srv.summary.busy, NULL);
+	pthread_mutex_init(&srv.diagnostics.busy, NULL);
+	atomic_start();
 
 	/* the signals are taken by sigwait below, in this thread only */
 	signal(SIGPIPE, SIG_IGN);
@@ -86,6 +89,7 @@ main(int argc, char *argv[])
 	http_stop();
 	free(srv.scoring.body);
 	free(srv.summary.body);
+	free(srv.diagnostics.body);
 	if (srv.snap != NULL)
 		snap_put(srv.snap);
 	config_free(&srv.cfg);

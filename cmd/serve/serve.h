@@ -32,7 +32,7 @@ struct server {
 	long long max_body;
 	pthread_mutex_t lock;
 	struct snap *snap;
-	struct cache scoring, summary;
+	struct cache scoring, summary, diagnostics;
 	atomic_int jobs;	/* slow answers being computed */
 };
 
