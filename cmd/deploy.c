@@ -166,13 +166,15 @@ deploy(const struct config *cfg)
 		rmtmp(tmpdir);
 		goto out2;
 	}
-	if (fsync_dir(hist) == -1 || deploy_switch(prod, id) == -1 ||
-	    toplinks(prod) == -1)
+	if (fsync_dir(hist) == -1 || deploy_switch(prod, id) == -1)
 		goto out2;
+	/* deployed: what fails from here on is said, and the run succeeds */
 	deploy_time(id, when, sizeof(when));
-	if (history_add(prod, when, fmt_double(f1, sizeof(f1), score), id,
-	    "deploy") == -1)
-		goto out2;
+	fmt_double(f1, sizeof(f1), score);
+	if (toplinks(prod) == -1)
+		warnx_("%s is deployed, but %s", id, risk_err);
+	if (history_add(prod, when, f1, id, "deploy") == -1)
+		warnx_("%s is deployed, but %s", id, risk_err);
 	printf("%s\n", final);
 	infox("deployed %s (F1 %s)", final, f1);
 	r = 0;

@@ -308,3 +308,13 @@ prodstate() {
 	[ "$stderr" = "deploy: ingesteddata/ingestedfiles.txt: read: Is a directory" ]
 	[ "$(prodstate)" = "$before" ]
 }
+
+@test "deploy that cannot add to scorehistory.csv still deploys, and says so" {
+	localpipeline
+	mkdir -p "$PROD/scorehistory.csv"
+	run -0 --separate-stderr deploy
+	ID=${output#"$PROD/history/"}
+	[ "$(readlink "$PROD/current")" = "history/$ID" ]
+	[ "${stderr_lines[0]}" = "deploy: $ID is deployed, but $PROD/scorehistory.csv: read: Is a directory" ]
+	[ "${stderr_lines[1]}" = "deploy: deployed $PROD/history/$ID (F1 0.4)" ]
+}
