@@ -173,6 +173,28 @@ rmentry(const char *path, const struct stat *st, int flag, struct FTW *f)
 	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
+/* what a run that stops early must not leave behind */
+static char *scratch, *pngtmp, *pdftmp;
+
+static void
+cleanup(void)
+{
+	if (scratch != NULL)
+		nftw(scratch, rmentry, 16, FTW_DEPTH | FTW_PHYS);
+	if (pngtmp != NULL)
+		unlink(pngtmp);
+	if (pdftmp != NULL)
+		unlink(pdftmp);
+}
+
+/* a data file for gnuplot, complete or the run stops */
+static void
+closedata(FILE *fp, const char *path)
+{
+	if (ferror(fp) | (fclose(fp) == EOF))
+		errx_(EXIT_FAIL, "%s: write error", path);
+}
+
 static char *
 tmpname(const char *dir, const char *ext)
 {
@@ -228,7 +250,7 @@ main(int argc, char *argv[])
 	struct lines l = { 0 };
 	const char *modelopt = NULL, *k;
 	char *modelpath, *testpath, *finpath, *tmp, *script, *dat, *png, *pdf;
-	char *pngtmp, *pdftmp, *drift, *dpath, **ids = NULL, cur[256];
+	char *drift, *dpath, **ids = NULL, cur[256];
 	char when[32], f1s[40], b1[40], b2[40], b3[40], *gpargv[3];
 	json_t *summary, *missing, *timing = NULL, *deps = NULL, *saved, *e, *v;
 	size_t nid = 0, i, j, f, b;
@@ -289,6 +311,8 @@ main(int argc, char *argv[])
 	    getenv("TMPDIR") : "/tmp", "riskwatch-report.XXXXXX");
 	if (mkdtemp(tmp) == NULL)
 		errx_(EXIT_FAIL, "%s: %s", tmp, strerror(errno));
+	scratch = tmp;
+	atexit(cleanup);
 	if (config_mkdir("output_model_path", cfg.output_model_path) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	png = path_join(cfg.output_model_path, "confusionmatrix.png");
@@ -306,7 +330,7 @@ main(int argc, char *argv[])
 		errx_(EXIT_FAIL, "%s: %s", dat, strerror(errno));
 	fprintf(df, "0 0 %lld\n0 1 %lld\n\n1 0 %lld\n1 1 %lld\n", t.cm.tn,
 	    t.cm.fn, t.cm.fp, t.cm.tp);
-	fclose(df);
+	closedata(df, dat);
 	f1 = metric_f1(&t.cm);
 	fmt_double(f1s, sizeof(f1s), f1);
 	for (i = 0; i < 2; i++) {
@@ -398,7 +422,7 @@ main(int argc, char *argv[])
 	}
 	deploy_freelist(ids, nid);
 	if (df)
-		fclose(df);
+		closedata(df, dat);
 	if (tmin == 0)
 		fprintf(gp, "set label 'no deployment yet' at graph 0.5,0.5 "
 		    "center\nset xrange [0:1]\nset yrange [0:1]\n"
@@ -458,7 +482,7 @@ main(int argc, char *argv[])
 			fprintf(df, "%.17g %.17g %.17g\n", lo + (b + 0.5) * w,
 			    cf ? (double)nf[b] / cf : 0.,
 			    ct ? (double)nt[b] / ct : 0.);
-		fclose(df);
+		closedata(df, dat);
 		if (f % 3 == 0)
 			fprintf(gp, "set multiplot layout 3,1 title "
 			    "'Feature distributions: finaldata.csv (%zu rows) "
@@ -535,22 +559,22 @@ main(int argc, char *argv[])
 	gpargv[1] = script;
 	gpargv[2] = NULL;
 	st = spawn(gpargv, NULL, SPAWN_OUTNULL);
-	nftw(tmp, rmentry, 16, FTW_DEPTH | FTW_PHYS);
-	if (st != 0) {
-		unlink(pngtmp);
-		unlink(pdftmp);
-		if (st == -1)
-			errx_(EXIT_FAIL, "%s", risk_err);
+	if (st == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	if (st != 0)
 		errx_(EXIT_FAIL, "gnuplot failed (exit %d): nothing written",
 		    st);
-	}
-	if (rename(pngtmp, png) == -1 || rename(pdftmp, pdf) == -1 ||
-	    fsync_dir(cfg.output_model_path) == -1) {
-		unlink(pngtmp);
-		unlink(pdftmp);
+	/* on disk under their temp names, then renamed over the old ones */
+	if (fsync_file(pngtmp) == -1 || fsync_file(pdftmp) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	if (rename(pngtmp, png) == -1 || rename(pdftmp, pdf) == -1)
 		errx_(EXIT_FAIL, "%s: %s", cfg.output_model_path,
 		    strerror(errno));
-	}
+	free(pngtmp);
+	free(pdftmp);
+	pngtmp = pdftmp = NULL;
+	if (fsync_dir(cfg.output_model_path) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
 	printf("%s\n%s\n", png, pdf);
 	infox("F1 %s on %s: %s, %s", f1s, testpath, png, pdf);
 	json_decref(timing);
@@ -561,13 +585,13 @@ main(int argc, char *argv[])
 	free(modelpath);
 	free(testpath);
 	free(finpath);
+	cleanup();
+	scratch = NULL;
 	free(tmp);
 	free(script);
 	free(dat);
 	free(png);
 	free(pdf);
-	free(pngtmp);
-	free(pdftmp);
 	free(dpath);
 	config_free(&cfg);
 	return EXIT_OK;

@@ -77,11 +77,14 @@ policy(const char *text, const char *pkg, const char *label)
 static char *
 cmdversion(const char *cmd)
 {
-	char *argv[] = { (char *)cmd, "--version", NULL }, *out, *v, *s, *p;
+	char *argv[] = { (char *)cmd, "--version", NULL }, *out = NULL;
+	char *v, *s, *p;
 	size_t n;
 
-	if (spawn(argv, &out, SPAWN_ERRNULL) != 0)
+	if (spawn(argv, &out, SPAWN_ERRNULL) != 0) {
+		free(out);
 		return NULL;
+	}
 	s = strchr(out, ' ');
 	if (s == NULL) {
 		free(out);
