@@ -199,7 +199,6 @@ static char *
 tmpname(const char *dir, const char *ext)
 {
 	char *p = emalloc(strlen(dir) + 40);
-	mode_t m;
 	int fd;
 
 	sprintf(p, "%s/.tmp.report.XXXXXX%s", dir, ext);
@@ -207,9 +206,7 @@ tmpname(const char *dir, const char *ext)
 		errx_(EXIT_FAIL, "%s: cannot create a temp file: %s", dir,
 		    strerror(errno));
 	/* mkstemps makes 0600; outputs are ordinary files */
-	m = umask(0);
-	umask(m);
-	fchmod(fd, 0666 & ~m);
+	fchmod(fd, atomic_mode());
 	close(fd);
 	return p;
 }

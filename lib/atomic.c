@@ -108,6 +108,14 @@ atomic_start(void)
 	pthread_once(&umask_once, umask_read);
 }
 
+/* the mode of an ordinary new file */
+unsigned
+atomic_mode(void)
+{
+	atomic_start();
+	return 0666 & ~umask_value;
+}
+
 int
 atomic_open(struct atomic *a, const char *path)
 {
@@ -126,8 +134,7 @@ atomic_open(struct atomic *a, const char *path)
 		goto fail;
 	}
 	/* mkstemp makes 0600; outputs are ordinary files */
-	atomic_start();
-	fchmod(fd, 0666 & ~umask_value);
+	fchmod(fd, atomic_mode());
 	if ((a->fp = fdopen(fd, "w")) == NULL) {
 		seterr("%s: %s", a->tmp, strerror(errno));
 		close(fd);

@@ -94,6 +94,7 @@ int atomic_open(struct atomic *, const char *path);
 int atomic_commit(struct atomic *);	/* flush, fsync, close, rename, fsync dir */
 int atomic_sync(struct atomic *);	/* flush, fsync, close; -1: aborted */
 void atomic_start(void);	/* before threads: reads the umask */
+unsigned atomic_mode(void);	/* 0666 less the umask */
 void atomic_abort(struct atomic *);
 int atomic_write(const char *path, const char *data, size_t len);
 int fsync_dir(const char *path);
