@@ -15,13 +15,10 @@
 static int
 indeployment(const char *dir, const char *prod)
 {
-	char *d = realpath(dir, NULL), *p = realpath(prod, NULL);
-	size_t n = p ? strlen(p) : 0;
-	int in = d && p && strncmp(d, p, n) == 0 &&
-	    (d[n] == '\0' || d[n] == '/');
+	char *d = realpath(dir, NULL);
+	int in = d != NULL && path_under(d, prod, 1);
 
 	free(d);
-	free(p);
 	return in;
 }
 

@@ -38,6 +38,20 @@ path_dir(const char *path)
 	return d;
 }
 
+/* is resolved, a path realpath gave, inside dir (or dir itself, with
+ * self), links in dir followed? */
+int
+path_under(const char *resolved, const char *dir, int self)
+{
+	char *d = realpath(dir, NULL);
+	size_t n = d ? strlen(d) : 0;
+	int in = d != NULL && strncmp(resolved, d, n) == 0 &&
+	    (resolved[n] == '/' || (self && resolved[n] == '\0'));
+
+	free(d);
+	return in;
+}
+
 int
 fsync_dir(const char *path)
 {

@@ -102,6 +102,7 @@ int fsync_file(const char *path);
 int mkdirs(const char *path);
 char *path_join(const char *, const char *);
 char *path_dir(const char *);	/* the folder part, "." when none */
+int path_under(const char *resolved, const char *dir, int self);
 char *slurp(const char *path, size_t *len);
 
 /* model */

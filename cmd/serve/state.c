@@ -124,17 +124,6 @@ filekey(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-static int
-inside(const char *path, const char *dir)
-{
-	char *d = realpath(dir, NULL);
-	size_t n = d ? strlen(d) : 0;
-	int in = d != NULL && strncmp(path, d, n) == 0 && path[n] == '/';
-
-	free(d);
-	return in;
-}
-
 /*
  * A dataset a client names must resolve, through any links, to a regular
  * .csv file inside one of the workspace's data folders; it is not opened
@@ -156,9 +145,9 @@ dataset_path(const char *given, char **resolved)
 		return seterr("dataset: no such file in the workspace");
 	n = strlen(p);
 	if (n < 5 || strcmp(p + n - 4, ".csv") != 0 ||
-	    (!inside(p, c->input_folder_path) &&
-	    !inside(p, c->output_folder_path) &&
-	    !inside(p, c->test_data_path))) {
+	    (!path_under(p, c->input_folder_path, 0) &&
+	    !path_under(p, c->output_folder_path, 0) &&
+	    !path_under(p, c->test_data_path, 0))) {
 		free(p);
 		return seterr("dataset: not inside %s, %s or %s",
 		    c->input_folder_path, c->output_folder_path,
