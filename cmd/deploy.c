@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -58,7 +59,7 @@ copyto(const char *src, const char *dir, const char *name)
 static int
 toplinks(const char *prod)
 {
-	char *link, *tmp, *target, buf[256];
+	char *link, *target, buf[256];
 	size_t i;
 	ssize_t n;
 	int r = 0;
@@ -68,45 +69,63 @@ toplinks(const char *prod)
 		target = path_join("current", artifacts[i]);
 		n = readlink(link, buf, sizeof(buf) - 1);
 		if (n < 0 || (size_t)n != strlen(target) ||
-		    memcmp(buf, target, n) != 0) {
-			tmp = path_join(prod, ".link.tmp");
-			unlink(tmp);
-			if (symlink(target, tmp) == -1 ||
-			    rename(tmp, link) == -1) {
-				r = seterr("%s: %s", link, strerror(errno));
-				unlink(tmp);
-			}
-			free(tmp);
-		}
+		    memcmp(buf, target, n) != 0)
+			r = deploy_link(prod, target, artifacts[i]);
 		free(link);
 		free(target);
 	}
 	return r == 0 ? fsync_dir(prod) : r;
 }
 
+/*
+ * One line appended by one write: the lines already there are never read
+ * nor rewritten, whatever bytes they hold. A write that fails is undone.
+ */
 static int
 history_add(const char *prod, const char *when, const char *f1,
     const char *id, const char *event)
 {
-	char *path = path_join(prod, "scorehistory.csv"), *old, *buf;
-	size_t len = 0, n;
-	int r;
+	char *path = path_join(prod, "scorehistory.csv"), *line, last;
+	size_t n;
+	ssize_t w;
+	struct stat st;
+	int fd, r = 0;
 
-	if ((old = slurp(path, &len)) == NULL) {
-		if (access(path, F_OK) == 0) {
-			free(path);
-			return -1;
-		}
-		old = estrdup("time,f1,model,event\n");
-		len = strlen(old);
+	n = strlen(when) + strlen(f1) + strlen(id) + strlen(event) + 32;
+	line = emalloc(n);
+	fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT) {
+		n = snprintf(line, n, "time,f1,model,event\n%s,%s,%s,%s\n",
+		    when, f1, id, event);
+		r = atomic_write(path, line, n);
+		goto out;
 	}
-	n = len + strlen(when) + strlen(f1) + strlen(id) + strlen(event) + 8;
-	buf = emalloc(n);
-	n = snprintf(buf, n, "%s%s%s,%s,%s,%s\n", old,
-	    len > 0 && old[len - 1] != '\n' ? "\n" : "", when, f1, id, event);
-	r = atomic_write(path, buf, n);
-	free(old);
-	free(buf);
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		r = seterr("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = seterr("%s: not a regular file", path);
+		goto out;
+	}
+	last = '\n';
+	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1) {
+		r = seterr("%s: read: %s", path, strerror(errno));
+		goto out;
+	}
+	n = snprintf(line, n, "%s%s,%s,%s,%s\n", last == '\n' ? "" : "\n",
+	    when, f1, id, event);
+	if ((w = write(fd, line, n)) != (ssize_t)n || fsync(fd) == -1) {
+		r = seterr("%s: write: %s", path,
+		    w >= 0 && (size_t)w < n ? "short write" : strerror(errno));
+		if (ftruncate(fd, st.st_size) == -1)
+			warnx_("%s: cannot undo a part-written line: %s", path,
+			    strerror(errno));
+	}
+out:
+	if (fd != -1)
+		close(fd);
+	free(line);
 	free(path);
 	return r;
 }
@@ -122,7 +141,7 @@ deploy(const struct config *cfg)
 	struct tm tm;
 	double score;
 	size_t i;
-	int r = -1;
+	int r = -1, lock = -1;
 
 	src[0] = path_join(cfg->output_model_path, artifacts[0]);
 	src[1] = path_join(cfg->output_model_path, artifacts[1]);
@@ -139,8 +158,10 @@ deploy(const struct config *cfg)
 		seterr("%s: %s: run ingest first", src[2], strerror(errno));
 		goto out;
 	}
-	if (sha256_file(src[0], hex) == -1)
+	if (sha256_file(src[0], hex) == -1 ||
+	    (lock = deploy_lock(prod, 1)) == -1)
 		goto out;
+	deploy_clean(prod);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(id, sizeof(id), "%Y%m%dT%H%M%S", &tm);
@@ -183,6 +204,8 @@ out2:
 	free(tmpdir);
 	free(final);
 out:
+	if (lock != -1)
+		close(lock);
 	for (i = 0; i < 3; i++)
 		free(src[i]);
 	return r;
@@ -231,10 +254,14 @@ rollback(const char *prod)
 {
 	char **ids, cur[256];
 	size_t n, i;
-	int r = -1;
+	int r = -1, lock;
 
-	if (deploy_list(prod, &ids, &n) == -1)
+	if ((lock = deploy_lock(prod, 0)) == -1)
 		return -1;
+	if (deploy_list(prod, &ids, &n) == -1) {
+		close(lock);
+		return -1;
+	}
 	switch (deploy_current(prod, cur, sizeof(cur))) {
 	case -1:
 		goto out;
@@ -255,6 +282,7 @@ rollback(const char *prod)
 	}
 out:
 	deploy_freelist(ids, n);
+	close(lock);
 	return r;
 }
 
@@ -391,7 +419,7 @@ main(int argc, char *argv[])
 	const char *arg = NULL;
 	char *end;
 	double score = 0;
-	int ch, ret, r, dry = 0;
+	int ch, ret, r, dry = 0, lock = -1;
 
 	setprogname_(argv[0]);
 	while ((ch = getopt_long(argc, argv, TOOL_OPTS "n", longopts,
@@ -435,6 +463,9 @@ main(int argc, char *argv[])
 		r = list(cfg.prod_deployment_path);
 	else if (verb == ROLLBACK)
 		r = rollback(cfg.prod_deployment_path);
+	else if ((verb == CHECK || verb == SEEN) && !dry &&
+	    (lock = deploy_lock(cfg.prod_deployment_path, 0)) == -1)
+		r = -1;
 	else if (verb == CHECK)
 		r = check(&cfg, score, dry);
 	else if (verb == SEEN)
@@ -451,6 +482,8 @@ main(int argc, char *argv[])
 		warnx_("stdout: write error");
 		r = -1;
 	}
+	if (lock != -1)
+		close(lock);
 	config_free(&cfg);
 	return r == -1 ? EXIT_FAIL : EXIT_OK;
 }

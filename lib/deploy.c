@@ -2,10 +2,12 @@
  * The deployment folder: every deployment kept in history/ID/, and
  * "current", a symlink to one of them, replaced by a single rename.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,26 +83,161 @@ deploy_current(const char *prod, char *id, size_t size)
 	return 1;
 }
 
+/*
+ * Every writer of the deployment folder holds this lock for the whole
+ * write, so that none loses another's score history line or link.
+ * Without create, a missing folder is "nothing is deployed".
+ */
+int
+deploy_lock(const char *prod, int create)
+{
+	char *path;
+	int fd;
+
+	if (create && mkdirs(prod) == -1)
+		return -1;
+	path = path_join(prod, ".deploy.lock");
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			seterr("%s: nothing is deployed", prod);
+		else
+			seterr("%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) == -1)
+		if (errno != EINTR) {
+			seterr("%s: flock: %s", path, strerror(errno));
+			close(fd);
+			free(path);
+			return -1;
+		}
+	free(path);
+	return fd;
+}
+
+/* dir/name becomes a symbolic link to target in one rename, made under a
+ * name no other run can have */
+int
+deploy_link(const char *dir, const char *target, const char *name)
+{
+	char *tmp = path_join(dir, ".tmp.XXXXXX"), *l = NULL;
+	char *link = path_join(dir, name);
+	int r = 0;
+
+	if (mkdtemp(tmp) == NULL)
+		r = seterr("%s: %s", tmp, strerror(errno));
+	else {
+		l = path_join(tmp, name);
+		if (symlink(target, l) == -1)
+			r = seterr("%s: %s", link, strerror(errno));
+		else if (rename(l, link) == -1) {
+			r = seterr("%s: %s", link, strerror(errno));
+			unlink(l);
+		}
+		rmdir(tmp);
+	}
+	free(tmp);
+	free(l);
+	free(link);
+	return r;
+}
+
 int
 deploy_switch(const char *prod, const char *id)
 {
-	char *tmp = path_join(prod, ".current.tmp");
-	char *link = path_join(prod, "current");
 	char *target = path_join("history", id);
-	int r = 0;
+	int r;
 
-	unlink(tmp);
-	if (symlink(target, tmp) == -1)
-		r = seterr("%s: %s", tmp, strerror(errno));
-	else if (rename(tmp, link) == -1) {
-		r = seterr("%s: %s", link, strerror(errno));
-		unlink(tmp);
-	} else
-		r = fsync_dir(prod);
-	free(tmp);
-	free(link);
+	r = deploy_link(prod, target, "current");
 	free(target);
-	return r;
+	return r == 0 ? fsync_dir(prod) : r;
+}
+
+/* a temp folder's files and the folder; it holds no folder of its own */
+static int
+rmflat(const char *dir)
+{
+	struct dirent *e;
+	DIR *d;
+	char *p;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		p = path_join(dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(d);
+	return rmdir(dir);
+}
+
+static int
+istemp(const char *name, const char *prefix)
+{
+	return strncmp(name, prefix, strlen(prefix)) == 0 &&
+	    name[strlen(prefix)] != '\0';
+}
+
+/* the temp files and folders in dir of runs that were killed */
+static void
+cleandir(const char *dir, const char *prefix, const char *why)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	char *p;
+	int r;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (!istemp(e->d_name, prefix) &&
+		    !istemp(e->d_name, ".tmp.") &&
+		    strcmp(e->d_name, ".current.tmp") != 0 &&
+		    strcmp(e->d_name, ".link.tmp") != 0)
+			continue;
+		p = path_join(dir, e->d_name);
+		if (lstat(p, &st) == -1)
+			r = -1;
+		else if (S_ISDIR(st.st_mode))
+			r = rmflat(p);
+		else
+			r = unlink(p);
+		if (r == -1)
+			warnx_("%s, %s: cannot remove it: %s", p, why,
+			    strerror(errno));
+		else
+			infox("removed %s, %s", p, why);
+		free(p);
+	}
+	closedir(d);
+}
+
+/* what killed runs left: called with the lock held, when no writer runs */
+void
+deploy_clean(const char *prod)
+{
+	const char *why = "left by an interrupted run";
+	char **ids, *hist, *dir;
+	size_t n, i;
+
+	cleandir(prod, ".tmp.", why);
+	hist = path_join(prod, "history");
+	cleandir(hist, ".new-", why);
+	if (deploy_list(prod, &ids, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			dir = path_join(hist, ids[i]);
+			cleandir(dir, ".tmp.", why);
+			free(dir);
+		}
+		deploy_freelist(ids, n);
+	}
+	free(hist);
 }
 
 int

@@ -112,22 +112,26 @@ drift_decide(struct drift *d, int test, double score, double deployed,
 int
 drift_history(const char *path, double **f1, size_t *n)
 {
-	char *buf, *line, *next, *s, *end;
-	size_t cap = 0;
+	char *buf, *line, *next, *eol, *s, *end;
+	size_t cap = 0, len;
 	long lineno = 0;
 
 	*f1 = NULL;
 	*n = 0;
 	if (access(path, F_OK) == -1 && errno == ENOENT)
 		return 0;
-	if ((buf = slurp(path, NULL)) == NULL)
+	if ((buf = slurp(path, &len)) == NULL)
 		return -1;
-	for (line = buf; *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
+	/* by length: a NUL byte is a malformed line, not the end */
+	for (line = buf; line < buf + len; line = next) {
+		if ((eol = memchr(line, '\n', buf + len - line)) != NULL)
+			next = eol + 1;
 		else
-			next = line + strlen(line);
+			next = eol = buf + len;
+		*eol = '\0';
 		lineno++;
+		if (memchr(line, '\0', eol - line) != NULL)
+			goto bad;
 		if (lineno == 1 && strcmp(line, "time,f1,model,event") == 0)
 			continue;
 		if (*line == '\0')

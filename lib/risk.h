@@ -193,6 +193,9 @@ int deploy_list(const char *prod, char ***ids, size_t *n);	/* oldest first */
 void deploy_freelist(char **, size_t);
 int deploy_current(const char *prod, char *id, size_t size);	/* 0 none, 1 set */
 int deploy_switch(const char *prod, const char *id);
+int deploy_lock(const char *prod, int create);	/* fd of the held lock */
+int deploy_link(const char *dir, const char *target, const char *name);
+void deploy_clean(const char *prod);	/* what killed runs left */
 int deploy_readscore(const char *path, double *f1);
 void deploy_time(const char *id, char *iso, size_t size);
 

@@ -315,6 +315,74 @@ prodstate() {
 	run -0 --separate-stderr deploy
 	ID=${output#"$PROD/history/"}
 	[ "$(readlink "$PROD/current")" = "history/$ID" ]
-	[ "${stderr_lines[0]}" = "deploy: $ID is deployed, but $PROD/scorehistory.csv: read: Is a directory" ]
+	[ "${stderr_lines[0]}" = "deploy: $ID is deployed, but $PROD/scorehistory.csv: Is a directory" ]
 	[ "${stderr_lines[1]}" = "deploy: deployed $PROD/history/$ID (F1 0.4)" ]
+}
+
+@test "concurrent deploys and drift checks keep every score history line" {
+	localpipeline
+	deployed
+	local first=$ID i pids=() bad=0
+	for i in $(seq 12); do
+		deploy -q >"out.d$i" 2>"err.d$i" &
+		pids+=($!)
+		deploy -q --check 0.${i}1 >"out.c$i" 2>"err.c$i" &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || bad=$((bad + 1))
+	done
+	cat err.*
+	[ "$bad" -eq 0 ]
+	[ -z "$(cat err.*)" ]
+	[ "$(ls "$PROD/history" | wc -l)" -eq 13 ]
+	[ "$(wc -l <"$PROD/scorehistory.csv")" -eq 26 ]
+	# one deploy line for each deployment, one check line for each check
+	ls "$PROD/history" | sed 's/$/,deploy/' | sort >expected
+	grep ',deploy$' "$PROD/scorehistory.csv" | cut -d, -f3- | sort >got
+	diff -u expected got
+	for i in $(seq 12); do
+		[ "$(grep -c ",0\.${i}1,[^,]*,check\$" "$PROD/scorehistory.csv")" -eq 1 ]
+	done
+	[ -z "$(ls -A "$PROD" | grep -v '^\.deploy\.lock$' | grep '^\.')" ]
+	[ -z "$(ls -A "$PROD/history" | grep '^\.')" ]
+}
+
+@test "a NUL byte in scorehistory.csv is kept by the next deploy and named by --check" {
+	localpipeline
+	deployed
+	printf 'x\0y,0.5,a,deploy\n' >>"$PROD/scorehistory.csv"
+	cp "$PROD/scorehistory.csv" before
+	deployed
+	{ cat before; printf '%s,0.4,%s,deploy\n' "$(idtime "$ID")" "$ID"; } >expected
+	cmp expected "$PROD/scorehistory.csv"
+	run -1 --separate-stderr deploy --check 0.4
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: $PROD/scorehistory.csv:3: expected time,f1,model,event with an F1 from 0 to 1" ]
+	cmp expected "$PROD/scorehistory.csv"
+}
+
+@test "deploy removes what killed runs left in the deployment folder" {
+	localpipeline
+	deployed
+	local first=$ID
+	mkdir "$PROD/history/.new-Ab12Cd" "$PROD/.tmp.Ef34Gh"
+	cp practicemodels/trainedmodel.json "$PROD/history/.new-Ab12Cd/"
+	echo half >"$PROD/history/.new-Ab12Cd/.tmp.Ij56Kl"
+	ln -s history/x "$PROD/.tmp.Ef34Gh/current"
+	echo half >"$PROD/.tmp.Mn78Op"
+	echo half >"$PROD/history/$first/.tmp.Qr90St"
+	run -0 --separate-stderr deploy
+	sort <<<"$stderr" >got
+	sort >expected <<EOF2
+deploy: removed $PROD/.tmp.Ef34Gh, left by an interrupted run
+deploy: removed $PROD/.tmp.Mn78Op, left by an interrupted run
+deploy: removed $PROD/history/.new-Ab12Cd, left by an interrupted run
+deploy: removed $PROD/history/$first/.tmp.Qr90St, left by an interrupted run
+deploy: deployed $output (F1 0.4)
+EOF2
+	diff -u expected got
+	[ "$(ls -A "$PROD")" = "$(printf '%s\n' .deploy.lock current history ingestedfiles.txt latestscore.txt scorehistory.csv trainedmodel.json)" ]
+	[ "$(ls -A "$PROD/history")" = "$(printf '%s\n' "$first" "${output#"$PROD/history/"}")" ]
+	[ "$(ls -A "$PROD/history/$first")" = "$(printf '%s\n' ingestedfiles.txt latestscore.txt trainedmodel.json)" ]
 }
