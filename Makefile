@@ -109,6 +109,13 @@ check-asan: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run; \
 	    r=$$?; $(MAKE) clean; exit $$r
 
+# the whole corpus of tests/crosscheck.py (make test runs its fast subset);
+# the oracle is Debian's python3, with pandas and scikit-learn
+ORACLE = /usr/bin/python3
+crosscheck: deps
+	$(MAKE) all
+	$(ORACLE) tests/crosscheck.py --corpus bin
+
 demo: deps
 	$(MAKE) all
 	scripts/demo
@@ -157,4 +164,4 @@ uninstall:
 clean:
 	rm -f $(LIB) $(LIBOBJ) $(BIN) bin/serve $(UNIT) tests/bench/bare
 
-.PHONY: all unit deps test check-asan demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess
+.PHONY: all unit deps test check-asan crosscheck demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess
