@@ -130,13 +130,68 @@ out:
 	return r;
 }
 
+/*
+ * The model must be one the config can score, and latestscore.txt its F1
+ * on the test data now: not a stale score of the model before.
+ */
+static int
+validate(const struct config *cfg, char *const src[], double *score)
+{
+	char *test, a[40], b[40];
+	struct model m;
+	struct scored s;
+	int r = -1;
+
+	if (model_load(&m, src[0]) == -1)
+		return -1;
+	if (deploy_readscore(src[1], score) == -1) {
+		if (access(src[1], F_OK) == -1)
+			seterr("%s: no score: run score first", src[1]);
+		model_free(&m);
+		return -1;
+	}
+	test = path_join(cfg->test_data_path, "testdata.csv");
+	if (deploy_fits(&m, cfg, src[0]) == 0 &&
+	    score_file(&m, cfg, test, src[0], &s) == 0) {
+		if (metric_f1(&s.cm) == *score)
+			r = 0;
+		else
+			seterr("%s: F1 %s, but the model scores %s on %s: run "
+			    "score", src[1], fmt_double(a, sizeof(a), *score),
+			    fmt_double(b, sizeof(b), metric_f1(&s.cm)), test);
+	}
+	free(test);
+	model_free(&m);
+	return r;
+}
+
+/* the copies are what was validated: no train or score ran in between */
+static int
+unchanged(const char *dir, const char *hex, double score, char *const src[])
+{
+	char *p, h[65];
+	double f1;
+	int r;
+
+	p = path_join(dir, artifacts[0]);
+	r = sha256_file(p, h);
+	free(p);
+	p = path_join(dir, artifacts[1]);
+	if (r == 0)
+		r = deploy_readscore(p, &f1);
+	free(p);
+	if (r == 0 && (strcmp(h, hex) != 0 || f1 != score))
+		r = seterr("%s or %s changed while deploy ran: nothing is "
+		    "deployed, run deploy again", src[0], src[1]);
+	return r;
+}
+
 static int
 deploy(const struct config *cfg)
 {
 	const char *prod = cfg->prod_deployment_path;
 	char *src[3], *hist, *tmpdir, *final, id[96], hex[65], when[32];
 	char f1[40];
-	struct model m;
 	struct timespec ts;
 	struct tm tm;
 	double score;
@@ -146,20 +201,15 @@ deploy(const struct config *cfg)
 	src[0] = path_join(cfg->output_model_path, artifacts[0]);
 	src[1] = path_join(cfg->output_model_path, artifacts[1]);
 	src[2] = path_join(cfg->output_folder_path, artifacts[2]);
-	if (model_load(&m, src[0]) == -1)
+	if (sha256_file(src[0], hex) == -1 && access(src[0], F_OK) == 0)
 		goto out;
-	model_free(&m);
-	if (deploy_readscore(src[1], &score) == -1) {
-		if (access(src[1], F_OK) == -1)
-			seterr("%s: no score: run score first", src[1]);
+	if (validate(cfg, src, &score) == -1)
 		goto out;
-	}
 	if (access(src[2], R_OK) == -1) {
 		seterr("%s: %s: run ingest first", src[2], strerror(errno));
 		goto out;
 	}
-	if (sha256_file(src[0], hex) == -1 ||
-	    (lock = deploy_lock(prod, 1)) == -1)
+	if ((lock = deploy_lock(prod, 1)) == -1)
 		goto out;
 	deploy_clean(prod);
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -182,6 +232,10 @@ deploy(const struct config *cfg)
 			rmtmp(tmpdir);
 			goto out2;
 		}
+	if (unchanged(tmpdir, hex, score, src) == -1) {
+		rmtmp(tmpdir);
+		goto out2;
+	}
 	if (rename(tmpdir, final) == -1) {
 		seterr("%s: %s", final, strerror(errno));
 		rmtmp(tmpdir);

@@ -258,6 +258,29 @@ deploy_readscore(const char *path, double *f1)
 	return 0;
 }
 
+/* can the config score the model at path? */
+int
+deploy_fits(const struct model *m, const struct config *cfg,
+    const char *path)
+{
+	struct schema schema;
+	int r;
+
+	if (strcmp(m->target, cfg->target) != 0)
+		return seterr("%s: the model predicts \"%s\", the config's "
+		    "target is \"%s\"", path, m->target, cfg->target);
+	schema_init(&schema, cfg, 1);
+	r = model_check_schema(m, &schema);
+	schema_free(&schema);
+	if (r == -1) {
+		char why[sizeof(risk_err)];
+
+		memcpy(why, risk_err, sizeof(why));
+		return seterr("%s: %s", path, why);
+	}
+	return 0;
+}
+
 /* 20261124T154500.123456Z-... to 2026-11-24T15:45:00Z */
 void
 deploy_time(const char *id, char *iso, size_t size)

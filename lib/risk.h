@@ -196,6 +196,8 @@ int deploy_switch(const char *prod, const char *id);
 int deploy_lock(const char *prod, int create);	/* fd of the held lock */
 int deploy_link(const char *dir, const char *target, const char *name);
 void deploy_clean(const char *prod);	/* what killed runs left */
+struct model;
+int deploy_fits(const struct model *, const struct config *, const char *);
 int deploy_readscore(const char *path, double *f1);
 void deploy_time(const char *id, char *iso, size_t size);
 

@@ -386,3 +386,43 @@ EOF2
 	[ "$(ls -A "$PROD/history")" = "$(printf '%s\n' "$first" "${output#"$PROD/history/"}")" ]
 	[ "$(ls -A "$PROD/history/$first")" = "$(printf '%s\n' ingestedfiles.txt latestscore.txt trainedmodel.json)" ]
 }
+
+@test "deploy refuses a model whose features are not the config's" {
+	localpipeline
+	deployed
+	local before
+	before=$(prodstate)
+	cp config.json config.orig
+	sed -i 's/^{/{ "features": ["lastmonth_activity", "lastyear_activity"],/' config.json
+	run -0 train -q
+	run -0 score -q
+	mv config.orig config.json
+	run -1 --separate-stderr deploy
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: practicemodels/trainedmodel.json: the model has 2 features, the config 3" ]
+	[ "$(prodstate)" = "$before" ]
+}
+
+@test "deploy refuses a model whose target is not the config's" {
+	localpipeline
+	local before
+	sed -i 's/"target": "exited"/"target": "churned"/' practicemodels/trainedmodel.json
+	run -1 --separate-stderr deploy
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: practicemodels/trainedmodel.json: the model predicts \"churned\", the config's target is \"exited\"" ]
+	[ ! -e "$PROD" ]
+}
+
+@test "deploy refuses a latestscore.txt that is not the model's F1 on the test data" {
+	localpipeline
+	deployed
+	local before
+	before=$(prodstate)
+	echo 0.5 >practicemodels/latestscore.txt
+	run -1 --separate-stderr deploy
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: practicemodels/latestscore.txt: F1 0.5, but the model scores 0.4 on testdata/testdata.csv: run score" ]
+	[ "$(prodstate)" = "$before" ]
+	run -0 score -q
+	run -0 deploy -q
+}
