@@ -41,17 +41,41 @@ ontest(const struct record *r, int pred, double p, void *arg)
 	return 0;
 }
 
-/* a string as a single-quoted gnuplot string */
-static void
-gq(FILE *fp, const char *s)
+/*
+ * No string from the data is ever written into the gnuplot script: each
+ * goes into strings.dat, which the script reads into the array S, and the
+ * script names it S[i].  The script holds only our own words, numbers and
+ * the fixed file names of the scratch folder gnuplot runs in.
+ */
+static FILE *strfp;
+static size_t nstr;
+
+/* the index in S of a string, written as a double-quoted data field: a
+ * quote and a backslash as octal escapes, a control byte (and every byte
+ * of text that is not UTF-8) shown as a visible \n, \r, \t or \xNN */
+static size_t
+str(const char *s)
 {
-	putc('\'', fp);
-	for (; *s; s++) {
-		if (*s == '\'')
-			putc('\'', fp);
-		putc(*s, fp);
+	int utf8 = utf8_valid(s, strlen(s));
+	unsigned char c;
+
+	putc('"', strfp);
+	for (; (c = *s) != '\0'; s++) {
+		if (c == '"' || c == '\\')
+			fprintf(strfp, "\\%03o", c);
+		else if (c == '\n')
+			fputs("\\\\n", strfp);
+		else if (c == '\r')
+			fputs("\\\\r", strfp);
+		else if (c == '\t')
+			fputs("\\\\t", strfp);
+		else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8))
+			fprintf(strfp, "\\\\x%02x", c);
+		else
+			putc(c, strfp);
 	}
-	putc('\'', fp);
+	fputs("\"\n", strfp);
+	return ++nstr;
 }
 
 /* a text page: the lines given, in a fixed-width font below a title */
@@ -63,15 +87,12 @@ textpage(FILE *gp, const char *title, char **line, size_t n)
 
 	fprintf(gp, "reset\nunset border\nunset tics\nunset key\n"
 	    "set xrange [0:1]\nset yrange [0:1]\n");
-	fprintf(gp, "set label 1 ");
-	gq(gp, title);
-	fprintf(gp, " at screen 0.06,0.93 font '" FONT ",26'\n");
-	for (i = 0; i < n; i++, y -= step) {
-		fprintf(gp, "set label %zu ", i + 2);
-		gq(gp, line[i]);
-		fprintf(gp, " at screen 0.06,%.4f font '" MONO ",%d' noenhanced\n",
-		    y, n > 20 ? 11 : 15);
-	}
+	fprintf(gp, "set label 1 S[%zu] at screen 0.06,0.93 font '" FONT
+	    ",26' noenhanced\n", str(title));
+	for (i = 0; i < n; i++, y -= step)
+		fprintf(gp, "set label %zu S[%zu] at screen 0.06,%.4f font '"
+		    MONO ",%d' noenhanced\n", i + 2, str(line[i]), y,
+		    n > 20 ? 11 : 15);
 	fprintf(gp, "plot 2 notitle\n");
 }
 
@@ -174,41 +195,53 @@ rmentry(const char *path, const struct stat *st, int flag, struct FTW *f)
 }
 
 /* what a run that stops early must not leave behind */
-static char *scratch, *pngtmp, *pdftmp;
+static char *scratch;
+static struct atomic out[2];
 
 static void
 cleanup(void)
 {
 	if (scratch != NULL)
 		nftw(scratch, rmentry, 16, FTW_DEPTH | FTW_PHYS);
-	if (pngtmp != NULL)
-		unlink(pngtmp);
-	if (pdftmp != NULL)
-		unlink(pdftmp);
+	atomic_abort(&out[0]);
+	atomic_abort(&out[1]);
 }
 
-/* a data file for gnuplot, complete or the run stops */
+/* a file of the scratch folder, complete or the run stops */
+static FILE *
+scratchfile(const char *name)
+{
+	char *path = path_join(scratch, name);
+	FILE *fp;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		errx_(EXIT_FAIL, "%s: %s", path, strerror(errno));
+	free(path);
+	return fp;
+}
+
 static void
-closedata(FILE *fp, const char *path)
+closescratch(FILE *fp, const char *name)
 {
 	if (ferror(fp) | (fclose(fp) == EOF))
-		errx_(EXIT_FAIL, "%s: write error", path);
+		errx_(EXIT_FAIL, "%s/%s: write error", scratch, name);
 }
 
-static char *
-tmpname(const char *dir, const char *ext)
+/* what gnuplot drew in the scratch folder, to a temp file beside path */
+static void
+output(struct atomic *a, const char *name, const char *path)
 {
-	char *p = emalloc(strlen(dir) + 40);
-	int fd;
+	char *src = path_join(scratch, name), *data;
+	size_t len;
 
-	sprintf(p, "%s/.tmp.report.XXXXXX%s", dir, ext);
-	if ((fd = mkstemps(p, strlen(ext))) == -1)
-		errx_(EXIT_FAIL, "%s: cannot create a temp file: %s", dir,
-		    strerror(errno));
-	/* mkstemps makes 0600; outputs are ordinary files */
-	fchmod(fd, atomic_mode());
-	close(fd);
-	return p;
+	if ((data = slurp(src, &len)) == NULL)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	if (atomic_open(a, path) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	if (fwrite(data, 1, len, a->fp) != len || atomic_sync(a) == -1)
+		errx_(EXIT_FAIL, "%s: write error", path);
+	free(data);
+	free(src);
 }
 
 static int
@@ -246,9 +279,9 @@ main(int argc, char *argv[])
 	struct columns fin, tst;
 	struct lines l = { 0 };
 	const char *modelopt = NULL, *k;
-	char *modelpath, *testpath, *finpath, *tmp, *script, *dat, *png, *pdf;
+	char *modelpath, *testpath, *finpath, *tmp, *png, *pdf, *title;
 	char *drift, *dpath, **ids = NULL, cur[256];
-	char when[32], f1s[40], b1[40], b2[40], b3[40], *gpargv[3];
+	char when[32], f1s[40], b1[40], b2[40], b3[40], *gpargv[4];
 	json_t *summary, *missing, *timing = NULL, *deps = NULL, *saved, *e, *v;
 	size_t nid = 0, i, j, f, b;
 	FILE *gp, *df;
@@ -314,33 +347,24 @@ main(int argc, char *argv[])
 		errx_(EXIT_FAIL, "%s", risk_err);
 	png = path_join(cfg.output_model_path, "confusionmatrix.png");
 	pdf = path_join(cfg.output_model_path, "report.pdf");
-	pngtmp = tmpname(cfg.output_model_path, ".png");
-	pdftmp = tmpname(cfg.output_model_path, ".pdf");
-	script = path_join(tmp, "report.gp");
-	if ((gp = fopen(script, "w")) == NULL)
-		errx_(EXIT_FAIL, "%s: %s", script, strerror(errno));
+	gp = scratchfile("report.gp");
+	strfp = scratchfile("strings.dat");
 
 	/* the confusion matrix: one cell a line, x predicted, y true */
-	dat = path_join(tmp, "cm.dat");
-	df = fopen(dat, "w");
-	if (df == NULL)
-		errx_(EXIT_FAIL, "%s: %s", dat, strerror(errno));
+	df = scratchfile("cm.dat");
 	fprintf(df, "0 0 %lld\n0 1 %lld\n\n1 0 %lld\n1 1 %lld\n", t.cm.tn,
 	    t.cm.fn, t.cm.fp, t.cm.tp);
-	closedata(df, dat);
+	closescratch(df, "cm.dat");
 	f1 = metric_f1(&t.cm);
 	fmt_double(f1s, sizeof(f1s), f1);
 	for (i = 0; i < 2; i++) {
 		if (i == 0) {
 			fprintf(gp, "set terminal pngcairo size 800,700 "
-			    "font '" FONT ",12'\nset output ");
-			gq(gp, pngtmp);
+			    "font '" FONT ",12'\nset output 'out.png'\n");
 		} else {
 			fprintf(gp, "set terminal pdfcairo size 29.7cm,21cm "
-			    "font '" FONT ",16'\nset output ");
-			gq(gp, pdftmp);
+			    "font '" FONT ",16'\nset output 'out.pdf'\n");
 		}
-		fprintf(gp, "\n");
 		if (i == 1) {
 			/* page 1: the key figures */
 			hascur = deploy_current(cfg.prod_deployment_path,
@@ -376,9 +400,12 @@ main(int argc, char *argv[])
 			freelines(&l);
 			fprintf(gp, "reset\n");
 		}
-		fprintf(gp, "set title 'Confusion matrix of %s model trained at "
-		    "%s, F1 %s' noenhanced\n", modelopt ? "the" :
-		    "the deployed", m.trained_at, f1s);
+		title = emalloc(strlen(m.trained_at) + 128);
+		sprintf(title, "Confusion matrix of %s model trained at %s, "
+		    "F1 %s", modelopt ? "the" : "the deployed", m.trained_at,
+		    f1s);
+		fprintf(gp, "set title S[%zu] noenhanced\n", str(title));
+		free(title);
 		fprintf(gp, "set xlabel 'predicted'\nset ylabel 'true'\n"
 		    "set xrange [-0.5:1.5]\nset yrange [1.5:-0.5]\n"
 		    "set xtics ('0' 0, '1' 1)\nset ytics ('0' 0, '1' 1)\n"
@@ -387,19 +414,18 @@ main(int argc, char *argv[])
 		    "set cbrange [0:%lld]\n",
 		    (long long)fmax(1, fmax(fmax(t.cm.tn, t.cm.tp),
 		    fmax(t.cm.fn, t.cm.fp))));
-		fprintf(gp, "plot '%s' using 1:2:3 with image, '' using 1:2:"
-		    "(sprintf('%%d', $3)):($3 > %g ? 0xffffff : 0) "
-		    "with labels tc rgb variable font '" FONT ",28'\n", dat,
+		fprintf(gp, "plot 'cm.dat' using 1:2:3 with image, '' using "
+		    "1:2:(sprintf('%%d', $3)):($3 > %g ? 0xffffff : 0) "
+		    "with labels tc rgb variable font '" FONT ",28'\n",
 		    fmax(fmax(t.cm.tn, t.cm.tp), fmax(t.cm.fn, t.cm.fp)) / 2);
 		fprintf(gp, "reset\n");
 	}
 
 	/* the F1 of every deployment, and of every drift check */
-	dat = (free(dat), path_join(tmp, "f1.dat"));
-	df = fopen(dat, "w");
+	df = scratchfile("f1.dat");
 	if (deploy_list(cfg.prod_deployment_path, &ids, &nid) == -1)
 		warnx_("%s", risk_err);
-	for (i = 0; df && i < nid; i++) {
+	for (i = 0; i < nid; i++) {
 		char *h = path_join(cfg.prod_deployment_path, "history"), *p;
 
 		p = path_join(h, ids[i]);
@@ -418,8 +444,7 @@ main(int argc, char *argv[])
 		free(p);
 	}
 	deploy_freelist(ids, nid);
-	if (df)
-		closedata(df, dat);
+	closescratch(df, "f1.dat");
 	if (tmin == 0)
 		fprintf(gp, "set label 'no deployment yet' at graph 0.5,0.5 "
 		    "center\nset xrange [0:1]\nset yrange [0:1]\n"
@@ -437,9 +462,9 @@ main(int argc, char *argv[])
 		    "set xrange [%lld:%lld]\nset yrange [0:1.05]\n"
 		    "set ylabel 'F1'\nset xlabel 'deployed at (UTC)'\n"
 		    "set grid lc rgb '#cccccc' lt 1\nset key bottom right\n"
-		    "plot '%s' using 1:2 with linespoints pt 7 ps 1.2 lw 2 "
+		    "plot 'f1.dat' using 1:2 with linespoints pt 7 ps 1.2 lw 2 "
 		    "title 'deployment'\nreset\n", (long long)tmin,
-		    (long long)tmax, dat);
+		    (long long)tmax);
 	}
 
 	/* the features' distributions: the share of rows in each bin */
@@ -471,15 +496,12 @@ main(int argc, char *argv[])
 				nt[b < NBIN ? b : NBIN - 1]++, ct++;
 			}
 		snprintf(name, sizeof(name), "hist%zu.dat", f);
-		free(dat);
-		dat = path_join(tmp, name);
-		if ((df = fopen(dat, "w")) == NULL)
-			errx_(EXIT_FAIL, "%s: %s", dat, strerror(errno));
+		df = scratchfile(name);
 		for (b = 0; b < NBIN; b++)
 			fprintf(df, "%.17g %.17g %.17g\n", lo + (b + 0.5) * w,
 			    cf ? (double)nf[b] / cf : 0.,
 			    ct ? (double)nt[b] / ct : 0.);
-		closedata(df, dat);
+		closescratch(df, name);
 		if (f % 3 == 0)
 			fprintf(gp, "set multiplot layout 3,1 title "
 			    "'Feature distributions: finaldata.csv (%zu rows) "
@@ -488,12 +510,12 @@ main(int argc, char *argv[])
 		fprintf(gp, "set style fill solid 0.5 noborder\n"
 		    "set boxwidth %.17g absolute\nset ylabel 'share of rows'\n"
 		    "set key top right\nset grid y lc rgb '#cccccc' lt 1\nset xrange [%.17g:%.17g]\n"
-		    "set yrange [0:*]\nset title ", w * 0.9, lo, hi);
-		gq(gp, fin.name[fin.feat[f]]);
-		fprintf(gp, " noenhanced\nplot '%s' using 1:2 with boxes lc "
-		    "rgb '#4477aa' title 'finaldata.csv', '' using 1:3 with "
-		    "linespoints pt 7 ps 0.6 lw 2 lc rgb '#cc3311' title "
-		    "'test data'\n", dat);
+		    "set yrange [0:*]\nset title S[%zu] noenhanced\n", w * 0.9,
+		    lo, hi, str(fin.name[fin.feat[f]]));
+		fprintf(gp, "plot '%s' using 1:2 with boxes lc rgb '#4477aa' "
+		    "title 'finaldata.csv', '' using 1:3 with linespoints "
+		    "pt 7 ps 0.6 lw 2 lc rgb '#cc3311' title 'test data'\n",
+		    name);
 		if (f % 3 == 2 || f + 1 == fin.nfeat)
 			fprintf(gp, "unset multiplot\nreset\n");
 	}
@@ -549,28 +571,30 @@ main(int argc, char *argv[])
 	textpage(gp, "Timings and dependencies", l.v, l.n);
 	freelines(&l);
 	fprintf(gp, "unset output\n");
-	if (fclose(gp) == EOF)
-		errx_(EXIT_FAIL, "%s: write error", script);
+	closescratch(gp, "report.gp");
+	closescratch(strfp, "strings.dat");
+	gp = scratchfile("strings.gp");
+	fprintf(gp, "set encoding utf8\nset datafile separator '\\t'\n"
+	    "array S[%zu]\nstats 'strings.dat' using (S[int($0) + 1] = "
+	    "strcol(1), 0) nooutput\nset datafile separator whitespace\n",
+	    nstr);
+	closescratch(gp, "strings.gp");
 
+	/* run in the scratch folder: no path is named in the script */
 	gpargv[0] = "gnuplot";
-	gpargv[1] = script;
-	gpargv[2] = NULL;
-	st = spawn(gpargv, NULL, SPAWN_OUTNULL);
+	gpargv[1] = "strings.gp";
+	gpargv[2] = "report.gp";
+	gpargv[3] = NULL;
+	st = spawn_in(scratch, gpargv, NULL, SPAWN_OUTNULL);
 	if (st == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	if (st != 0)
 		errx_(EXIT_FAIL, "gnuplot failed (exit %d): nothing written",
 		    st);
-	/* on disk under their temp names, then renamed over the old ones */
-	if (fsync_file(pngtmp) == -1 || fsync_file(pdftmp) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
-	if (rename(pngtmp, png) == -1 || rename(pdftmp, pdf) == -1)
-		errx_(EXIT_FAIL, "%s: %s", cfg.output_model_path,
-		    strerror(errno));
-	free(pngtmp);
-	free(pdftmp);
-	pngtmp = pdftmp = NULL;
-	if (fsync_dir(cfg.output_model_path) == -1)
+	/* both on disk under temp names, then renamed over the old ones */
+	output(&out[0], "out.png", png);
+	output(&out[1], "out.pdf", pdf);
+	if (atomic_commit(&out[0]) == -1 || atomic_commit(&out[1]) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	printf("%s\n%s\n", png, pdf);
 	infox("F1 %s on %s: %s, %s", f1s, testpath, png, pdf);
@@ -585,8 +609,6 @@ main(int argc, char *argv[])
 	cleanup();
 	scratch = NULL;
 	free(tmp);
-	free(script);
-	free(dat);
 	free(png);
 	free(pdf);
 	free(dpath);

@@ -51,6 +51,28 @@ getstr(const char *file, const char *key, json_t *v, char **dst)
 	return 0;
 }
 
+/* a feature or target name: it reaches logs, model files and report's
+ * pages, where a control byte would end a line or drive a terminal */
+int
+config_name(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+getname(const char *file, const char *key, json_t *v, char **dst)
+{
+	if (getstr(file, key, v, dst) == -1)
+		return -1;
+	if (!config_name(*dst))
+		return seterr("%s: key \"%s\": a name holds a control "
+		    "character", file, key);
+	return 0;
+}
+
 static int
 getpos(const char *file, const char *key, json_t *v, double *dst)
 {
@@ -89,7 +111,7 @@ getfeatures(const char *file, struct config *c, json_t *v)
 	}
 	c->nfeat = 0;
 	for (i = 0; i < n; i++) {
-		if (getstr(file, "features", json_array_get(v, i),
+		if (getname(file, "features", json_array_get(v, i),
 		    &c->features[i]) == -1)
 			return -1;
 		c->nfeat++;
@@ -173,7 +195,8 @@ getkey(const char *file, struct config *c, const char *k, json_t *v)
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		if (strcmp(k, paths[i].key) == 0)
-			return getstr(file, k, v,
+			return (strcmp(k, "target") == 0 ? getname :
+			    getstr)(file, k, v,
 			    (char **)((char *)c + paths[i].off));
 	if (strcmp(k, "features") == 0)
 		return getfeatures(file, c, v);

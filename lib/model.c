@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "risk.h"
 
@@ -77,6 +78,34 @@ getstr(json_t *o, const char *key, char *dst, size_t size)
 	return 0;
 }
 
+/* trained_at as train writes it, 2026-11-24T15:20:00Z, and a real time */
+static int
+istime(const char *s)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	struct tm tm, back;
+	size_t i;
+
+	if (strlen(s) != sizeof(pat) - 1)
+		return 0;
+	for (i = 0; pat[i] != '\0'; i++)
+		if (pat[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != pat[i])
+			return 0;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	tm.tm_hour = atoi(s + 11);
+	tm.tm_min = atoi(s + 14);
+	tm.tm_sec = atoi(s + 17);
+	back = tm;
+	/* timegm normalises 02-30 or 25:00; a real time comes back as is */
+	timegm(&back);
+	return back.tm_year == tm.tm_year && back.tm_mon == tm.tm_mon &&
+	    back.tm_mday == tm.tm_mday && back.tm_hour == tm.tm_hour &&
+	    back.tm_min == tm.tm_min && back.tm_sec == tm.tm_sec;
+}
+
 int
 model_load(struct model *m, const char *path)
 {
@@ -124,14 +153,22 @@ model_load(struct model *m, const char *path)
 	    sizeof(m->data_sha256)) == -1 || strlen(m->data_sha256) != 64)
 		bad(path, "expected a sha256 digest in", "data_sha256");
 	else if (getstr(o, "trained_at", m->trained_at,
-	    sizeof(m->trained_at)) == -1)
-		bad(path, "expected a time in", "trained_at");
+	    sizeof(m->trained_at)) == -1 || !istime(m->trained_at))
+		bad(path, "expected a UTC time like 2026-11-24T15:20:00Z in",
+		    "trained_at");
+	else if (!config_name(json_string_value(json_object_get(o,
+	    "target"))))
+		bad(path, "a control character in", "target");
 	else
 		r = 0;
 	for (i = 0; r == 0 && i < json_array_size(feat); i++) {
 		j = json_array_get(feat, i);
 		if (!json_is_string(j) || json_string_length(j) == 0) {
 			r = bad(path, "expected a name in", "features");
+			break;
+		}
+		if (!config_name(json_string_value(j))) {
+			r = bad(path, "a control character in", "features");
 			break;
 		}
 		m->features[m->nfeat++] = estrdup(json_string_value(j));

@@ -47,6 +47,7 @@ void config_free(struct config *);
 int config_dir(const char *key, const char *dir);	/* dir must exist */
 int config_mkdir(const char *key, const char *dir);	/* create if missing */
 int config_print(const struct config *, const char *key, FILE *);
+int config_name(const char *);	/* 0: holds a control character */
 
 
 /* csv: streaming reader with the data files' validation */
@@ -290,6 +291,7 @@ struct json_t *diag_predictions(const struct model *, const char *path,
  * when it could not start */
 enum { SPAWN_ERRNULL = 1, SPAWN_OUTNULL = 2 };	/* else shown */
 int spawn(char *const argv[], char **out, int flags);
+int spawn_in(const char *dir, char *const argv[], char **out, int flags);	/* in dir */
 char *tool_path(const char *tool);	/* a sibling tool of this one */
 /* {"ingest":s,"train":s}: seconds on a scratch copy of the workspace; with
  * runs > 1 the means, and "runs", "ingest_min", "train_min" */

@@ -38,6 +38,12 @@ cenv(void)
 int
 spawn(char *const argv[], char **out, int flags)
 {
+	return spawn_in(NULL, argv, out, flags);
+}
+
+int
+spawn_in(const char *dir, char *const argv[], char **out, int flags)
+{
 	posix_spawn_file_actions_t fa;
 	char **env = cenv(), *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -59,6 +65,8 @@ spawn(char *const argv[], char **out, int flags)
 	if (flags & SPAWN_ERRNULL)
 		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
 		    O_WRONLY, 0);
+	if (dir != NULL)
+		posix_spawn_file_actions_addchdir_np(&fa, dir);
 	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	free(env);

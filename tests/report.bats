@@ -97,3 +97,248 @@ seeddeployed() {
 	[ "$stderr" = "report: gnuplot not found: install the package gnuplot-nox" ]
 	[ ! -e practicemodels/report.pdf ]
 }
+
+# The injection corpus.  Each payload would run `touch X` had it reached
+# gnuplot's script as code: after a newline or CR as a `!` command, in
+# backquotes, through system() out of a quote of either kind, as a macro;
+# with a trailing backslash and a tab.  `touch` is a shim that logs every
+# call, so a command run anywhere (gnuplot runs in a scratch folder) is
+# seen.  Each payload is a name of at most 24 bytes, as wide as the summary
+# table's column.
+PAYLOADS=(
+	$'x\n!touch X\n'
+	$'x\r!touch X'
+	'x`touch X`'
+	"x'.system('touch X').'"
+	'x".system("touch X")."'
+	'@GPVAL_TERM @x'
+	'x\'
+	$'x\t!touch X'
+	'été `touch X`'
+)
+# how the report shows each: a control byte as \n, \r, \t or \xNN
+SHOWN=(
+	'x\n!touch X\n'
+	'x\r!touch X'
+	'x`touch X`'
+	"x'.system('touch X').'"
+	'x".system("touch X")."'
+	'@GPVAL_TERM @x'
+	'x\'
+	'x\t!touch X'
+	'été `touch X`'
+)
+# those with a control byte, which config and model names refuse
+ctrl() { [[ $1 == *[$'\n\r\t']* ]]; }
+
+# a fresh copy of the fixture workspace in $WS, the shim first on PATH
+injws() {
+	need_gnuplot
+	rm -rf "$BATS_TEST_TMPDIR/ws"
+	mkws "$FIXTURES/report/ws"
+	mkdir -p "$BATS_TEST_TMPDIR/shim"
+	printf '#!/bin/sh\necho "$PWD: touch $*" >>"%s/ran"\nexec /usr/bin/touch "$@"\n' \
+	    "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/shim/touch"
+	chmod +x "$BATS_TEST_TMPDIR/shim/touch"
+	export TMPDIR=$BATS_TEST_TMPDIR/tmp
+	mkdir -p "$TMPDIR"
+	PATH=$BATS_TEST_TMPDIR/shim:${PATH#"$BATS_TEST_TMPDIR/shim:"}
+	cd "$WS"
+}
+
+# nothing ran: no call of the shim, no file X anywhere the test can write
+noinjection() {
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ] || { cat "$BATS_TEST_TMPDIR/ran"; false; }
+	[ -z "$(find "$BATS_TEST_TMPDIR" -name X)" ]
+	[ -z "$(ls -A "$TMPDIR")" ]
+}
+
+# report succeeded: both files written whole, no temp file left
+reported() {
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	[ "$output" = "$(printf 'practicemodels/confusionmatrix.png\npracticemodels/report.pdf')" ]
+	[ "$(head -c 8 practicemodels/confusionmatrix.png | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+	[ "$(head -c 5 practicemodels/report.pdf)" = "%PDF-" ]
+	[ "$(tail -c 6 practicemodels/report.pdf | tr -d '\n')" = "%%EOF" ]
+	[ -z "$(find "$WS" -name '.tmp.*')" ]
+}
+
+# the PDF's text holds the string, when pdftotext can tell
+shows() {
+	command -v pdftotext >/dev/null || return 0
+	local text
+	text=$(pdftotext -raw practicemodels/report.pdf -)
+	[[ $text == *"$1"* ]] || { echo "not shown: $1"; false; }
+}
+
+# the string as a quoted CSV field, and as a JSON string
+csvq() { printf '"%s"' "${1//\"/\"\"}"; }
+jsonq() {
+	local s=${1//\\/\\\\}
+	s=${s//\"/\\\"}
+	s=${s//$'\n'/\\n}
+	s=${s//$'\r'/\\r}
+	s=${s//$'\t'/\\t}
+	printf '"%s"' "$s"
+}
+
+# subst FILE OLD NEW: every OLD in FILE replaced by NEW, taken literally
+subst() {
+	R=$3 O=$2 awk 'BEGIN { o = ENVIRON["O"]; r = ENVIRON["R"] }
+	{ out = ""; while ((i = index($0, o)) > 0) {
+		out = out substr($0, 1, i - 1) r; $0 = substr($0, i + length(o)) }
+	  print out $0 }' "$1" >"$1.new" && mv "$1.new" "$1"
+}
+
+@test "report draws a column name of the data as text and runs nothing" {
+	local pi
+	for pi in "${!PAYLOADS[@]}"; do
+		injws
+		subst ingesteddata/finaldata.csv corporation "$(csvq "${PAYLOADS[pi]}")"
+		subst testdata/testdata.csv corporation "$(csvq "${PAYLOADS[pi]}")"
+		run --separate-stderr report -q
+		noinjection
+		reported
+		shows "${SHOWN[pi]}"
+	done
+}
+
+@test "report draws a feature name of the config and model as text and runs nothing" {
+	local pi
+	for pi in "${!PAYLOADS[@]}"; do
+		ctrl "${PAYLOADS[pi]}" && continue
+		injws
+		subst ingesteddata/finaldata.csv number_of_employees "$(csvq "${PAYLOADS[pi]}")"
+		subst testdata/testdata.csv number_of_employees "$(csvq "${PAYLOADS[pi]}")"
+		subst config.json '"number_of_employees"' "$(jsonq "${PAYLOADS[pi]}")"
+		subst production_deployment/trainedmodel.json '"number_of_employees"' "$(jsonq "${PAYLOADS[pi]}")"
+		run --separate-stderr report -q
+		noinjection
+		reported
+		shows "${SHOWN[pi]}"
+	done
+}
+
+@test "report refuses a feature or target name with a control byte in the config" {
+	local pi
+	for pi in "${!PAYLOADS[@]}"; do
+		ctrl "${PAYLOADS[pi]}" || continue
+		injws
+		subst config.json '"number_of_employees"' "$(jsonq "${PAYLOADS[pi]}")"
+		run -2 --separate-stderr report -q
+		noinjection
+		[ "$stderr" = 'report: config.json: key "features": a name holds a control character' ]
+		injws
+		subst config.json '"exited"' "$(jsonq "${PAYLOADS[pi]}")"
+		run -2 --separate-stderr report -q
+		[ "$stderr" = 'report: config.json: key "target": a name holds a control character' ]
+		[ ! -e practicemodels/report.pdf ]
+	done
+	injws
+	subst config.json '"number_of_employees"' '"a\u0000b"'
+	run -2 --separate-stderr report -q
+	[ "$stderr" = "report: config.json:8: \\u0000 is not allowed without JSON_ALLOW_NUL near '\"a\\u0000b\"'" ]
+}
+
+@test "report refuses a model whose names hold a control byte" {
+	local pi
+	for pi in "${!PAYLOADS[@]}"; do
+		ctrl "${PAYLOADS[pi]}" || continue
+		injws
+		subst production_deployment/trainedmodel.json '"number_of_employees"' "$(jsonq "${PAYLOADS[pi]}")"
+		run -1 --separate-stderr report -q
+		noinjection
+		[ "$stderr" = 'report: production_deployment/trainedmodel.json: not a valid model: a control character in features' ]
+		injws
+		subst production_deployment/trainedmodel.json '"exited"' "$(jsonq "${PAYLOADS[pi]}")"
+		run -1 --separate-stderr report -q
+		[ "$stderr" = 'report: production_deployment/trainedmodel.json: not a valid model: a control character in target' ]
+		[ ! -e practicemodels/report.pdf ]
+	done
+}
+
+@test "report refuses a model whose trained_at is not a UTC time as train writes it" {
+	local pi
+	for pi in "${!PAYLOADS[@]}"; do
+		injws
+		subst production_deployment/trainedmodel.json '"2026-11-24T15:20:00Z"' "$(jsonq "2026-11-24T15:20:00Z${PAYLOADS[pi]}")"
+		run -1 --separate-stderr report -q
+		noinjection
+		[ "$stderr" = 'report: production_deployment/trainedmodel.json: not a valid model: expected a UTC time like 2026-11-24T15:20:00Z in trained_at' ]
+		[ ! -e practicemodels/report.pdf ]
+	done
+	injws
+	subst production_deployment/trainedmodel.json '"2026-11-24T15:20:00Z"' '"2026-11-24T15:20:00Z\u0000!touch X"'
+	run -1 --separate-stderr report -q
+	[[ $stderr == 'report: production_deployment/trainedmodel.json:'*': not a valid model: '*NUL* ]]
+	noinjection
+}
+
+@test "report draws deployment ids and the drift line as text and runs nothing" {
+	local pi id
+	for pi in "${!PAYLOADS[@]}"; do
+		injws
+		id="20261124T153000.000000Z-${PAYLOADS[pi]}"
+		mkdir "production_deployment/history/$id"
+		echo 0.75 >"production_deployment/history/$id/latestscore.txt"
+		ln -sfn "history/$id" production_deployment/current
+		printf '2026-11-24T16:00:00Z,0.5,m,%s\n' "${PAYLOADS[pi]}" \
+		    >>production_deployment/scorehistory.csv
+		run --separate-stderr report -q
+		noinjection
+		reported
+		shows "20261124T153000.000000Z-${SHOWN[pi]}"
+		ctrl "${PAYLOADS[pi]}" || shows "2026-11-24T16:00:00Z,0.5,m,${SHOWN[pi]}"
+	done
+}
+
+@test "report runs nothing from its workspace, config, model and temp paths" {
+	local pi dir
+	for pi in "${!PAYLOADS[@]}"; do
+		injws
+		dir="$BATS_TEST_TMPDIR/ws${PAYLOADS[pi]}"
+		rm -rf "$dir"
+		mv "$WS" "$dir"
+		cd "$dir"
+		mv testdata "t${PAYLOADS[pi]}"
+		mv practicemodels "p${PAYLOADS[pi]}"
+		subst config.json '"testdata"' "$(jsonq "t${PAYLOADS[pi]}")"
+		subst config.json '"practicemodels"' "$(jsonq "p${PAYLOADS[pi]}")"
+		cp production_deployment/trainedmodel.json "m${PAYLOADS[pi]}.json"
+		mkdir -p "$BATS_TEST_TMPDIR/tmp${PAYLOADS[pi]}"
+		cd /
+		run --separate-stderr env TMPDIR="$BATS_TEST_TMPDIR/tmp${PAYLOADS[pi]}" \
+		    report -q -C "$dir" -m "m${PAYLOADS[pi]}.json"
+		cd "$dir"
+		noinjection
+		[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+		[ "$output" = "$(printf 'p%s/confusionmatrix.png\np%s/report.pdf' "${PAYLOADS[pi]}" "${PAYLOADS[pi]}")" ]
+		[ "$(head -c 5 "p${PAYLOADS[pi]}/report.pdf")" = "%PDF-" ]
+		[ -z "$(ls -A "$BATS_TEST_TMPDIR/tmp${PAYLOADS[pi]}")" ]
+		mv "p${PAYLOADS[pi]}" practicemodels
+		shows "m${SHOWN[pi]}.json"
+		shows "t${SHOWN[pi]}/testdata.csv"
+		rm -rf "$dir"
+	done
+}
+
+@test "a CSV header with a newline and a command goes from the input folder to the report as text" {
+	need_gnuplot
+	seedws
+	injws
+	rm -rf "$WS"
+	seedws
+	cd "$WS"
+	local f
+	for f in practicedata/*.csv testdata/testdata.csv; do
+		subst "$f" corporation "$(csvq $'corporation\n!touch X\n')"
+	done
+	run -0 ingest -q
+	run -0 train -q
+	run -0 score -q
+	run -0 deploy -q
+	run --separate-stderr report -q
+	noinjection
+	reported
+	shows 'corporation\n!touch X\n'
+}

@@ -21,6 +21,64 @@ refuses(const char *text, const char *why)
 	    "refuses: %s", risk_err);
 }
 
+/* a valid model but for its feature, target and trained_at (JSON) */
+static void
+refusesbut(const char *feat, const char *target, const char *when,
+    const char *why)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "{\"format\":\"riskwatch-model/1\","
+	    "\"features\":[%s],\"coefficients\":[1],\"target\":%s,"
+	    "\"intercept\":0,\"C\":1,\"tol\":0.1,\"iterations\":1,"
+	    "\"rows\":1,\"data_sha256\":\"%064d\",\"trained_at\":%s}",
+	    feat, target, 0, when);
+	if (why != NULL) {
+		refuses(text, why);
+		return;
+	}
+	{
+		struct model m;
+		FILE *fp = fopen(path, "w");
+
+		fputs(text, fp);
+		fclose(fp);
+		OK(model_load(&m, path) == 0, "accepts %s in %s", when, feat);
+		model_free(&m);
+	}
+}
+
+static void
+timeandnames(void)
+{
+	static const char *bad[] = {
+		"\"t\"", "\"2026-11-24T15:20:00\"", "\"2026-11-24 15:20:00Z\"",
+		"\"2026-11-24T15:20:00+00:00\"", "\"2026-11-24T15:20:00.5Z\"",
+		"\"2026-02-29T00:00:00Z\"", "\"2026-13-01T00:00:00Z\"",
+		"\"2026-11-24T24:00:00Z\"", "\"2026-11-24T15:60:00Z\"",
+		"\"2026-11-24T15:20:60Z\"", "\"2026-11-24T15:20:0AZ\"",
+		"\"2026-11-24T15:20:00Z\\n!touch X\"", "\"`touch X`\"",
+		"\"+026-11-24T15:20:00Z\"", "\" 026-11-24T15:20:00Z\"", "1",
+	};
+	const char *when = "\"2026-11-24T15:20:00Z\"";
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		refusesbut("\"a\"", "\"y\"", bad[i], "expected a UTC time "
+		    "like 2026-11-24T15:20:00Z in trained_at");
+	refusesbut("\"a\"", "\"y\"", "\"2024-02-29T23:59:59Z\"", NULL);
+	refusesbut("\"a\"", "\"y\"", "\"1969-12-31T23:59:59Z\"", NULL);
+	refusesbut("\"a\\n!touch X\"", "\"y\"", when,
+	    "a control character in features");
+	refusesbut("\"a\\u001b]0;x\\u0007\"", "\"y\"", when,
+	    "a control character in features");
+	refusesbut("\"a\"", "\"y\\r\"", when,
+	    "a control character in target");
+	refusesbut("\"a\\u007f\"", "\"y\"", when,
+	    "a control character in features");
+	refusesbut("\"a'`@x \\\"q\\\" \\\\ \\u00e9\"", "\"y\"", when, NULL);
+}
+
 int
 main(void)
 {
@@ -68,7 +126,7 @@ main(void)
 	    "\"coefficients\":[\"x\"],\"target\":\"y\",\"intercept\":0,"
 	    "\"C\":1,\"tol\":0.1,\"iterations\":1,\"rows\":1,\"data_sha256\":"
 	    "\"" "0000000000000000000000000000000000000000000000000000000000000000"
-	    "\",\"trained_at\":\"t\"}",
+	    "\",\"trained_at\":\"2026-11-24T15:20:00Z\"}",
 	    "expected finite numbers in coefficients");
 	refuses("{\"format\":\"riskwatch-model/1\",\"features\":[\"a\"],"
 	    "\"coefficients\":[1],\"target\":\"y\",\"intercept\":0,\"C\":-1}",
@@ -76,6 +134,7 @@ main(void)
 	refuses("{\"format\":\"riskwatch-model/1\",\"features\":[],"
 	    "\"coefficients\":[]}",
 	    "expected an array of 1 to 64 names in features");
+	timeandnames();
 	{
 		FILE *fp = fopen(path, "w");
 		char want[128];
