@@ -48,7 +48,7 @@ UNIT = \
 MAN5 = man/riskwatch-config.5
 MAN7 = man/riskwatch.7
 
-SERVE = cmd/serve/main.c cmd/serve/http.c cmd/serve/state.c
+SERVE = cmd/serve/main.c cmd/serve/http.c cmd/serve/routes.c cmd/serve/state.c
 
 ALLCFLAGS = $(CPPFLAGS) $(DEPCFLAGS) $(CFLAGS) -Ilib
 

@@ -20,15 +20,11 @@ setup_file() {
 	for t in ingest train score deploy; do
 		"$ROOT/bin/$t" -q -C "$SWS" >/dev/null
 	done
-	"$ROOT/bin/serve" -C "$SWS" -p 0 2>"$BATS_FILE_TMPDIR/serve.log" &
-	echo $! >"$BATS_FILE_TMPDIR/serve.pid"
-	for _ in $(seq 50); do
-		grep -q 'listening on' "$BATS_FILE_TMPDIR/serve.log" && break
-		sleep 0.1
-	done
-	PORT=$(sed -n 's/.* port \([0-9]*\),.*/\1/p' "$BATS_FILE_TMPDIR/serve.log")
-	[ -n "$PORT" ]
-	export PORT URL=http://127.0.0.1:$PORT
+	# the suite's server: the tests' teardown stops only their own
+	LOG=$BATS_FILE_TMPDIR/serve.log start_serve "$SWS"
+	echo "$spid" >"$BATS_FILE_TMPDIR/serve.pid"
+	spid=
+	export PORT URL
 }
 
 teardown_file() {
@@ -39,8 +35,58 @@ teardown_file() {
 	fi
 }
 
+teardown() {
+	if [ -n "${spid:-}" ]; then
+		kill -TERM "$spid" 2>/dev/null || true
+		wait "$spid" 2>/dev/null || true
+	fi
+}
+
 seeded() {
 	[ "$SEEDED" = 1 ] || skip "no seed data at $SEED"
+}
+
+# ownws: a copy of the suite's deployed workspace in $OWS
+ownws() {
+	OWS=$BATS_TEST_TMPDIR/ws
+	cp -R "$SWS" "$OWS"
+}
+
+# start_serve DIR [options]: a server of its own on DIR, in $spid; $URL
+# and $PORT point at it; its log is $LOG or $BATS_TEST_TMPDIR/serve.log
+start_serve() {
+	local dir=$1 log=${LOG:-$BATS_TEST_TMPDIR/serve.log}
+	shift
+	serve -C "$dir" -p 0 "$@" 2>"$log" &
+	spid=$!
+	for _ in $(seq 50); do
+		grep -q 'listening on' "$log" && break
+		sleep 0.1
+	done
+	PORT=$(sed -n 's/.* port \([0-9]*\),.*/\1/p' "$log")
+	[ -n "$PORT" ]
+	URL=http://127.0.0.1:$PORT
+}
+
+# stop_serve: SIGTERM to the server of start_serve; its exit status in $st
+stop_serve() {
+	kill -TERM "$spid"
+	st=0
+	wait "$spid" || st=$?
+	spid=
+}
+
+# raw FORMAT: the request printf FORMAT makes, sent as is on a connection
+# of its own; the answer's status line in $rstatus, its body in $body
+raw() {
+	local req answer
+	printf -v req "$1"
+	answer=$(trap '' PIPE
+		exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+		printf '%s' "$req" >&3
+		timeout 10 cat <&3)
+	rstatus=${answer%%$'\r'*}
+	body=${answer##*$'\r\n'}
 }
 
 # get PATH [curl options]: status in $code, body in $body
@@ -303,15 +349,150 @@ GET /metrics 200" ]
 }
 
 @test "serve stops cleanly on SIGTERM" {
-	serve -C "$SWS" -p 0 2>"$BATS_TEST_TMPDIR/log" &
-	pid=$!
-	for _ in $(seq 50); do
-		grep -q 'listening on' "$BATS_TEST_TMPDIR/log" && break
+	start_serve "$SWS"
+	stop_serve
+	[ "$st" -eq 0 ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/serve.log")" = "serve: SIGTERM: stopping" ]
+}
+
+@test "a body length told two ways is 400 and the connection closed (smuggling)" {
+	local head='POST /prediction HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n'
+	while IFS='|' read -r headers why; do
+		raw "$head$headers"'\r\n0\r\n\r\n'
+		[ "$rstatus" = "HTTP/1.1 400 Bad Request" ]
+		[ "$body" = "{\"error\":\"request: $why\"}" ]
+	done <<-'EOF'
+	Content-Length: 5\r\nContent-Length: 60\r\n|more than one Content-Length
+	Content-Length: 5\r\nContent-Length: 5\r\n|more than one Content-Length
+	Content-Length: 5\r\nTransfer-Encoding: chunked\r\n|both Content-Length and Transfer-Encoding
+	Transfer-Encoding: chunked\r\nContent-Length: 5\r\n|both Content-Length and Transfer-Encoding
+	Transfer-Encoding: gzip, chunked\r\n|a Transfer-Encoding other than chunked
+	Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n|more than one Transfer-Encoding
+	EOF
+	still_up
+}
+
+@test "libmicrohttpd's own messages are prefixed, and silent under -q" {
+	start_serve "$SWS"
+	raw 'GET /health HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'
+	[ "$rstatus" = "HTTP/1.1 400 Bad Request" ]
+	stop_serve
+	run -0 grep -c '^serve: Error processing request (HTTP response code is 400' \
+	    "$BATS_TEST_TMPDIR/serve.log"
+	[ "$output" = 1 ]
+	run -1 grep -v '^serve: ' "$BATS_TEST_TMPDIR/serve.log"
+	start_serve "$SWS" -q
+	raw 'GET /health HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'
+	[ "$rstatus" = "HTTP/1.1 400 Bad Request" ]
+	stop_serve
+	run -0 cat "$BATS_TEST_TMPDIR/serve.log"
+	[ "${#lines[@]}" = 1 ]
+	[[ "${lines[0]}" == "serve: listening on 127.0.0.1 port $PORT, "* ]]
+}
+
+@test "more idle connections than the limit do not shut /health out" {
+	[ -x "$ORACLE" ] || skip "no $ORACLE"
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	# 1100 idle connections from 127.0.0.2 to 127.0.0.7, over the 1024
+	# the server takes at once
+	"$ORACLE" "$FIXTURES/serve/hold.py" "$PORT" 1100 \
+	    <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/held" &
+	exec 4>"$BATS_TEST_TMPDIR/in"
+	for _ in $(seq 100); do
+		grep -q held "$BATS_TEST_TMPDIR/held" && break
 		sleep 0.1
 	done
-	kill -TERM "$pid"
-	st=0
-	wait "$pid" || st=$?
+	get /health --max-time 3
+	exec 4>&-
+	wait
+	[ "$code" = 200 ]
+	id=$(readlink "$SWS/production_deployment/current")
+	[ "$body" = "{\"status\":\"ok\",\"model\":\"${id#history/}\"}" ]
+	# the server closed the longest idle ones to keep 64 places free:
+	# 1101 connections, at most 960 kept
+	run -0 sed -n 's/^closed //p' "$BATS_TEST_TMPDIR/held"
+	[ "$output" -ge 141 ]
+	still_up
+}
+
+@test "SIGHUP does not stop serve: the model and cached answers are read again" {
+	start_serve "$SWS"
+	get /health
+	[ "$code" = 200 ]
+	kill -HUP "$spid"
+	sleep 0.2
+	get /health
+	[ "$code" = 200 ]
+	stop_serve
 	[ "$st" -eq 0 ]
-	[ "$(tail -1 "$BATS_TEST_TMPDIR/log")" = "serve: SIGTERM: stopping" ]
+	run -0 grep -x 'serve: SIGHUP: the model and cached answers are read again at the next request' \
+	    "$BATS_TEST_TMPDIR/serve.log"
+}
+
+@test "SIGTERM stops serve within the grace while keep-alive clients keep sending" {
+	ownws
+	# a dataset whose prediction takes a while, so that a slow answer is
+	# always under way
+	awk 'NR == 1 { print; next } { for (i = 0; i < 40000; i++) print }' \
+	    "$OWS/testdata/testdata.csv" >"$OWS/testdata/big.csv"
+	start_serve "$OWS" -q
+	urls=$(for _ in $(seq 300); do printf '%s/prediction ' "$URL"; done)
+	for _ in 1 2 3; do
+		# shellcheck disable=SC2086
+		curl -s -H 'Content-Type: application/json' \
+		    -d '{"dataset":"testdata/big.csv"}' $urls >/dev/null &
+	done
+	sleep 1
+	t0=$(date +%s%N)
+	stop_serve
+	t1=$(date +%s%N)
+	wait
+	[ "$st" -eq 0 ]
+	# the grace is 5 s; the answers under way take far less
+	[ $(((t1 - t0) / 1000000)) -lt 3000 ]
+}
+
+@test "/health is 503 naming the reason when the model is corrupt or current dangles" {
+	ownws
+	start_serve "$OWS" -q
+	id=$(readlink "$OWS/production_deployment/current")
+	id=${id#history/}
+	model=$OWS/production_deployment/history/$id/trainedmodel.json
+	cp "$model" "$BATS_TEST_TMPDIR/model"
+	printf '{"format":' >"$model"
+	get /health
+	[ "$code" = 503 ]
+	[ "$body" = "{\"status\":\"error\",\"model\":\"$id\",\"error\":\"production_deployment/history/$id/trainedmodel.json:1: not a valid model: unexpected token near end of file\"}" ]
+	sed 's/"number_of_employees"/"staff"/' "$BATS_TEST_TMPDIR/model" >"$model"
+	get /health
+	[ "$code" = 503 ]
+	[ "$body" = "{\"status\":\"error\",\"model\":\"$id\",\"error\":\"production_deployment/history/$id/trainedmodel.json: the model's feature 3 is \\\"staff\\\", the config's \\\"number_of_employees\\\"\"}" ]
+	get /prediction -X POST -H 'Content-Type: text/csv' \
+	    --data-binary @"$OWS/testdata/testdata.csv"
+	[ "$code" = 500 ]
+	cp "$BATS_TEST_TMPDIR/model" "$model"
+	get /health
+	[ "$code" = 200 ]
+	mv "$OWS/production_deployment/history/$id" "$OWS/production_deployment/gone"
+	get /health
+	[ "$code" = 503 ]
+	[ "$body" = "{\"status\":\"error\",\"model\":\"$id\",\"error\":\"production_deployment/history/$id/trainedmodel.json: No such file or directory\"}" ]
+	rm "$OWS/production_deployment/current"
+	get /health
+	[ "$code" = 503 ]
+	[ "$body" = '{"status":"error","model":null,"error":"nothing is deployed in production_deployment"}' ]
+}
+
+@test "a CSV body with a huge header does not hold up /health" {
+	awk 'BEGIN { for (i = 0; i < 40000; i++) printf "%sc%d", i ? "," : "", i
+		print "" }' >"$BATS_TEST_TMPDIR/wide.csv"
+	for _ in 1 2 3; do
+		curl -s -o /dev/null --max-time 60 -H 'Content-Type: text/csv' \
+		    --data-binary @"$BATS_TEST_TMPDIR/wide.csv" "$URL/prediction" &
+	done
+	sleep 0.3
+	get /health --max-time 1
+	[ "$code" = 200 ]
+	wait
+	still_up
 }

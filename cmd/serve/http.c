@@ -1,13 +1,12 @@
 /*
- * Requests: a struct req per connection, the body gathered, then answered;
- * answers that take long are computed on a thread of their own while the
- * connection is suspended, so that they never hold up a pool thread.
+ * The HTTP side: a struct req per request, its body gathered, then answered
+ * by its route.  Slow answers are computed on a thread of their own while
+ * the connection is suspended, so that the pool threads, which answer
+ * /health, never wait for them.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <sys/socket.h>
 
-#include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -22,350 +21,155 @@
 #include "risk.h"
 #include "serve.h"
 
-#define MAXJOBS 64		/* slow answers computed at once */
-
-struct req {
-	enum route route;
-	struct MHD_Connection *conn;
-	struct timespec t0;
-	char line[160];		/* method and path, for the log */
-	int status;		/* set once the answer is known */
-	char *out;
-	const char *type;
-	const char *allow;	/* for a 405 */
-	int csv;		/* the body is text/csv, else JSON */
-	char *body;
-	size_t len, cap;
-	int toolarge;
-	atomic_int job;		/* 0 none, 1 computing, 2 done */
-};
+/*
+ * Limits, each with its reason.
+ */
+/* connections at once: a descriptor and up to CONNMEM each (16 MiB) */
+#define MAXCONN		1024u
+/* kept for new clients: past MAXCONN - SPARECONN connections, each new one
+ * closes the connection idle the longest, so idle ones never shut out
+ * /health */
+#define SPARECONN	64u
+/* per client address: one client's requests under way cannot take all */
+#define MAXCONN_IP	256u
+/* request line and headers; libmicrohttpd clears it for every request */
+#define CONNMEM		((size_t)16 * 1024)
+/* silent this long, a connection is closed, between requests or in one */
+#define IDLESECS	5u
+/* connections the kernel queues until the server takes them */
+#define BACKLOG		1024u
+/* slow answers computed at once, a thread each */
+#define MAXJOBS		64
+/* request bodies held at once; each is also within api.max_body */
+#define BODYBUDGET	(256LL << 20)
+/* after SIGTERM, the time requests under way still get */
+#define GRACESECS	5
 
 static struct MHD_Daemon *daemon_;
 
-static void
-answer(struct req *r, int status, const char *type, char *out)
-{
-	free(r->out);
-	r->status = status;
-	r->type = type;
-	r->out = out;
-}
-
-static void
-answer_json(struct req *r, int status, json_t *o)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-
-	if (o == NULL || fp == NULL || jsonout(fp, o) == -1 ||
-	    fclose(fp) == EOF) {
-		if (fp != NULL && buf == NULL)
-			fclose(fp);
-		free(buf);
-		buf = estrdup("{\"error\":\"cannot build the answer\"}");
-		status = 500;
-	}
-	json_decref(o);
-	answer(r, status, "application/json", buf);
-}
-
-static void
-answer_error(struct req *r, int status, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	answer_json(r, status, json_pack("{s:s}", "error", msg));
-}
-
-/* predictions of rows read from fp, written as JSON as they come */
-struct predout {
-	FILE *fp;
-	long long n;
+/*
+ * Connections between two requests, the longest idle first: closed to make
+ * room, and all at once when the server stops.  A connection leaves the
+ * list when its socket is closed, which libmicrohttpd does only after
+ * telling us, so a listed descriptor is always that connection's.
+ */
+struct conn {
+	struct conn *prev, *next;
+	int fd;
+	int idle;
 };
 
-static int
-onpred(const struct record *rec, int pred, double p, void *arg)
-{
-	struct predout *o = arg;
+static pthread_mutex_t connlock = PTHREAD_MUTEX_INITIALIZER;
+static struct conn *idlefirst, *idlelast;
+static unsigned nconn;
 
-	(void)rec;
-	(void)p;
-	if (fputs(o->n++ > 0 ? "," : "", o->fp) == EOF ||
-	    fputs(pred < 0 ? "null" : pred ? "1" : "0", o->fp) == EOF)
-		return seterr("out of memory");
-	return 0;
+static void
+idle_add(struct conn *cn)
+{
+	if (cn->idle)
+		return;
+	cn->idle = 1;
+	cn->next = NULL;
+	cn->prev = idlelast;
+	if (idlelast != NULL)
+		idlelast->next = cn;
+	else
+		idlefirst = cn;
+	idlelast = cn;
 }
 
 static void
-predict(struct req *r, FILE *in, const char *name)
+idle_del(struct conn *cn)
 {
-	struct snap *s;
-	struct predout out = { NULL, 0 };
-	char *buf = NULL;
-	size_t len = 0;
-	int ok;
+	if (!cn->idle)
+		return;
+	cn->idle = 0;
+	if (cn->prev != NULL)
+		cn->prev->next = cn->next;
+	else
+		idlefirst = cn->next;
+	if (cn->next != NULL)
+		cn->next->prev = cn->prev;
+	else
+		idlelast = cn->prev;
+}
 
-	if ((s = snap_get()) == NULL) {
-		answer_error(r, 500, "%s", risk_err);
-		return;
-	}
-	if ((out.fp = open_memstream(&buf, &len)) == NULL) {
-		snap_put(s);
-		answer_error(r, 500, "out of memory");
-		return;
-	}
-	fputs("{\"predictions\":[", out.fp);
-	ok = diag_predict_fp(&s->m, in, name, onpred, &out) == 0;
-	fputs("]}", out.fp);
-	fclose(out.fp);
-	snap_put(s);
-	if (ok)
-		answer(r, 200, "application/json", buf);
-	else {
-		free(buf);
-		answer_error(r, 400, "%s", risk_err);
-	}
+/* its worker sees the socket end and closes the connection */
+static void
+evict(struct conn *cn)
+{
+	idle_del(cn);
+	if (cn->fd != -1)
+		shutdown(cn->fd, SHUT_RDWR);
 }
 
 static void
-predict_dataset(struct req *r)
+onconn(void *cls, struct MHD_Connection *c, void **ctx,
+    enum MHD_ConnectionNotificationCode code)
 {
-	json_error_t jerr;
-	json_t *o, *v;
-	char *path;
-	FILE *fp;
+	const union MHD_ConnectionInfo *ci;
+	struct conn *cn;
 
-	o = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES,
-	    &jerr);
-	if (o == NULL) {
-		answer_error(r, 400, "body: %s", jerr.text);
-		return;
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		cn = ecalloc(1, sizeof(*cn));
+		ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		cn->fd = ci != NULL ? ci->connect_fd : -1;
+		pthread_mutex_lock(&connlock);
+		if (++nconn > MAXCONN - SPARECONN && idlefirst != NULL)
+			evict(idlefirst);
+		idle_add(cn);
+		pthread_mutex_unlock(&connlock);
+		*ctx = cn;
+	} else if ((cn = *ctx) != NULL) {
+		pthread_mutex_lock(&connlock);
+		idle_del(cn);
+		nconn--;
+		pthread_mutex_unlock(&connlock);
+		free(cn);
+		*ctx = NULL;
 	}
-	v = json_object_get(o, "dataset");
-	if (!json_is_object(o) || json_object_size(o) != 1 ||
-	    !json_is_string(v)) {
-		json_decref(o);
-		answer_error(r, 400, "body: expected {\"dataset\": \"path\"}");
-		return;
-	}
-	if (strlen(json_string_value(v)) != json_string_length(v) ||
-	    dataset_path(json_string_value(v), &path) == -1) {
-		json_decref(o);
-		answer_error(r, 400, "%s", risk_err);
-		return;
-	}
-	if ((fp = fopen(path, "r")) == NULL)
-		answer_error(r, 400, "dataset: %s", strerror(errno));
-	else {
-		predict(r, fp, json_string_value(v));
-		fclose(fp);
-	}
-	free(path);
-	json_decref(o);
 }
 
+/* a request begins (busy) or has been answered (idle) on c */
 static void
-predict_body(struct req *r)
+conn_idle(struct MHD_Connection *c, int idle)
 {
-	FILE *fp;
+	const union MHD_ConnectionInfo *ci;
+	struct conn *cn;
 
-	if (r->len == 0) {
-		answer_error(r, 400, "body: empty");
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || (cn = ci->socket_context) == NULL)
 		return;
-	}
-	if ((fp = fmemopen(r->body, r->len, "r")) == NULL) {
-		answer_error(r, 500, "%s", strerror(errno));
+	pthread_mutex_lock(&connlock);
+	if (!idle)
+		idle_del(cn);
+	else if (atomic_load(&srv.stopping))
+		evict(cn);
+	else
+		idle_add(cn);
+	pthread_mutex_unlock(&connlock);
+}
+
+/* libmicrohttpd's own messages: one line each, prefixed, silent under -q */
+static void
+mhdlog(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t i, n;
+
+	(void)cls;
+	if (quiet)
 		return;
-	}
-	predict(r, fp, "body");
-	fclose(fp);
-}
-
-/* the key of /scoring: the deployment and the test data file */
-static int
-scoring_key(char *key, size_t size, struct snap **sp)
-{
-	char *test, fk[512];
-
-	if ((*sp = snap_get()) == NULL)
-		return -1;
-	test = path_join(srv.cfg.test_data_path, "testdata.csv");
-	filekey(test, fk, sizeof(fk));
-	free(test);
-	snprintf(key, size, "%s|%s", (*sp)->id, fk);
-	return 0;
-}
-
-static void
-scoring(struct req *r, int cached_only)
-{
-	struct snap *s;
-	struct scored sc;
-	char key[1024], *test, *body;
-
-	if (scoring_key(key, sizeof(key), &s) == -1) {
-		answer_error(r, 500, "%s", risk_err);
-		return;
-	}
-	if ((body = cache_get(&srv.scoring, key)) != NULL)
-		answer(r, 200, "application/json", body);
-	else if (!cached_only) {
-		/* one computes, the others wait for its answer */
-		pthread_mutex_lock(&srv.scoring.busy);
-		if ((body = cache_get(&srv.scoring, key)) != NULL)
-			answer(r, 200, "application/json", body);
-		else {
-			test = path_join(srv.cfg.test_data_path,
-			    "testdata.csv");
-			if (score_file(&s->m, &srv.cfg, test, s->id, &sc) == -1)
-				answer_error(r, 500, "%s", risk_err);
-			else {
-				answer_json(r, 200, json_pack("{s:f}", "f1",
-				    metric_f1(&sc.cm)));
-				if (r->status == 200)
-					cache_put(&srv.scoring, key, r->out);
-			}
-			free(test);
-		}
-		pthread_mutex_unlock(&srv.scoring.busy);
-	}
-	snap_put(s);
-}
-
-static void
-summary(struct req *r, int cached_only)
-{
-	char key[1024], *final, *body;
-
-	final = path_join(srv.cfg.output_folder_path, "finaldata.csv");
-	filekey(final, key, sizeof(key));
-	free(final);
-	if ((body = cache_get(&srv.summary, key)) != NULL)
-		answer(r, 200, "application/json", body);
-	else if (!cached_only) {
-		pthread_mutex_lock(&srv.summary.busy);
-		if ((body = cache_get(&srv.summary, key)) != NULL)
-			answer(r, 200, "application/json", body);
-		else {
-			json_t *o = diag_summary(&srv.cfg);
-
-			if (o == NULL)
-				answer_error(r, 500, "%s", risk_err);
-			else {
-				answer_json(r, 200, o);
-				if (r->status == 200)
-					cache_put(&srv.summary, key, r->out);
-			}
-		}
-		pthread_mutex_unlock(&srv.summary.busy);
-	}
-}
-
-/* the key of /diagnostics: the input files timing ingests, and finaldata */
-static void
-diagnostics_key(char *key, size_t size)
-{
-	char *final, fk[512];
-	size_t n = 0;
-	struct dirent *e;
-	DIR *d;
-
-	final = path_join(srv.cfg.output_folder_path, "finaldata.csv");
-	filekey(final, key, size);
-	free(final);
-	n = strlen(key);
-	if ((d = opendir(srv.cfg.input_folder_path)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL && n + 1 < size) {
-		char *p = path_join(srv.cfg.input_folder_path, e->d_name);
-
-		if (e->d_name[0] != '.') {
-			filekey(p, fk, sizeof(fk));
-			n += snprintf(key + n, size - n, "|%s", fk);
-		}
-		free(p);
-	}
-	closedir(d);
-}
-
-static void
-diagnostics(struct req *r)
-{
-	json_t *timing, *missing, *deps;
-	char key[4096], *body;
-
-	diagnostics_key(key, sizeof(key));
-	if ((body = cache_get(&srv.diagnostics, key)) != NULL) {
-		answer(r, 200, "application/json", body);
-		return;
-	}
-	/* timing runs ingest and train: one at a time, others wait for it */
-	pthread_mutex_lock(&srv.diagnostics.busy);
-	if ((body = cache_get(&srv.diagnostics, key)) != NULL)
-		answer(r, 200, "application/json", body);
-	else if ((timing = diag_timing(&srv.cfg, 1)) == NULL ||
-	    (missing = diag_missing(&srv.cfg)) == NULL) {
-		json_decref(timing);
-		answer_error(r, 500, "%s", risk_err);
-	} else {
-		deps = diag_deps();
-		answer_json(r, 200, json_pack("{s:o, s:o, s:o}", "timing",
-		    timing, "missing", missing, "dependencies",
-		    deps ? deps : json_array()));
-		if (r->status == 200)
-			cache_put(&srv.diagnostics, key, r->out);
-	}
-	pthread_mutex_unlock(&srv.diagnostics.busy);
-}
-
-static void
-health(struct req *r)
-{
-	struct snap *s = snap_get();
-
-	if (s == NULL)
-		answer(r, 200, "application/json",
-		    estrdup("{\"status\":\"ok\",\"model\":null}"));
-	else {
-		answer(r, 200, "application/json", estrdup(s->health));
-		snap_put(s);
-	}
-}
-
-/* the answer, computed here or on a job thread */
-static void
-compute(struct req *r)
-{
-	switch (r->route) {
-	case R_PREDICTION:
-		if (r->csv)
-			predict_body(r);
-		else
-			predict_dataset(r);
-		break;
-	case R_SCORING:
-		scoring(r, 0);
-		break;
-	case R_SUMMARY:
-		summary(r, 0);
-		break;
-	case R_DIAGNOSTICS:
-		diagnostics(r);
-		break;
-	case R_HEALTH:
-		health(r);
-		break;
-	case R_METRICS:
-		answer(r, 200, "text/plain; version=0.0.4", metrics_text());
-		break;
-	default:
-		answer_error(r, 404, "no such path");
-	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	for (i = 0; i < n; i++)
+		if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
+			msg[i] = '?';
+	infox("%s", msg);
 }
 
 static void *
@@ -374,7 +178,7 @@ job(void *arg)
 	struct req *r = arg;
 	struct MHD_Connection *c = r->conn;
 
-	compute(r);
+	r->route->answer(r, 0);
 	/* from here on r belongs to the server thread again */
 	atomic_store(&r->job, 2);
 	MHD_resume_connection(c);
@@ -389,30 +193,11 @@ dispatch(struct req *r)
 {
 	pthread_attr_t attr;
 	pthread_t t;
-	int quick;
 
-	switch (r->route) {
-	case R_SCORING:
-		scoring(r, 1);
-		quick = r->status != 0;
-		break;
-	case R_SUMMARY:
-		summary(r, 1);
-		quick = r->status != 0;
-		break;
-	case R_DIAGNOSTICS:
-		quick = 0;
-		break;
-	case R_PREDICTION:
-		quick = r->csv;
-		break;
-	default:
-		quick = 1;
-	}
-	if (quick) {
-		if (r->status == 0)
-			compute(r);
-		return 0;
+	if (r->route->speed != SLOW) {
+		r->route->answer(r, 1);
+		if (r->status != 0 || r->route->speed == QUICK)
+			return 0;
 	}
 	if (atomic_fetch_add(&srv.jobs, 1) >= MAXJOBS) {
 		atomic_fetch_sub(&srv.jobs, 1);
@@ -446,9 +231,14 @@ reply(struct MHD_Connection *c, struct req *r)
 	if (resp == NULL)
 		return MHD_NO;
 	r->out = NULL;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
-	if (r->allow != NULL)
+	if (r->type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    r->type);
+	if (r->allow[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->close || atomic_load(&srv.stopping))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
 	ret = MHD_queue_response(c, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -459,8 +249,6 @@ reply(struct MHD_Connection *c, struct req *r)
  * all together within BODYBUDGET, so that many large uploads at once are
  * refused (503) rather than take the server's memory.
  */
-#define BODYBUDGET (256LL << 20)
-
 static atomic_llong buffered;
 
 static int
@@ -488,16 +276,96 @@ drop(struct req *r)
 	atomic_fetch_sub(&buffered, (long long)r->cap);
 	free(r->body);
 	r->body = NULL;
-	r->len = r->cap = 0;
+	r->cap = 0;
+}
+
+/* a piece of the body: kept when it is data, else only counted */
+static void
+gather(struct req *r, const char *data, size_t size)
+{
+	if (!r->toolarge && r->len + size > (size_t)srv.max_body)
+		r->toolarge = 413;
+	if (!r->keep) {
+		r->len += size;
+		return;
+	}
+	if (!r->toolarge && r->cap - r->len < size + 1 &&
+	    grow(r, r->len + size + 1) == -1)
+		r->toolarge = 503;
+	if (r->toolarge) {
+		drop(r);
+		r->len = 0;
+	} else {
+		memcpy(r->body + r->len, data, size);
+		r->len += size;
+	}
+}
+
+/*
+ * A body's length must be told one way: one Content-Length, or chunked
+ * Transfer-Encoding alone.  Anything else may be read otherwise by a proxy
+ * in front (request smuggling): refused, and the connection closed.
+ */
+struct framing {
+	int clen, tenc, other;
+};
+
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		f->clen++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->tenc++;
+		if (value == NULL || strcasecmp(value, "chunked") != 0)
+			f->other = 1;
+	}
+	return MHD_YES;
 }
 
 static int
-is_type(const char *value, const char *type)
+framing(struct MHD_Connection *c, struct req *r)
 {
-	size_t n = strlen(type);
+	struct framing f = { 0, 0, 0 };
+	const char *why = NULL;
 
-	return value != NULL && strncasecmp(value, type, n) == 0 &&
-	    (value[n] == '\0' || value[n] == ';' || value[n] == ' ');
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	if (f.clen > 1)
+		why = "more than one Content-Length";
+	else if (f.clen > 0 && f.tenc > 0)
+		why = "both Content-Length and Transfer-Encoding";
+	else if (f.tenc > 1)
+		why = "more than one Transfer-Encoding";
+	else if (f.other)
+		why = "a Transfer-Encoding other than chunked";
+	if (why == NULL)
+		return 0;
+	r->close = 1;
+	answer_error(r, 400, "request: %s", why);
+	return -1;
+}
+
+static const struct route *
+route_of(const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < nroutes; i++)
+		if (strcmp(url, routes[i].path) == 0)
+			return &routes[i];
+	return NULL;
+}
+
+static void
+allow_of(const struct route *rt, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", rt->methods & M_GET ? "GET" : "",
+	    rt->methods == (M_GET | M_POST) ? ", " : "",
+	    rt->methods & M_POST ? "POST" : "");
 }
 
 /* what can be known from the request line and headers alone */
@@ -505,11 +373,7 @@ static void
 begin(struct MHD_Connection *c, struct req *r, const char *url,
     const char *method)
 {
-	static const char *paths[] = {
-		"/prediction", "/scoring", "/summarystats", "/diagnostics",
-		"/health", "/metrics"
-	};
-	const char *want, *ctype, *clen;
+	const char *clen;
 	size_t i;
 
 	r->conn = c;
@@ -521,30 +385,26 @@ begin(struct MHD_Connection *c, struct req *r, const char *url,
 			    r->line[i] == '"')
 				r->line[i] = '?';
 	}
-	for (i = 0; i < R_OTHER && strcmp(url, paths[i]) != 0; i++)
-		;
-	r->route = (enum route)i;
-	if (r->route == R_OTHER) {
+	if (framing(c, r) == -1)
+		return;
+	if (atomic_load(&srv.stopping)) {
+		r->close = 1;
+		answer_error(r, 503, "shutting down");
+		return;
+	}
+	if ((r->route = route_of(url)) == NULL) {
 		answer_error(r, 404, "no such path: try /health");
 		return;
 	}
-	want = r->route == R_PREDICTION ? "POST" : "GET";
-	if (strcmp(method, want) != 0) {
-		answer_error(r, 405, "%s takes %s", paths[i], want);
-		r->allow = want;
+	r->method = strcmp(method, "GET") == 0 ? M_GET :
+	    strcmp(method, "POST") == 0 ? M_POST : 0;
+	if ((r->route->methods & r->method) == 0) {
+		allow_of(r->route, r->allow, sizeof(r->allow));
+		answer_error(r, 405, "%s takes %s", r->route->path, r->allow);
 		return;
 	}
-	if (r->route != R_PREDICTION)
+	if (r->route->head != NULL && r->route->head(r, c) == -1)
 		return;
-	ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (is_type(ctype, "text/csv"))
-		r->csv = 1;
-	else if (!is_type(ctype, "application/json")) {
-		answer_error(r, 415, "send application/json "
-		    "({\"dataset\": \"path\"}) or text/csv");
-		return;
-	}
 	clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (clen != NULL && strtoull(clen, NULL, 10) >
@@ -563,6 +423,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	(void)version;
 	if (r == NULL) {
 		*con_cls = r = ecalloc(1, sizeof(*r));
+		conn_idle(c, 0);
 		begin(c, r, url, method);
 		/* refused before the body: say so now, read no more */
 		if (r->status != 0)
@@ -570,17 +431,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*size > 0) {
-		if (!r->toolarge && r->len + *size > (size_t)srv.max_body)
-			r->toolarge = 413;
-		if (!r->toolarge && r->cap - r->len < *size + 1 &&
-		    grow(r, r->len + *size + 1) == -1)
-			r->toolarge = 503;
-		if (r->toolarge) {
-			drop(r);
-		} else {
-			memcpy(r->body + r->len, data, *size);
-			r->len += *size;
-		}
+		gather(r, data, *size);
 		*size = 0;
 		return MHD_YES;
 	}
@@ -608,13 +459,13 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	double secs;
 
 	(void)cls;
-	(void)toe;
 	if (r == NULL)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (t1.tv_sec - r->t0.tv_sec) + (t1.tv_nsec - r->t0.tv_nsec) / 1e9;
 	if (r->status != 0)
-		metrics_add(r->route, r->status, secs);
+		metrics_add(r->route ? (size_t)(r->route - routes) : nroutes,
+		    r->status, secs);
 	if (!quiet) {
 		ci = MHD_get_connection_info(c,
 		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -632,6 +483,8 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		fprintf(stderr, "%s: %s \"%s\" %d %.2fms\n", argv0, addr,
 		    r->line, r->status, secs * 1e3);
 	}
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		conn_idle(c, 1);
 	drop(r);
 	free(r->out);
 	free(r);
@@ -659,14 +512,16 @@ http_start(const char *host, int port, unsigned threads)
 		flags |= MHD_USE_IPv6;
 	daemon_ = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
 	    handle, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhdlog, NULL,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_LIMIT, 1024u,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 512u,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
-	    MHD_OPTION_CONNECTION_TIMEOUT, 10u,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    MHD_OPTION_CONNECTION_LIMIT, MAXCONN,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, MAXCONN_IP,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNMEM,
+	    MHD_OPTION_CONNECTION_TIMEOUT, IDLESECS,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, BACKLOG,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, onconn, NULL,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (daemon_ == NULL)
@@ -683,17 +538,34 @@ http_port(void)
 	return i ? i->port : -1;
 }
 
-/* stop taking connections, let slow answers finish, then stop */
-void
+/*
+ * Stop taking connections, close the idle ones, answer new requests on the
+ * others with 503 and close them, give slow answers GRACESECS to finish,
+ * then stop.  A job still running holds a suspended connection, which the
+ * daemon must outlive: then the process ends without stopping it.
+ */
+int
 http_stop(void)
 {
-	struct timespec ms = { 0, 10 * 1000 * 1000 };
-	MHD_socket listener = MHD_quiesce_daemon(daemon_);
+	struct timespec ms = { 0, 10 * 1000 * 1000 }, t0, t;
+	MHD_socket listener;
+	int left;
 
-	/* a job holds a suspended connection: the daemon outlives it */
-	while (atomic_load(&srv.jobs) > 0)
+	atomic_store(&srv.stopping, 1);
+	listener = MHD_quiesce_daemon(daemon_);
+	pthread_mutex_lock(&connlock);
+	while (idlefirst != NULL)
+		evict(idlefirst);
+	pthread_mutex_unlock(&connlock);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((left = atomic_load(&srv.jobs)) > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec >= GRACESECS)
+			return left;
 		nanosleep(&ms, NULL);
+	}
 	MHD_stop_daemon(daemon_);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
+	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * serve: the deployed model as an HTTP API (libmicrohttpd), on api.host and
- * api.port of the workspace's config, until SIGTERM or SIGINT.
+ * api.port of the workspace's config, until SIGTERM or SIGINT; SIGHUP makes
+ * it read the model and compute its cached answers again.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -29,7 +30,7 @@ main(int argc, char *argv[])
 	char *end;
 	long port = -1, ncpu;
 	sigset_t sigs;
-	int ch, ret, sig;
+	int ch, ret, sig, left;
 
 	setprogname_(argv[0]);
 	while ((ch = getopt_long(argc, argv, TOOL_OPTS "b:p:", longopts,
@@ -75,6 +76,7 @@ main(int argc, char *argv[])
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	if ((ncpu = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
@@ -83,15 +85,21 @@ main(int argc, char *argv[])
 		errx_(EXIT_FAIL, "%s", risk_err);
 	warnx_("listening on %s port %d, %ld threads, workspace %s", host,
 	    http_port(), ncpu, opt.dir ? opt.dir : ".");
-	while (sigwait(&sigs, &sig) != 0)
-		;
+	while (sigwait(&sigs, &sig) != 0 || sig == SIGHUP) {
+		if (sig == SIGHUP) {
+			state_forget();
+			infox("SIGHUP: the model and cached answers are read "
+			    "again at the next request");
+		}
+	}
 	infox("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	http_stop();
-	free(srv.scoring.body);
-	free(srv.summary.body);
-	free(srv.diagnostics.body);
-	if (srv.snap != NULL)
-		snap_put(srv.snap);
+	if ((left = http_stop()) > 0) {
+		/* the jobs still use the state: leave it to exit */
+		warnx_("%d slow request%s still under way: not waiting for "
+		    "them", left, left == 1 ? "" : "s");
+		return EXIT_FAIL;
+	}
+	state_forget();
 	config_free(&srv.cfg);
 	return EXIT_OK;
 }

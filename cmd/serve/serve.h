@@ -1,29 +1,74 @@
 /* serve: the HTTP API over the deployed model */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <time.h>
 
 struct MHD_Connection;
 
-enum route {
-	R_PREDICTION, R_SCORING, R_SUMMARY, R_DIAGNOSTICS, R_HEALTH, R_METRICS,
-	R_OTHER, NROUTE
+/* methods a route takes; HEAD is GET without the body, OPTIONS is answered
+ * from the table */
+enum { M_GET = 1, M_POST = 2 };
+
+/* where a route's answer is computed */
+enum speed {
+	QUICK,		/* on the pool thread that read the request */
+	CACHED,		/* there when cached, else on a job thread */
+	SLOW		/* always on a job thread */
+};
+
+struct req;
+
+struct route {
+	const char *path;
+	int methods;
+	enum speed speed;
+	/* quick: 1 when only a cached answer may be given */
+	void (*answer)(struct req *, int quick);
+	/* checks of the headers before the body is read: -1 answered */
+	int (*head)(struct req *, struct MHD_Connection *);
+};
+
+extern const struct route routes[];
+extern const size_t nroutes;	/* and one more index for "other" paths */
+
+/* what is known of a request: its route, its body, then its answer */
+struct req {
+	const struct route *route;	/* NULL: no such path */
+	struct MHD_Connection *conn;
+	struct timespec t0;
+	char line[160];		/* method and path, for the log */
+	int method;		/* M_GET or M_POST, as the route sees it */
+	int csv;		/* the body is text/csv, else JSON */
+	int keep;		/* the body is data, else it is read and dropped */
+	char *body;
+	size_t len, cap;
+	int toolarge;
+	atomic_int job;		/* 0 none, 1 computing, 2 done */
+	int status;		/* set once the answer is known */
+	char *out;
+	const char *type;
+	char allow[64];		/* for a 405 and OPTIONS */
+	int close;		/* the connection is closed after the answer */
 };
 
 /* the deployed model as one request sees it, shared by reference */
 struct snap {
 	int refs;
-	char id[256];
+	char key[1024];		/* what it was read from */
+	char id[256];		/* "" when nothing is deployed */
+	int ok;
+	char why[1024];		/* when not ok */
 	struct model m;
 	double f1;
 	int hasf1;
-	char health[320];	/* the answer of /health */
 };
 
 /* an answer cached until what it was computed from changes */
 struct cache {
 	pthread_mutex_t lock;
 	pthread_mutex_t busy;	/* held while the answer is computed */
-	char key[1024];
+	char *key;
 	char *body;
 };
 
@@ -34,22 +79,29 @@ struct server {
 	struct snap *snap;
 	struct cache scoring, summary, diagnostics;
 	atomic_int jobs;	/* slow answers being computed */
+	atomic_int stopping;	/* SIGTERM or SIGINT came */
 };
 
 extern struct server srv;
 
 /* state.c */
-struct snap *snap_get(void);	/* NULL: nothing deployed (risk_err) */
+struct snap *snap_take(void);	/* never NULL: ok says whether it can answer */
+struct snap *snap_get(void);	/* NULL: none that can answer (risk_err) */
 void snap_put(struct snap *);
+void state_forget(void);	/* SIGHUP: drop the model and cached answers */
 char *cache_get(struct cache *, const char *key);
 void cache_put(struct cache *, const char *key, const char *body);
 int filekey(const char *path, char *buf, size_t size);
 int dataset_path(const char *given, char **resolved);
-void metrics_add(enum route, int status, double seconds);
+void metrics_add(size_t route, int status, double seconds);
 char *metrics_text(void);
-const char *route_name(enum route);
+
+/* routes.c */
+void answer(struct req *, int status, const char *type, char *out);
+void answer_error(struct req *, int status, const char *fmt, ...);
+void answer_json(struct req *, int status, struct json_t *);
 
 /* http.c */
 int http_start(const char *host, int port, unsigned threads);
 int http_port(void);
-void http_stop(void);
+int http_stop(void);	/* the requests cut short after the grace */

@@ -1,6 +1,7 @@
 /* what the server keeps: the deployed model, cached answers, counters */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,56 +12,106 @@
 #include "risk.h"
 #include "serve.h"
 
+/* a model file is a few KiB: anything much larger is not one */
+#define MAXMODEL (1 << 20)
+
 static void
 snap_free(struct snap *s)
 {
-	model_free(&s->m);
+	if (s->ok)
+		model_free(&s->m);
 	free(s);
 }
 
-/* the current deployment: one readlink when it has not changed */
+/* the model of deployment id read and checked against the config */
+static void
+snap_load(struct snap *s, const char *model, const struct stat *st)
+{
+	struct schema sch;
+	char *dir, *p;
+
+	if (st == NULL) {
+		snprintf(s->why, sizeof(s->why), "%s: %s", model,
+		    strerror(errno));
+		return;
+	}
+	if (!S_ISREG(st->st_mode) || st->st_size > MAXMODEL) {
+		snprintf(s->why, sizeof(s->why), "%s: not a model file "
+		    "(a regular file under %d bytes)", model, MAXMODEL);
+		return;
+	}
+	if (model_load(&s->m, model) == -1) {
+		snprintf(s->why, sizeof(s->why), "%s", risk_err);
+		return;
+	}
+	schema_init(&sch, &srv.cfg, 0);
+	if (model_check_schema(&s->m, &sch) == -1) {
+		snprintf(s->why, sizeof(s->why), "%.400s: %.600s", model,
+		    risk_err);
+		model_free(&s->m);
+		schema_free(&sch);
+		return;
+	}
+	schema_free(&sch);
+	s->ok = 1;
+	dir = path_dir(model);
+	p = path_join(dir, "latestscore.txt");
+	s->hasf1 = deploy_readscore(p, &s->f1) == 0;
+	free(p);
+	free(dir);
+}
+
+/*
+ * The current deployment, read again only when the current link or the
+ * model file's stat has changed: one readlink and one stat a request.
+ */
 struct snap *
-snap_get(void)
+snap_take(void)
 {
 	const char *prod = srv.cfg.prod_deployment_path;
-	struct snap *s, *old = NULL;
-	char id[256], *hist, *dir, *p;
+	struct snap *s, *old;
+	struct stat st;
+	char id[256], key[1024], *hist, *dir, *model = NULL;
+	int stok = 0;
 
 	switch (deploy_current(prod, id, sizeof(id))) {
 	case -1:
-		return NULL;
+		snprintf(key, sizeof(key), "error|%.900s", risk_err);
+		id[0] = '\0';
+		break;
 	case 0:
-		seterr("nothing is deployed in %s", prod);
-		return NULL;
+		snprintf(key, sizeof(key), "none");
+		id[0] = '\0';
+		break;
+	default:
+		hist = path_join(prod, "history");
+		dir = path_join(hist, id);
+		model = path_join(dir, "trainedmodel.json");
+		free(dir);
+		free(hist);
+		stok = stat(model, &st) == 0;
+		filekey(model, key, sizeof(key));
 	}
 	pthread_mutex_lock(&srv.lock);
-	if ((s = srv.snap) != NULL && strcmp(s->id, id) == 0) {
+	if ((s = srv.snap) != NULL && strcmp(s->key, key) == 0) {
 		s->refs++;
 		pthread_mutex_unlock(&srv.lock);
+		free(model);
 		return s;
 	}
 	pthread_mutex_unlock(&srv.lock);
 
 	s = ecalloc(1, sizeof(*s));
+	snprintf(s->key, sizeof(s->key), "%s", key);
 	snprintf(s->id, sizeof(s->id), "%s", id);
-	snprintf(s->health, sizeof(s->health),
-	    "{\"status\":\"ok\",\"model\":\"%s\"}", id);
-	hist = path_join(prod, "history");
-	dir = path_join(hist, id);
-	p = path_join(dir, "trainedmodel.json");
-	if (model_load(&s->m, p) == -1) {
-		free(s);
-		s = NULL;
-	} else {
-		free(p);
-		p = path_join(dir, "latestscore.txt");
-		s->hasf1 = deploy_readscore(p, &s->f1) == 0;
-	}
-	free(p);
-	free(dir);
-	free(hist);
-	if (s == NULL)
-		return NULL;
+	if (model != NULL)
+		snap_load(s, model, stok ? &st : NULL);
+	else if (strcmp(key, "none") == 0)
+		snprintf(s->why, sizeof(s->why), "nothing is deployed in %s",
+		    prod);
+	else
+		snprintf(s->why, sizeof(s->why), "%s", key + 6);
+	free(model);
 
 	pthread_mutex_lock(&srv.lock);
 	old = srv.snap;
@@ -70,6 +121,18 @@ snap_get(void)
 		snap_free(old);
 	pthread_mutex_unlock(&srv.lock);
 	return s;
+}
+
+struct snap *
+snap_get(void)
+{
+	struct snap *s = snap_take();
+
+	if (s->ok)
+		return s;
+	seterr("%s", s->why);
+	snap_put(s);
+	return NULL;
 }
 
 void
@@ -82,6 +145,32 @@ snap_put(struct snap *s)
 	pthread_mutex_unlock(&srv.lock);
 	if (last)
 		snap_free(s);
+}
+
+static void
+cache_forget(struct cache *c)
+{
+	pthread_mutex_lock(&c->lock);
+	free(c->body);
+	free(c->key);
+	c->body = c->key = NULL;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void
+state_forget(void)
+{
+	struct snap *old;
+
+	pthread_mutex_lock(&srv.lock);
+	old = srv.snap;
+	srv.snap = NULL;
+	pthread_mutex_unlock(&srv.lock);
+	if (old != NULL)
+		snap_put(old);
+	cache_forget(&srv.scoring);
+	cache_forget(&srv.summary);
+	cache_forget(&srv.diagnostics);
 }
 
 char *
@@ -99,12 +188,13 @@ cache_get(struct cache *c, const char *key)
 void
 cache_put(struct cache *c, const char *key, const char *body)
 {
-	char *copy = estrdup(body);
+	char *copy = estrdup(body), *k = estrdup(key);
 
 	pthread_mutex_lock(&c->lock);
 	free(c->body);
+	free(c->key);
 	c->body = copy;
-	snprintf(c->key, sizeof(c->key), "%s", key);
+	c->key = k;
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -161,11 +251,8 @@ dataset_path(const char *given, char **resolved)
 	return 0;
 }
 
-/* counters for /metrics */
-static const char *routes[NROUTE] = {
-	"/prediction", "/scoring", "/summarystats", "/diagnostics",
-	"/health", "/metrics", "other"
-};
+/* counters for /metrics, by route and one more for other paths */
+#define NROUTE 16	/* more than the table's routes and "other" */
 static const int codes[] = { 200, 400, 404, 405, 413, 415, 500, 503 };
 #define NCODE (sizeof(codes) / sizeof(codes[0]))
 static const double bounds[] = {
@@ -192,17 +279,19 @@ iso_to_time(const char *iso)
 	return timegm(&tm);
 }
 
-const char *
-route_name(enum route r)
+static const char *
+route_name(size_t r)
 {
-	return routes[r];
+	return r < nroutes ? routes[r].path : "other";
 }
 
 void
-metrics_add(enum route r, int status, double seconds)
+metrics_add(size_t r, int status, double seconds)
 {
 	size_t i;
 
+	if (r > nroutes)
+		r = nroutes;
 	for (i = 0; i < NCODE && codes[i] != status; i++)
 		;
 	if (i == NCODE)
@@ -228,25 +317,25 @@ metrics_text(void)
 	fputs("# HELP riskwatch_http_requests_total Requests answered, by path "
 	    "and status code.\n"
 	    "# TYPE riskwatch_http_requests_total counter\n", fp);
-	for (r = 0; r < NROUTE; r++)
+	for (r = 0; r <= nroutes; r++)
 		for (i = 0; i < NCODE; i++)
 			if ((n = atomic_load(&requests[r][i])) > 0)
 				fprintf(fp, "riskwatch_http_requests_total"
 				    "{path=\"%s\",code=\"%d\"} %llu\n",
-				    routes[r], codes[i], n);
+				    route_name(r), codes[i], n);
 	fputs("# HELP riskwatch_http_errors_total Requests answered with an "
 	    "error, by path and status code.\n"
 	    "# TYPE riskwatch_http_errors_total counter\n", fp);
-	for (r = 0; r < NROUTE; r++)
+	for (r = 0; r <= nroutes; r++)
 		for (i = 1; i < NCODE; i++)
 			if ((n = atomic_load(&requests[r][i])) > 0)
 				fprintf(fp, "riskwatch_http_errors_total"
 				    "{path=\"%s\",code=\"%d\"} %llu\n",
-				    routes[r], codes[i], n);
+				    route_name(r), codes[i], n);
 	fputs("# HELP riskwatch_http_request_duration_seconds Time from a "
 	    "request's headers to its answer.\n"
 	    "# TYPE riskwatch_http_request_duration_seconds histogram\n", fp);
-	for (r = 0; r < NROUTE; r++) {
+	for (r = 0; r <= nroutes; r++) {
 		for (i = cum = 0; i <= NBOUND; i++)
 			cum += atomic_load(&buckets[r][i]);
 		if (cum == 0)
@@ -256,14 +345,14 @@ metrics_text(void)
 			if (i < NBOUND)
 				fmt_double(num, sizeof(num), bounds[i]);
 			fprintf(fp, "riskwatch_http_request_duration_seconds_bucket"
-			    "{path=\"%s\",le=\"%s\"} %llu\n", routes[r],
+			    "{path=\"%s\",le=\"%s\"} %llu\n", route_name(r),
 			    i < NBOUND ? num : "+Inf", cum);
 		}
 		fprintf(fp, "riskwatch_http_request_duration_seconds_sum"
-		    "{path=\"%s\"} %s\n", routes[r], fmt_double(num,
+		    "{path=\"%s\"} %s\n", route_name(r), fmt_double(num,
 		    sizeof(num), atomic_load(&micros[r]) / 1e6));
 		fprintf(fp, "riskwatch_http_request_duration_seconds_count"
-		    "{path=\"%s\"} %llu\n", routes[r], cum);
+		    "{path=\"%s\"} %llu\n", route_name(r), cum);
 	}
 	if ((s = snap_get()) != NULL) {
 		if (s->hasf1)
