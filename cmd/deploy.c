@@ -304,8 +304,9 @@ list(const char *prod)
 }
 
 static int
-rollback(const char *prod)
+rollback(const struct config *cfg)
 {
+	const char *prod = cfg->prod_deployment_path;
 	char **ids, cur[256];
 	size_t n, i;
 	int r = -1, lock;
@@ -323,12 +324,25 @@ rollback(const char *prod)
 		seterr("%s: nothing is deployed", prod);
 		goto out;
 	}
-	for (i = 0; i < n && strcmp(ids[i], cur) != 0; i++)
+	/* the newest earlier deployment that was current once and is whole;
+	 * IDs sort by time, so this works when current dangles too */
+	for (i = n; i > 0 && strcmp(ids[i - 1], cur) >= 0; i--)
 		;
-	if (i == n)
-		seterr("%s/current: %s is not in the history", prod, cur);
-	else if (i == 0)
+	if (i == 0) {
 		seterr("%s: no deployment before %s", prod, cur);
+		goto out;
+	}
+	for (; i > 0; i--) {
+		if (!deploy_recorded(prod, ids[i - 1]))
+			warnx_("skipped %s: it never was deployed (no line in "
+			    "%s/scorehistory.csv)", ids[i - 1], prod);
+		else if (deploy_valid(cfg, ids[i - 1]) == -1)
+			warnx_("skipped %s: %s", ids[i - 1], risk_err);
+		else
+			break;
+	}
+	if (i == 0)
+		seterr("%s: no valid deployment before %s", prod, cur);
 	else if (deploy_switch(prod, ids[i - 1]) == 0 && toplinks(prod) == 0) {
 		printf("%s/history/%s\n", prod, ids[i - 1]);
 		infox("rolled back from %s to %s", cur, ids[i - 1]);
@@ -516,7 +530,7 @@ main(int argc, char *argv[])
 	else if (verb == LIST)
 		r = list(cfg.prod_deployment_path);
 	else if (verb == ROLLBACK)
-		r = rollback(cfg.prod_deployment_path);
+		r = rollback(&cfg);
 	else if ((verb == CHECK || verb == SEEN) && !dry &&
 	    (lock = deploy_lock(cfg.prod_deployment_path, 0)) == -1)
 		r = -1;

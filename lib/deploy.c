@@ -281,6 +281,68 @@ deploy_fits(const struct model *m, const struct config *cfg,
 	return 0;
 }
 
+/*
+ * Was history/ID ever current? deploy appends its scorehistory.csv line
+ * only once current names it; a deploy killed before that left a folder
+ * that never was. Lines are compared by length: any bytes may be there.
+ */
+int
+deploy_recorded(const char *prod, const char *id)
+{
+	char *path = path_join(prod, "scorehistory.csv"), *buf, *line, *eol;
+	char *f, *end;
+	size_t len, n = strlen(id);
+	int k, found = 0;
+
+	buf = slurp(path, &len);
+	free(path);
+	if (buf == NULL)
+		return 0;
+	for (line = buf; !found && line < buf + len; line = eol + 1) {
+		if ((eol = memchr(line, '\n', buf + len - line)) == NULL)
+			eol = buf + len;
+		for (f = line, k = 0; k < 2 && f != NULL; k++)
+			if ((f = memchr(f, ',', eol - f)) != NULL)
+				f++;
+		if (f == NULL)
+			continue;
+		end = memchr(f, ',', eol - f);
+		found = end != NULL && (size_t)(end - f) == n &&
+		    memcmp(f, id, n) == 0;
+	}
+	free(buf);
+	return found;
+}
+
+/* is history/ID whole, and its model one the config can score? */
+int
+deploy_valid(const struct config *cfg, const char *id)
+{
+	char *hist = path_join(cfg->prod_deployment_path, "history");
+	char *dir = path_join(hist, id), *p;
+	struct model m;
+	double f1;
+	int r = -1;
+
+	free(hist);
+	p = path_join(dir, "trainedmodel.json");
+	if (model_load(&m, p) == 0) {
+		r = deploy_fits(&m, cfg, p);
+		model_free(&m);
+	}
+	free(p);
+	p = path_join(dir, "latestscore.txt");
+	if (r == 0)
+		r = deploy_readscore(p, &f1);
+	free(p);
+	p = path_join(dir, "ingestedfiles.txt");
+	if (r == 0 && access(p, R_OK) == -1)
+		r = seterr("%s: %s", p, strerror(errno));
+	free(p);
+	free(dir);
+	return r;
+}
+
 /* 20261124T154500.123456Z-... to 2026-11-24T15:45:00Z */
 void
 deploy_time(const char *id, char *iso, size_t size)

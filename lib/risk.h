@@ -199,6 +199,8 @@ int deploy_link(const char *dir, const char *target, const char *name);
 void deploy_clean(const char *prod);	/* what killed runs left */
 struct model;
 int deploy_fits(const struct model *, const struct config *, const char *);
+int deploy_recorded(const char *prod, const char *id);	/* was current */
+int deploy_valid(const struct config *, const char *id);
 int deploy_readscore(const char *path, double *f1);
 void deploy_time(const char *id, char *iso, size_t size);
 

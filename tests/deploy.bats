@@ -426,3 +426,63 @@ EOF2
 	run -0 score -q
 	run -0 deploy -q
 }
+
+@test "deploy --rollback skips a deployment a killed deploy never made current" {
+	localpipeline
+	deployed
+	local first=$ID orphan
+	deployed
+	orphan=$ID
+	# killed after history/ID was made, before current moved to it
+	ln -sfn "history/$first" "$PROD/current"
+	grep -v ",$orphan,deploy\$" "$PROD/scorehistory.csv" >x
+	mv x "$PROD/scorehistory.csv"
+	deployed
+	run -0 --separate-stderr deploy --rollback
+	[ "$output" = "$PROD/history/$first" ]
+	[ "${stderr_lines[0]}" = "deploy: skipped $orphan: it never was deployed (no line in $PROD/scorehistory.csv)" ]
+	[ "${stderr_lines[1]}" = "deploy: rolled back from $ID to $first" ]
+	[ "$(readlink "$PROD/current")" = "history/$first" ]
+}
+
+@test "deploy --rollback skips a broken deployment" {
+	localpipeline
+	deployed
+	local first=$ID broken
+	deployed
+	broken=$ID
+	deployed
+	rm "$PROD/history/$broken/trainedmodel.json"
+	run -0 --separate-stderr deploy --rollback
+	[ "$output" = "$PROD/history/$first" ]
+	[ "${stderr_lines[0]}" = "deploy: skipped $broken: unable to open $PROD/history/$broken/trainedmodel.json: No such file or directory" ]
+	[ "${stderr_lines[1]}" = "deploy: rolled back from $ID to $first" ]
+	[ "$(readlink "$PROD/current")" = "history/$first" ]
+}
+
+@test "deploy --rollback with no valid earlier deployment fails and changes nothing" {
+	localpipeline
+	deployed
+	local first=$ID before
+	deployed
+	echo 2 >"$PROD/history/$first/latestscore.txt"
+	before=$(prodstate)
+	run -1 --separate-stderr deploy --rollback
+	[ "$output" = "" ]
+	[ "${stderr_lines[0]}" = "deploy: skipped $first: $PROD/history/$first/latestscore.txt: not an F1 score (one number from 0 to 1)" ]
+	[ "${stderr_lines[1]}" = "deploy: $PROD: no valid deployment before $ID" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "$(prodstate)" = "$before" ]
+}
+
+@test "deploy --rollback from a current that dangles goes to the deployment before it" {
+	localpipeline
+	deployed
+	local first=$ID
+	deployed
+	rm -r "$PROD/history/$ID"
+	run -0 --separate-stderr deploy --rollback
+	[ "$output" = "$PROD/history/$first" ]
+	[ "$stderr" = "deploy: rolled back from $ID to $first" ]
+	[ "$(cat "$PROD/latestscore.txt")" = 0.4 ]
+}
