@@ -91,7 +91,9 @@ main(int argc, char *argv[])
 		    "%s not changed", data, cfg.target, pos > 0, t.lr.n, out);
 
 	memset(&m, 0, sizeof(m));
-	m.iterations = logreg_train(&t.lr, w);
+	if ((m.iterations = logreg_train(&t.lr, w)) == -1)
+		errx_(EXIT_FAIL, "%s: %s: the values or model.C are too large "
+		    "to train on; %s not changed", data, risk_err, out);
 	m.nfeat = cfg.nfeat;
 	for (i = 0; i < m.nfeat; i++) {
 		m.features[i] = cfg.features[i];

@@ -3,7 +3,12 @@
  * step for step as liblinear runs it inside scikit-learn, so that the early
  * stop lands on the same coefficients.  The data are dense and narrow: the
  * Hessian is a small matrix built in the same pass as the gradient.
+ *
+ * Unlike scikit-learn, every loop is bounded and arithmetic that overflows
+ * is an error: on data whose products overflow a double, liblinear's CG
+ * never meets its tolerance and scikit-learn hangs.
  */
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,11 +17,26 @@
 
 #include "risk.h"
 
+/* CG steps at most: far more than the 3.2 m seen on ill-conditioned data */
+#define MAXCG(m) (20 * (m) + 100)
+
 struct state {
 	const struct logreg *p;
 	size_t m;		/* variables: features and the bias */
 	double *g, *h;		/* gradient, Hessian (m*m) */
+	const char *what;	/* what overflowed */
 };
+
+static int
+allfinite(const double *v, size_t m)
+{
+	size_t i;
+
+	for (i = 0; i < m; i++)
+		if (!isfinite(v[i]))
+			return 0;
+	return 1;
+}
 
 static double
 dot(const double *a, const double *b, size_t m)
@@ -158,7 +178,15 @@ evaluate(struct state *st, const double *w, double *g, double *h)
 		for (k = 0; k < j; k++)
 			h[k * m + j] = h[j * m + k];
 	}
-	return f;
+	if (!isfinite(f))
+		st->what = "the objective";
+	else if (!allfinite(g, m))
+		st->what = "the gradient";
+	else if (!allfinite(h, m * m))
+		st->what = "the Hessian";
+	else
+		return f;
+	return NAN;
 }
 
 static void
@@ -179,13 +207,20 @@ axpy(double a, const double *x, double *y, size_t m)
 		y[i] += a * x[i];
 }
 
-/* conjugate gradient on H s = -g inside the trust region */
-static void
-trcg(const struct state *st, double delta, double *s, double *r)
+/*
+ * Conjugate gradient on H s = -g inside the trust region.  In exact
+ * arithmetic it ends within m steps; scikit-learn's has no bound, and on
+ * ill-conditioned data takes more than m; it stops here after MAXCG(m),
+ * keeping the step it has, as liblinear's later releases do after max(m, 5)
+ * (a bound that tight would change the model on such data).  -1 when the
+ * arithmetic overflows.
+ */
+static int
+trcg(struct state *st, double delta, double *s, double *r)
 {
-	size_t i, m = st->m;
+	size_t i, m = st->m, iter;
 	double d[MAXFEAT + 1], hd[MAXFEAT + 1];
-	double rtr, rnew, alpha, beta, cgtol, std, sts, dtd, dsq, rad;
+	double rtr, rnew, alpha, beta, cgtol, std, sts, dtd, dsq, rad, dhd;
 
 	for (i = 0; i < m; i++) {
 		s[i] = 0;
@@ -194,9 +229,14 @@ trcg(const struct state *st, double delta, double *s, double *r)
 	}
 	cgtol = 0.1 * norm(st->g, m);
 	rtr = dot(r, r, m);
-	while (norm(r, m) > cgtol) {
+	for (iter = 0; iter < MAXCG(m) && norm(r, m) > cgtol; iter++) {
 		hv(st, d, hd);
-		alpha = rtr / dot(d, hd, m);
+		dhd = dot(d, hd, m);
+		alpha = rtr / dhd;
+		if (!(dhd > 0) || !isfinite(dhd) || !isfinite(alpha)) {
+			st->what = "a Hessian product";
+			return -1;
+		}
 		axpy(alpha, d, s, m);
 		if (norm(s, m) > delta) {
 			axpy(-alpha, d, s, m);
@@ -211,7 +251,7 @@ trcg(const struct state *st, double delta, double *s, double *r)
 				alpha = (rad - std) / dtd;
 			axpy(alpha, d, s, m);
 			axpy(-alpha, hd, r, m);
-			return;
+			break;
 		}
 		axpy(-alpha, hd, r, m);
 		rnew = dot(r, r, m);
@@ -220,6 +260,10 @@ trcg(const struct state *st, double delta, double *s, double *r)
 			d[i] = r[i] + beta * d[i];
 		rtr = rnew;
 	}
+	if (allfinite(s, m) && allfinite(r, m))
+		return 0;
+	st->what = "the step";
+	return -1;
 }
 
 int
@@ -233,7 +277,8 @@ logreg_train(const struct logreg *p, double *w)
 	double gn[MAXFEAT + 1], *hn;
 	double eps, delta, gnorm0, gnorm, f, fnew, gs, prered, actred, snorm;
 	double alpha;
-	int iter = 1;
+	long long trial, maxtrial;
+	int iter = 1, search, ret = -1;
 
 	for (i = 0; i < p->n; i++)
 		pos += p->y[i] > 0;
@@ -246,15 +291,35 @@ logreg_train(const struct logreg *p, double *w)
 	st.h = ecalloc(m * m, sizeof(double));
 	hn = ecalloc(m * m, sizeof(double));
 	memset(w, 0, m * sizeof(*w));
-	f = evaluate(&st, w, st.g, st.h);
+	if (isnan(f = evaluate(&st, w, st.g, st.h)))
+		goto overflow;
 	delta = gnorm0 = gnorm = norm(st.g, m);
-	while (iter <= p->max_iter && gnorm > eps * gnorm0) {
-		trcg(&st, delta, s, r);
+	if (!isfinite(gnorm)) {
+		/* else inf <= eps * inf stops at once with w = 0 */
+		st.what = "the gradient's norm";
+		goto overflow;
+	}
+	search = gnorm > eps * gnorm0;
+	/*
+	 * A rejected step at least halves delta and an accepted one at most
+	 * quadruples it; from a finite start delta cannot halve more than
+	 * 2100 times in a row, so a run in finite arithmetic never reaches
+	 * this bound.
+	 */
+	maxtrial = 3LL * p->max_iter + 4096;
+	for (trial = 0; iter <= p->max_iter && search; trial++) {
+		if (trial == maxtrial) {
+			seterr("no convergence after %lld trial steps", trial);
+			goto out;
+		}
+		if (trcg(&st, delta, s, r) == -1)
+			goto overflow;
 		for (i = 0; i < m; i++)
 			wn[i] = w[i] + s[i];
 		gs = dot(st.g, s, m);
 		prered = -0.5 * (gs - dot(s, r, m));
-		fnew = evaluate(&st, wn, gn, hn);
+		if (isnan(fnew = evaluate(&st, wn, gn, hn)))
+			goto overflow;
 		actred = f - fnew;
 		snorm = norm(s, m);
 		if (iter == 1)
@@ -280,6 +345,10 @@ logreg_train(const struct logreg *p, double *w)
 			memcpy(st.h, hn, m * m * sizeof(*hn));
 			f = fnew;
 			gnorm = norm(st.g, m);
+			if (!isfinite(gnorm)) {
+				st.what = "the gradient's norm";
+				goto overflow;
+			}
 			if (gnorm <= eps * gnorm0)
 				break;
 		}
@@ -291,8 +360,17 @@ logreg_train(const struct logreg *p, double *w)
 		    fabs(prered) <= 1.0e-12 * fabs(f))
 			break;
 	}
+	if (search && iter == 1) {
+		seterr("no step lowered the objective (%g)", f);
+		goto out;
+	}
+	ret = iter - 1;
+	goto out;
+overflow:
+	seterr("%s overflows a double at iteration %d", st.what, iter);
+out:
 	free(st.g);
 	free(st.h);
 	free(hn);
-	return iter - 1;
+	return ret;
 }

@@ -135,7 +135,8 @@ struct logreg {
 	double C, tol;
 	int max_iter;
 };
-/* w has d+1 entries, the last the intercept; returns iterations */
+/* w has d+1 entries, the last the intercept; returns the iterations, or -1
+ * with risk_err when the arithmetic overflows */
 int logreg_train(const struct logreg *, double *w);
 
 /* metrics */

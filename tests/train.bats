@@ -249,3 +249,15 @@ unchanged() {
 	[ "$stderr" = 'train: config.json: key "model.tol": expected a positive number' ]
 	unchanged
 }
+
+@test "train refuses values whose products overflow a double, in bounded time" {
+	trained
+	printf '%s\na,1e100,1e100,1e100,0\nb,2e100,2e100,2e100,1\n' "$HEADER" \
+	    >ingesteddata/finaldata.csv
+	# scikit-learn never returns on these two rows; the timeout only
+	# guards the suite against that hang
+	run -1 --separate-stderr timeout 60 train
+	[ "$output" = "" ]
+	[ "$stderr" = "train: ingesteddata/finaldata.csv: a Hessian product overflows a double at iteration 1: the values or model.C are too large to train on; practicemodels/trainedmodel.json not changed" ]
+	unchanged
+}

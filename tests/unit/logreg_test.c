@@ -1,7 +1,8 @@
 /*
  * The solver against scikit-learn's own coefficients on committed data sets
  * (tests/fixtures/golden, made by make-golden there): same iterations, and
- * coefficients within 1e-6 relative.
+ * coefficients within 1e-6 relative.  Then the data it must refuse:
+ * products that overflow a double.
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -96,6 +97,44 @@ golden(const char *name)
 	config_free(&cfg);
 }
 
+/* two rows whose Hessian products overflow: an error, not a hang */
+static void
+overflow(void)
+{
+	double x[] = { 1e100, 1e100, 1e100, 2e100, 2e100, 2e100 }, w[4];
+	signed char y[] = { -1, 1 };
+	struct logreg lr = { 2, 3, x, y, 1, 1e-4, 100 };
+
+	OK(logreg_train(&lr, w) == -1 && strcmp(risk_err, "a Hessian product "
+	    "overflows a double at iteration 1") == 0,
+	    "values of 1e100 are refused: %s", risk_err);
+}
+
+/* C so large that every product overflows: an error, not a zero model */
+static void
+hugec(void)
+{
+	double x[] = { 1, 2, 3, 4, 2, 1, 5, 5 }, w[3];
+	signed char y[] = { -1, 1, -1, 1 };
+	struct logreg lr = { 4, 2, x, y, 1e300, 1e-4, 100 };
+
+	OK(logreg_train(&lr, w) == -1 && strcmp(risk_err,
+	    "the gradient's norm overflows a double at iteration 1") == 0,
+	    "C = 1e300 is refused: %s", risk_err);
+}
+
+/* rows of both classes that cancel: the gradient at 0 is 0, the model 0 */
+static void
+balanced(void)
+{
+	double x[] = { 1, 2, 1, 2 }, w[3] = { 9, 9, 9 };
+	signed char y[] = { 1, -1 };
+	struct logreg lr = { 2, 2, x, y, 1, 1e-4, 100 };
+
+	OK(logreg_train(&lr, w) == 0 && w[0] == 0 && w[1] == 0 && w[2] == 0,
+	    "a zero gradient at 0 gives the zero model in 0 iterations");
+}
+
 int
 main(void)
 {
@@ -105,5 +144,8 @@ main(void)
 
 	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
 		golden(sets[i]);
+	overflow();
+	hugec();
+	balanced();
 	return unit_done();
 }
