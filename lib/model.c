@@ -1,5 +1,6 @@
 /* trainedmodel.json: written so that every number reads back bit-exact */
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +145,8 @@ model_load(struct model *m, const char *path)
 	else if (getnum(o, "tol", &m->tol) == -1 || !(m->tol > 0))
 		bad(path, "expected a positive number in", "tol");
 	else if (!json_is_integer(json_object_get(o, "iterations")) ||
-	    json_integer_value(json_object_get(o, "iterations")) < 0)
+	    json_integer_value(json_object_get(o, "iterations")) < 0 ||
+	    json_integer_value(json_object_get(o, "iterations")) > INT_MAX)
 		bad(path, "expected a count in", "iterations");
 	else if (!json_is_integer(json_object_get(o, "rows")) ||
 	    json_integer_value(json_object_get(o, "rows")) < 1)

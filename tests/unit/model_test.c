@@ -128,6 +128,11 @@ main(void)
 	    "\"" "0000000000000000000000000000000000000000000000000000000000000000"
 	    "\",\"trained_at\":\"2026-11-24T15:20:00Z\"}",
 	    "expected finite numbers in coefficients");
+	/* it would read back as -1 once saved */
+	refuses("{\"format\":\"riskwatch-model/1\",\"features\":[\"a\"],"
+	    "\"coefficients\":[1],\"target\":\"y\",\"intercept\":0,"
+	    "\"C\":1,\"tol\":0.1,\"iterations\":4294967295,\"rows\":1}",
+	    "expected a count in iterations");
 	refuses("{\"format\":\"riskwatch-model/1\",\"features\":[\"a\"],"
 	    "\"coefficients\":[1],\"target\":\"y\",\"intercept\":0,\"C\":-1}",
 	    "expected a positive number in C");
