@@ -45,6 +45,24 @@ UNIT = \
 	tests/unit/model_test\
 	tests/unit/rowset_test\
 	tests/unit/stats_test
+# the fuzz harnesses: tests/fuzz/NAME.c, its corpus tests/fuzz/NAME/
+FUZZERS = csv config model history filelist serve
+REPLAY = \
+	tests/fuzz/csv_replay\
+	tests/fuzz/config_replay\
+	tests/fuzz/model_replay\
+	tests/fuzz/history_replay\
+	tests/fuzz/filelist_replay
+FUZZBIN = \
+	tests/fuzz/csv_fuzz\
+	tests/fuzz/config_fuzz\
+	tests/fuzz/model_fuzz\
+	tests/fuzz/history_fuzz\
+	tests/fuzz/filelist_fuzz
+FUZZSRC = tests/fuzz/fuzz.h tests/fuzz/fuzz.c
+# serve's harness: its routes and state without the HTTP server
+SERVEFUZZ = cmd/serve/routes.c cmd/serve/state.c
+FUZZ_SECONDS = 60
 MAN5 = man/riskwatch-config.5
 MAN7 = man/riskwatch.7
 
@@ -94,7 +112,43 @@ tests/unit/stats_test: tests/unit/stats_test.c
 $(UNIT):
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $@.c $(LIB) $(DEPLIBS)
 
-unit: $(UNIT)
+# each harness once over its corpus, without libFuzzer (tests/fuzz.bats)
+$(REPLAY) tests/fuzz/serve_replay: $(LIB) $(HDR) $(FUZZSRC) \
+    tests/fuzz/replay.c config.mk
+tests/fuzz/csv_replay: tests/fuzz/csv.c
+tests/fuzz/config_replay: tests/fuzz/config.c
+tests/fuzz/model_replay: tests/fuzz/model.c
+tests/fuzz/history_replay: tests/fuzz/history.c
+tests/fuzz/filelist_replay: tests/fuzz/filelist.c
+$(REPLAY):
+	$(CC) $(ALLCFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $(@:_replay=.c) \
+	    tests/fuzz/fuzz.c tests/fuzz/replay.c $(LIB) $(DEPLIBS)
+tests/fuzz/serve_replay: tests/fuzz/serve.c $(SERVEFUZZ) cmd/serve/serve.h
+	$(CC) $(ALLCFLAGS) $(MHDCFLAGS) -Icmd/serve -Itests/fuzz $(LDFLAGS) \
+	    -o $@ tests/fuzz/serve.c $(SERVEFUZZ) tests/fuzz/fuzz.c \
+	    tests/fuzz/replay.c $(LIB) $(DEPLIBS) $(MHDLIBS)
+
+unit: $(UNIT) $(REPLAY) tests/fuzz/serve_replay
+
+# every harness under libFuzzer for FUZZ_SECONDS; a finding is kept in
+# tests/fuzz/crash-NAME-*, the corpus grown in tests/fuzz/work/NAME
+$(FUZZBIN) tests/fuzz/serve_fuzz: $(HDR) $(LIBOBJ:.o=.c) $(FUZZSRC) config.mk
+tests/fuzz/csv_fuzz: tests/fuzz/csv.c
+tests/fuzz/config_fuzz: tests/fuzz/config.c
+tests/fuzz/model_fuzz: tests/fuzz/model.c
+tests/fuzz/history_fuzz: tests/fuzz/history.c
+tests/fuzz/filelist_fuzz: tests/fuzz/filelist.c
+$(FUZZBIN):
+	$(FUZZCC) $(CPPFLAGS) $(DEPCFLAGS) $(FUZZFLAGS) -Ilib -Itests/fuzz \
+	    -o $@ $(@:_fuzz=.c) tests/fuzz/fuzz.c $(LIBOBJ:.o=.c) $(DEPLIBS)
+tests/fuzz/serve_fuzz: tests/fuzz/serve.c $(SERVEFUZZ) cmd/serve/serve.h
+	$(FUZZCC) $(CPPFLAGS) $(DEPCFLAGS) $(MHDCFLAGS) $(FUZZFLAGS) -Ilib \
+	    -Icmd/serve -Itests/fuzz -o $@ tests/fuzz/serve.c $(SERVEFUZZ) \
+	    tests/fuzz/fuzz.c $(LIBOBJ:.o=.c) $(DEPLIBS) $(MHDLIBS)
+
+fuzz: deps
+	$(MAKE) $(FUZZBIN) tests/fuzz/serve_fuzz
+	scripts/fuzz -t $(FUZZ_SECONDS) $(FUZZERS)
 
 deps:
 	scripts/install-deps
@@ -162,6 +216,8 @@ uninstall:
 	    $(DESTDIR)$(MANPREFIX)/man7/riskwatch.7
 
 clean:
-	rm -f $(LIB) $(LIBOBJ) $(BIN) bin/serve $(UNIT) tests/bench/bare
+	rm -f $(LIB) $(LIBOBJ) $(BIN) bin/serve $(UNIT) $(REPLAY) \
+	    tests/fuzz/serve_replay $(FUZZBIN) tests/fuzz/serve_fuzz \
+	    tests/bench/bare
 
-.PHONY: all unit deps test check-asan crosscheck demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess
+.PHONY: all unit deps test check-asan crosscheck fuzz demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess

@@ -19,3 +19,9 @@ DEPLIBS = `$(PKG_CONFIG) --libs jansson nettle` -lcsv -lm -lpthread
 
 # sanitizers, for make check-asan
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# libFuzzer, for make fuzz (clang only)
+FUZZCC = clang
+FUZZFLAGS = -std=c11 -Wall -Wextra -Werror -g -O1 -pthread \
+	-fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
