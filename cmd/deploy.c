@@ -18,7 +18,7 @@
 #include "risk.h"
 
 #define SYNOPSIS "[-hnqV] [-C dir] [-c file] " \
-    "[--list | --rollback | --check f1 | --seen | --get key]"
+    "[--list | --rollback | --check f1 | --seen | --get key | --verify]"
 
 static const char *artifacts[] = {
 	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
@@ -426,6 +426,28 @@ check(const struct config *cfg, double score, int dry)
 	return 0;
 }
 
+/* can the current deployment be used? */
+static int
+verify(const struct config *cfg)
+{
+	char id[256], *dir;
+	struct stat st;
+	int r;
+
+	if ((dir = currentdir(cfg->prod_deployment_path, id, sizeof(id))) ==
+	    NULL)
+		return -1;
+	if (stat(dir, &st) == -1)
+		r = seterr("%s/current: history/%s: %s",
+		    cfg->prod_deployment_path, id, strerror(errno));
+	else if ((r = deploy_valid(cfg, id)) == 0) {
+		printf("%s\n", dir);
+		infox("%s is whole, and the config can score its model", id);
+	}
+	free(dir);
+	return r;
+}
+
 static int
 seen(const struct config *cfg, int dry)
 {
@@ -467,10 +489,10 @@ out:
 int
 main(int argc, char *argv[])
 {
-	enum { DEPLOY, LIST, ROLLBACK, CHECK, SEEN, GET } verb = DEPLOY;
+	enum { DEPLOY, LIST, ROLLBACK, CHECK, SEEN, GET, VERIFY } verb = DEPLOY;
 	enum {
 		OPT_LIST = TOOL_OPT_JSON + 1, OPT_ROLLBACK, OPT_CHECK,
-		OPT_SEEN, OPT_GET
+		OPT_SEEN, OPT_GET, OPT_VERIFY
 	};
 	static const struct option longopts[] = {
 		{ "check", required_argument, NULL, OPT_CHECK },
@@ -479,6 +501,7 @@ main(int argc, char *argv[])
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "rollback", no_argument, NULL, OPT_ROLLBACK },
 		{ "seen", no_argument, NULL, OPT_SEEN },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -503,6 +526,7 @@ main(int argc, char *argv[])
 		case OPT_CHECK:
 		case OPT_SEEN:
 		case OPT_GET:
+		case OPT_VERIFY:
 			if (verb != DEPLOY)
 				tool_usage(&opt);
 			verb = ch - OPT_LIST + LIST;
@@ -538,6 +562,8 @@ main(int argc, char *argv[])
 		r = check(&cfg, score, dry);
 	else if (verb == SEEN)
 		r = seen(&cfg, dry);
+	else if (verb == VERIFY)
+		r = verify(&cfg);
 	else if (config_print(&cfg, arg, stdout) == -1) {
 		warnx_("--get: %s", risk_err);
 		config_free(&cfg);

@@ -36,6 +36,7 @@ config_init(struct config *c)
 	c->api_host = estrdup("127.0.0.1");
 	c->api_port = 8000;
 	c->api_max_body = 8LL << 20;
+	c->lock_timeout = 3600;
 }
 
 static int
@@ -204,6 +205,8 @@ getkey(const char *file, struct config *c, const char *k, json_t *v)
 		return getmodel(file, c, v);
 	if (strcmp(k, "api") == 0)
 		return getapi(file, c, v);
+	if (strcmp(k, "lock_timeout") == 0)
+		return getint(file, k, v, 1, 31536000, &c->lock_timeout);
 	if (strcmp(k, "drift_test") == 0) {
 		if (!json_is_string(v) ||
 		    (strcmp(json_string_value(v), "raw") != 0 &&
@@ -321,5 +324,7 @@ config_print(const struct config *c, const char *key, FILE *fp)
 		return fprintf(fp, "%d\n", c->api_port) < 0 ? -1 : 0;
 	if (strcmp(key, "api.max_body") == 0)
 		return fprintf(fp, "%lld\n", c->api_max_body) < 0 ? -1 : 0;
+	if (strcmp(key, "lock_timeout") == 0)
+		return fprintf(fp, "%lld\n", c->lock_timeout) < 0 ? -1 : 0;
 	return seterr("unknown key \"%s\"", key);
 }

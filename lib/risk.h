@@ -40,6 +40,7 @@ struct config {
 	char *api_host;
 	int api_port;
 	long long api_max_body;
+	long long lock_timeout;	/* seconds: a fullprocess lock older is stale */
 };
 void config_init(struct config *);	/* the defaults */
 int config_load(struct config *, const char *path);	/* path NULL: config.json */

@@ -271,3 +271,17 @@ badconfig() {
 	BEFORE=$(treesum "$WS")
 	badconfig ingest 'ingest: config: key "input_folder_path": incoming: No such file or directory'
 }
+
+@test "lock_timeout is seconds from 1 to a year, 3600 by default" {
+	ingested
+	run -0 deploy --get lock_timeout
+	[ "$output" = 3600 ]
+	printf '{"lock_timeout": 60}\n' >config.json
+	run -0 deploy --get lock_timeout
+	[ "$output" = 60 ]
+	for v in 0 31536001 '"1h"' 1.5; do
+		printf '{"lock_timeout": %s}\n' "$v" >config.json
+		BEFORE=$(treesum "$WS")
+		badconfig deploy 'deploy: config.json: key "lock_timeout": expected an integer from 1 to 31536000'
+	done
+}

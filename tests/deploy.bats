@@ -5,7 +5,7 @@
 
 load test_helper
 
-USAGE="usage: deploy [-hnqV] [-C dir] [-c file] [--list | --rollback | --check f1 | --seen | --get key]"
+USAGE="usage: deploy [-hnqV] [-C dir] [-c file] [--list | --rollback | --check f1 | --seen | --get key | --verify]"
 PROD=production_deployment
 
 # the seed's practicedata (or the folder named) ingested, trained, scored
@@ -485,4 +485,28 @@ EOF2
 	[ "$output" = "$PROD/history/$first" ]
 	[ "$stderr" = "deploy: rolled back from $ID to $first" ]
 	[ "$(cat "$PROD/latestscore.txt")" = 0.4 ]
+}
+
+@test "deploy --verify prints the current deployment when it can be used" {
+	localpipeline
+	deployed
+	run -0 --separate-stderr deploy --verify
+	[ "$output" = "$PROD/history/$ID" ]
+	[ "$stderr" = "deploy: $ID is whole, and the config can score its model" ]
+}
+
+@test "deploy --verify says what is wrong with a damaged deployment" {
+	localpipeline
+	run -1 --separate-stderr deploy --verify
+	[ "$stderr" = "deploy: $PROD: nothing is deployed" ]
+	[ ! -e "$PROD" ]
+	deployed
+	echo junk >"$PROD/history/$ID/trainedmodel.json"
+	run -1 --separate-stderr deploy -q --verify
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: $PROD/history/$ID/trainedmodel.json:1: not a valid model: '[' or '{' expected near 'junk'" ]
+	rm -r "$PROD/history/$ID"
+	run -1 --separate-stderr deploy -q --verify
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: $PROD/current: history/$ID: No such file or directory" ]
 }

@@ -455,3 +455,92 @@ installed() {
 	[ -L "$WS/$PROD/current" ]
 	[[ $output == *"fullprocess: deployed "* ]]
 }
+
+# holdlock SECONDS_AGO: a background process holds the lock, its start
+# made SECONDS_AGO; its pid in $holder
+holdlock() {
+	(
+		exec 8>>.fullprocess.lock
+		flock 8
+		touch held
+		exec sleep 60
+	) >/dev/null 2>&1 &
+	holder=$!
+	while [ ! -e held ]; do sleep 0.05; done
+	touch -d "@$(($(date +%s) - $1))" .fullprocess.lock
+}
+
+@test "fullprocess finding the lock held longer than lock_timeout says so and fails" {
+	samplews
+	sed -i 's/^{/{ "lock_timeout": 600,/' config.json
+	local since
+	holdlock 7200
+	since=$(date -u -r .fullprocess.lock +%Y-%m-%dT%H:%M:%SZ)
+	fp
+	kill "$holder"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[[ ${stderr} =~ ^${STAMP}another\ run\ has\ held\ the\ lock\ since\ $since\ \(720[01]\ s,\ more\ than\ lock_timeout\ 600\ s\):\ it\ may\ hang\;\ see\ fullprocess\(1\)$ ]]
+	[ ! -e "$PROD" ]
+}
+
+@test "fullprocess finding the lock held for less than lock_timeout exits 0" {
+	samplews
+	sed -i 's/^{/{ "lock_timeout": 600,/' config.json
+	holdlock 300
+	fp
+	kill "$holder"
+	[ "$status" -eq 0 ]
+	[ "$log" = "another run holds the lock: nothing to do" ]
+	[ "$stderr" = "" ]
+}
+
+@test "fullprocess marks the lock with the time its run started" {
+	samplews
+	touch -d @1000000000 .fullprocess.lock
+	fp
+	[ "$status" -eq 0 ]
+	[ "$(date -r .fullprocess.lock +%s)" -gt 1000000000 ]
+}
+
+@test "fullprocess with a current that dangles says so, names the step and changes nothing" {
+	samplews
+	fp
+	local id before
+	id=$(current)
+	rm -r "$PROD/history/$id"
+	before=$(prodstate)
+	fp
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	[[ ${stderr_lines[0]} =~ ^${STAMP}the\ deployment\ cannot\ be\ used:\ $PROD/current:\ history/$id:\ No\ such\ file\ or\ directory$ ]]
+	[[ ${stderr_lines[1]} =~ ^${STAMP}to\ mend\ it,\ roll\ back\ to\ the\ deployment\ before\ \(deploy\ --rollback\),\ or\ train,\ score\ and\ deploy\ a\ new\ model$ ]]
+	[[ ${stderr_lines[2]} =~ ^${STAMP}step\ check\ the\ deployment\ failed\ \(exit\ 1\)\;\ the\ deployment\ is\ unchanged$ ]]
+	[ "$(prodstate)" = "$before" ]
+	# mended by deploying the model again
+	run -0 deploy -q
+	fp
+	[ "$status" -eq 0 ]
+	[ "$log" = "no new data" ]
+}
+
+@test "fullprocess with a corrupt deployed model says why; a rollback mends it" {
+	samplews
+	fp
+	local first id
+	first=$(current)
+	config sourcedata
+	fp
+	id=$(current)
+	echo '{"format": "riskwatch-model/1"}' >"$PROD/history/$id/trainedmodel.json"
+	fp -n
+	[ "$status" -eq 1 ]
+	[[ ${stderr_lines[0]} =~ ^${STAMP}the\ deployment\ cannot\ be\ used:\ $PROD/history/$id/trainedmodel.json:\ not\ a\ valid\ model:\ expected\ an\ array\ of\ 1\ to\ 64\ names\ in\ features$ ]]
+	[[ ${stderr_lines[2]} =~ ^${STAMP}step\ check\ the\ deployment\ failed\ \(exit\ 1\)\;\ the\ deployment\ is\ unchanged$ ]]
+	run -0 deploy -q --rollback
+	[ "$output" = "$PROD/history/$first" ]
+	fp
+	[ "$status" -eq 0 ]
+	[ "$(sed -n 1p <<<"$log")" = "new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)" ]
+}
