@@ -19,6 +19,7 @@ LIBOBJ = \
 	lib/logreg.o\
 	lib/metrics.o\
 	lib/model.o\
+	lib/number.o\
 	lib/predict.o\
 	lib/rowset.o\
 	lib/sha256.o\
@@ -43,6 +44,7 @@ UNIT = \
 	tests/unit/logreg_test\
 	tests/unit/metrics_test\
 	tests/unit/model_test\
+	tests/unit/number_test\
 	tests/unit/rowset_test\
 	tests/unit/stats_test
 # the fuzz harnesses: tests/fuzz/NAME.c, its corpus tests/fuzz/NAME/
@@ -107,6 +109,7 @@ tests/unit/fmt_test: tests/unit/fmt_test.c
 tests/unit/logreg_test: tests/unit/logreg_test.c
 tests/unit/metrics_test: tests/unit/metrics_test.c
 tests/unit/model_test: tests/unit/model_test.c
+tests/unit/number_test: tests/unit/number_test.c
 tests/unit/rowset_test: tests/unit/rowset_test.c
 tests/unit/stats_test: tests/unit/stats_test.c
 $(UNIT):

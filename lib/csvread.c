@@ -29,17 +29,7 @@ struct reader {
 int
 csv_ismissing(const char *s, size_t n)
 {
-	static const char *missing[] = {
-		"", "NA", "N/A", "NaN", "nan", "NULL", "null"
-	};
-	size_t i;
-
-	if (n > 4)
-		return 0;
-	for (i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
-		if (strncmp(missing[i], s, n) == 0 && missing[i][n] == '\0')
-			return 1;
-	return 0;
+	return number_isna(s, n);
 }
 
 int
@@ -78,28 +68,11 @@ utf8_valid(const char *str, size_t n)
 	return 1;
 }
 
-/* a finite decimal number: digits, sign, point, exponent; no spaces, no hex */
+/* a number as pandas reads it, and finite (scikit-learn refuses inf) */
 static int
 number(const char *s, size_t n, double *v)
 {
-	char *end;
-	long long k = 0;
-	size_t i;
-
-	if (n == 0)
-		return 0;
-	/* plain integers of up to 15 digits are exact in a double */
-	for (i = 0; i < n && i < 15 && s[i] >= '0' && s[i] <= '9'; i++)
-		k = k * 10 + (s[i] - '0');
-	if (i == n) {
-		*v = (double)k;
-		return 1;
-	}
-	if (strspn(s, "0123456789+-.eE") != n)
-		return 0;
-	errno = 0;
-	*v = strtod(s, &end);
-	return end == s + n && isfinite(*v);
+	return number_parse(s, n, v) == 0 && isfinite(*v);
 }
 
 int

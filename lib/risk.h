@@ -86,6 +86,12 @@ int csv_ismissing(const char *, size_t);
 int csvwrite_field(FILE *, const char *, size_t);
 int utf8_valid(const char *, size_t);
 
+/* number: a CSV field read as pandas 1.5's default C parser reads it */
+int number_isna(const char *, size_t);	/* one of pandas' default NA words */
+/* 0 and the double a float64 column holds (±inf for its inf words), or -1:
+ * not a number */
+int number_parse(const char *, size_t, double *);
+
 /* atomic output: a temp file in the target's folder, renamed over it */
 struct atomic {
 	FILE *fp;

@@ -205,3 +205,37 @@ print("same")'
 	[ "${stderr_lines[1]}" = "diagnose: diagnostics.json not saved: a part failed" ]
 	[ "$(cat practicemodels/diagnostics.json)" = old ]
 }
+
+@test "diagnose summary reads many-digit numbers to pandas' doubles, not the nearest ones" {
+	# expected: pandas 1.5's read_csv(...).mean(), .median(), .std(); a
+	# correctly rounding reader gives other means in all three columns
+	mkws "$FIXTURES/diagnose/manydigits"
+	cd "$WS"
+	run -0 diagnose --json summary
+	[ "$output" = '{"summary":{"lastmonth_activity":{"mean":161071.3825116798,"median":161.08909454483288,"std":306810.11712610367},"lastyear_activity":{"mean":0.00050275109977015,"median":0.0004251644318378,"std":0.00027333944504424234},"number_of_employees":{"mean":354385469.09270585,"median":271.51437605619026,"std":1227616321.753008}}}' ]
+}
+
+@test "diagnose reads pandas' NA words, padded numbers and a '+' as pandas does" {
+	mkws "$FIXTURES/diagnose/nawords"
+	cd "$WS"
+	run -0 diagnose --json summary missing
+	[ "$output" = '{"summary":{"lastmonth_activity":{"mean":7.166666666666667,"median":9.0,"std":6.448514040717701},"lastyear_activity":{"mean":4.1152263004115226e+21,"median":80.0,"std":7.127781036956461e+21},"number_of_employees":{"mean":3.625,"median":3.625,"std":0.8838834764831844}},"missing":{"corporation":0.0,"lastmonth_activity":62.5,"lastyear_activity":62.5,"number_of_employees":75.0,"exited":25.0}}' ]
+}
+
+@test "diagnose summary of the many-digit fixtures agrees with pandas" {
+	need_oracle
+	local d
+	for d in manydigits nawords; do
+		run -0 diagnose -C "$FIXTURES/diagnose/$d" --json summary
+		printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/c.json"
+		run -0 "$ORACLE" -c '
+import json, sys, pandas as pd
+df = pd.read_csv(sys.argv[1] + "/ingesteddata/finaldata.csv")
+c = json.load(open(sys.argv[2]))["summary"]
+for k in ["lastmonth_activity", "lastyear_activity", "number_of_employees"]:
+    for f, v in (("mean", df[k].mean()), ("median", df[k].median()), ("std", df[k].std())):
+        assert c[k][f].hex() == v.hex(), (k, f, c[k][f], v)
+print("same")' "$FIXTURES/diagnose/$d" "$BATS_TEST_TMPDIR/c.json"
+		[ "$output" = same ]
+	done
+}

@@ -235,10 +235,18 @@ unchanged() {
 	unchanged
 }
 
-@test "ingest rejects a number with a space, inf or hex" {
+@test "ingest takes pandas' NA words, padded numbers and a '+', and keeps them as written" {
+	ingested
+	printf '%s\nx, +1 ,#N/A,3,0\ny,<NA>,\t2e0 ,n/a,1\nz,-1.#QNAN,0.1000000000000000000001,null,NaN\n' \
+	    "$HEADER" >practicedata/b.csv
+	run -0 --separate-stderr ingest -q
+	[ "$(tail -n 3 ingesteddata/finaldata.csv)" = "$(tail -n 3 practicedata/b.csv)" ]
+}
+
+@test "ingest rejects inf, an overflow, hex and a padded NA word" {
 	ingested
 	local v
-	for v in ' 1' inf 1e999 0x10; do
+	for v in inf -Infinity 1e999 0x10 ' NA' NAN; do
 		printf '%s\nx,%s,2,3,0\n' "$HEADER" "$v" >practicedata/b.csv
 		run -1 --separate-stderr ingest
 		[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:2: field 2 (lastmonth_activity): \"$v\" is not a number" ]

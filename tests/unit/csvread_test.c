@@ -101,6 +101,13 @@ main(void)
 	OK(strcmp(s.first, "|NA") == 0, "fields are kept as read");
 	schema_free(&sc);
 
+	r = readtext("name,a,b,y\nx, +1 ,#N/A,0\nx,\t2e0 ,-1.#IND,1\n"
+	    "x,<NA>,n/a,1\nx,0.0000000000000000001,null,1\n", &s, &sc);
+	OK(r == 0 && s.rows == 4 && s.complete == 0 && s.x0sum == 3,
+	    "spaces around a number, a '+', pandas' NA words: \"%s\"",
+	    risk_err);
+	schema_free(&sc);
+
 	r = readtext("name,a,b,y\n", &s, &sc);
 	OK(r == 0 && s.rows == 0, "a header-only file is valid");
 	schema_free(&sc);
@@ -112,8 +119,16 @@ main(void)
 	    "3: field 2 (a): \"0x10\" is not a number", "hex");
 	refuses("name,a,b,y\nx,1,inf,0\n",
 	    "2: field 3 (b): \"inf\" is not a number", "infinity");
-	refuses("name,a,b,y\nx, 1,2,0\n",
-	    "2: field 2 (a): \" 1\" is not a number", "a padded number");
+	refuses("name,a,b,y\nx,1,-Infinity,0\n",
+	    "2: field 3 (b): \"-Infinity\" is not a number", "-Infinity");
+	refuses("name,a,b,y\nx,1, inf,0\n",
+	    "2: field 3 (b): \" inf\" is not a number", "a padded inf");
+	refuses("name,a,b,y\nx,1, NA,0\n",
+	    "2: field 3 (b): \" NA\" is not a number", "a padded NA word");
+	refuses("name,a,b,y\nx,1,NAN,0\n",
+	    "2: field 3 (b): \"NAN\" is not a number", "NAN, no NA word");
+	refuses("name,a,b,y\nx,1,5e,0\n",
+	    "2: field 3 (b): \"5e\" is not a number", "an empty exponent");
 	refuses("name,a,b,y\nx,1,1e999,0\n",
 	    "2: field 3 (b): \"1e999\" is not a number", "an overflow");
 	refuses("name,a,b,y\nx,1,2,2\n",
