@@ -253,19 +253,8 @@ main(int argc, char *argv[])
 				ret = EXIT_FAIL;
 				continue;
 			}
-			if (!opt.json && !save) {
-				if (nwant > 1)
-					printf("predictions (%s on %s)\n",
-					    modelpath, data);
-				if (diag_predict(&m, data, printpred, &pr) == -1) {
-					warnx_("%s", risk_err);
-					ret = EXIT_FAIL;
-				}
-				model_free(&m);
-				if (nwant > 1)
-					putchar('\n');
-				continue;
-			}
+			/* all or nothing: a bad row after good ones prints
+			 * none of them */
 			v = diag_predictions(&m, data, pr.proba ? &proba :
 			    NULL);
 			model_free(&m);
@@ -294,7 +283,7 @@ main(int argc, char *argv[])
 		if (opt.json)
 			continue;
 		if (i == PREDICTIONS) {
-			/* the values were kept for -o; print them as lines */
+			/* collected first; now printed as lines */
 			size_t k;
 			json_t *e;
 

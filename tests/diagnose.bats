@@ -239,3 +239,12 @@ print("same")' "$FIXTURES/diagnose/$d" "$BATS_TEST_TMPDIR/c.json"
 		[ "$output" = same ]
 	done
 }
+
+@test "diagnose predictions prints nothing when a row is bad, not the rows before it" {
+	seeddeployed
+	printf '%s\nx,1,2,3,0\ny,4,5,6,1\nz,abc,5,6,1\n' \
+	    corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited >bad.csv
+	run -1 --separate-stderr diagnose -d bad.csv predictions
+	[ "$output" = "" ]
+	[ "$stderr" = 'diagnose: predictions: bad.csv:4: field 2 (lastmonth_activity): "abc" is not a number' ]
+}
