@@ -37,15 +37,36 @@ cmpname(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* the *.csv regular files of dir, sorted by byte order of name */
+static const char *
+kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a folder" : S_ISFIFO(m) ? "a FIFO" :
+	    S_ISSOCK(m) ? "a socket" : S_ISCHR(m) || S_ISBLK(m) ? "a device" :
+	    "not a regular file";
+}
+
+/* a control byte would split the path's line in ingestedfiles.txt */
+static int
+badname(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* the *.csv regular files of dir, sorted by byte order of name; other
+ * *.csv entries are skipped with a warning; a name with a control byte
+ * is an error */
 static int
 listcsv(const char *dir, char ***files, size_t *n)
 {
 	DIR *d;
 	struct dirent *e;
 	struct stat st;
-	char **v = NULL, *p;
-	size_t len, cap = 0;
+	char **v = NULL, *p, esc[LOG_ESCMAX];
+	size_t len, cap = 0, all = 0, i;
+	int bad = 0;
 
 	*n = 0;
 	*files = NULL;
@@ -56,19 +77,41 @@ listcsv(const char *dir, char ***files, size_t *n)
 		if (e->d_name[0] == '.' || len < 5 ||
 		    strcmp(e->d_name + len - 4, ".csv") != 0)
 			continue;
-		p = path_join(dir, e->d_name);
-		if (stat(p, &st) == -1 || !S_ISREG(st.st_mode)) {
-			free(p);
-			continue;
-		}
-		if (*n == cap)
+		if (all == cap)
 			v = erealloc(v, (cap = cap * 2 + 16) * sizeof(*v));
-		v[(*n)++] = p;
+		v[all++] = path_join(dir, e->d_name);
 	}
 	closedir(d);
-	if (*n == 0)
-		return seterr("%s: no *.csv files", dir);
-	qsort(v, *n, sizeof(*v), cmpname);
+	qsort(v, all, sizeof(*v), cmpname);
+	for (i = 0; i < all; i++) {
+		p = v[i];
+		log_escs(esc, p);
+		if (stat(p, &st) == -1) {
+			if (errno == ENOENT && lstat(p, &st) == 0)
+				warnx_("%s: a link to nothing, skipped", esc);
+			else
+				warnx_("%s: %s, skipped", esc, strerror(errno));
+			free(p);
+		} else if (!S_ISREG(st.st_mode)) {
+			warnx_("%s: %s, skipped", esc, kind(st.st_mode));
+			free(p);
+		} else {
+			if (badname(p + strlen(dir))) {
+				warnx_("%s: a control character in the name "
+				    "(it would break ingestedfiles.txt): "
+				    "rename the file", esc);
+				bad = 1;
+			}
+			v[(*n)++] = p;
+		}
+	}
+	if (*n == 0 || bad) {
+		while (*n > 0)
+			free(v[--*n]);
+		free(v);
+		return bad ? seterr("nothing written") :
+		    seterr("%s: no *.csv files", dir);
+	}
 	*files = v;
 	return 0;
 }
@@ -226,7 +269,7 @@ main(int argc, char *argv[])
 	struct config cfg;
 	struct ingest g;
 	struct atomic list;
-	char **files, *final, *listpath, hex[65];
+	char **files, *final, *listpath;
 	const char *outdir = NULL;
 	size_t nfiles, i, total;
 	struct stat st;
@@ -279,6 +322,9 @@ main(int argc, char *argv[])
 		errx_(EXIT_FAIL, "%s", risk_err);
 	final = path_join(outdir, "finaldata.csv");
 	listpath = path_join(outdir, "ingestedfiles.txt");
+	if (atomic_lock(outdir) == -1 || atomic_sweep(final) == -1 ||
+	    atomic_sweep(listpath) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
 	memset(&g, 0, sizeof(g));
 	rowset_init(&g.seen);
 	schema_init(&g.schema, &cfg, 1);
@@ -295,14 +341,13 @@ main(int argc, char *argv[])
 	rowset_reserve(&g.seen, total / 24);
 	for (i = 0; i < nfiles; i++) {
 		g.filerows = 0;
-		if (csvread(files[i], &g.schema, onrecord, &g) == -1 ||
-		    sha256_file(files[i], hex) == -1) {
+		if (csvread(files[i], &g.schema, onrecord, &g) == -1) {
 			warnx_("%s", risk_err);
 			ret = EXIT_FAIL;
 			continue;
 		}
-		if (fprintf(list.fp, "%s\t%s\t%lld\n", files[i], hex,
-		    g.filerows) < 0) {
+		if (fprintf(list.fp, "%s\t%s\t%lld\n", files[i],
+		    g.schema.digest, g.filerows) < 0) {
 			warnx_("%s: write: %s", listpath, strerror(errno));
 			ret = EXIT_FAIL;
 		}

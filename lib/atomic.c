@@ -1,5 +1,8 @@
 /* outputs written to a temp file in the same folder, then renamed over */
+#include <sys/file.h>
 #include <sys/stat.h>
+
+#include <dirent.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -130,16 +133,28 @@ atomic_mode(void)
 	return 0666 & ~umask_value;
 }
 
+/* the temp names of path's output: ".tmp.NAME." and six characters that
+ * mkstemp picks; NAME is cut so that the whole fits in a file name */
+static void
+tmpprefix(const char *path, char *buf, size_t size)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	snprintf(buf, size, ".tmp.%.200s.", base);
+}
+
 int
 atomic_open(struct atomic *a, const char *path)
 {
-	char *dir = path_dir(path);
-	size_t n = strlen(dir) + 32;
+	char *dir = path_dir(path), pre[224];
+	size_t n = strlen(dir) + sizeof(pre) + 8;
 	int fd;
 
+	tmpprefix(path, pre, sizeof(pre));
 	a->path = estrdup(path);
 	a->tmp = emalloc(n);
-	snprintf(a->tmp, n, "%s/.tmp.XXXXXX", dir);
+	snprintf(a->tmp, n, "%s/%sXXXXXX", dir, pre);
 	free(dir);
 	a->fp = NULL;
 	if ((fd = mkstemp(a->tmp)) == -1) {
@@ -161,6 +176,69 @@ fail:
 	free(a->tmp);
 	a->path = a->tmp = NULL;
 	return -1;
+}
+
+/*
+ * An exclusive lock on a folder, held until the process ends (the
+ * descriptor is left open): one writer at a time, so that the temp files
+ * a writer finds there are those of killed runs, never a live one's.
+ */
+int
+atomic_lock(const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return seterr("%s: %s", dir, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		int e = errno;
+
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return seterr("%s: another run is writing here",
+			    dir);
+		return seterr("%s: lock: %s", dir, strerror(e));
+	}
+	return 0;
+}
+
+/* removes the temp files that killed runs left of path's output (the
+ * caller holds atomic_lock on its folder); the number removed, or -1 */
+int
+atomic_sweep(const char *path)
+{
+	static const char mkstemp_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789";
+	char *dir = path_dir(path), pre[224];
+	struct dirent *e;
+	size_t n;
+	DIR *d;
+	int fd, count = 0, r = 0;
+
+	tmpprefix(path, pre, sizeof(pre));
+	n = strlen(pre);
+	if ((d = opendir(dir)) == NULL) {
+		r = seterr("%s: %s", dir, strerror(errno));
+		free(dir);
+		return r;
+	}
+	fd = dirfd(d);
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, pre, n) != 0 ||
+		    strlen(e->d_name + n) != 6 ||
+		    strspn(e->d_name + n, mkstemp_chars) != 6)
+			continue;
+		if (unlinkat(fd, e->d_name, 0) == 0)
+			count++;
+		else if (errno != ENOENT) {
+			r = seterr("%s/%s: %s", dir, e->d_name,
+			    strerror(errno));
+			break;
+		}
+	}
+	closedir(d);
+	free(dir);
+	return r == -1 ? -1 : count;
 }
 
 /* flushed, synced and closed: what is left is the rename */

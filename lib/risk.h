@@ -22,6 +22,11 @@ void *emalloc(size_t);
 void *ecalloc(size_t, size_t);
 void *erealloc(void *, size_t);
 char *estrdup(const char *);
+/* data bytes for a message: control bytes escaped (\n, \t, \x1b), cut
+ * with "..." to fit; log_escs: a string into LOG_ESCMAX bytes */
+#define LOG_ESCMAX 512
+const char *log_esc(char *buf, size_t size, const char *s, size_t n);
+const char *log_escs(char *buf, const char *s);
 
 /* config */
 #define MAXFEAT 64
@@ -65,6 +70,7 @@ struct schema {
 	size_t tcol;		/* column of the target, (size_t)-1 when absent */
 	char *headerline;	/* the header as written out */
 	char *first;		/* the file whose header this is */
+	char digest[65];	/* sha256 of the bytes the last read parsed */
 };
 struct record {
 	const char *path;
@@ -104,6 +110,8 @@ int atomic_sync(struct atomic *);	/* flush, fsync, close; -1: aborted */
 void atomic_start(void);	/* before threads: reads the umask */
 unsigned atomic_mode(void);	/* 0666 less the umask */
 void atomic_abort(struct atomic *);
+int atomic_lock(const char *dir);	/* exclusive, till exit; -1 if held */
+int atomic_sweep(const char *path);	/* killed runs' temp files of path */
 int atomic_write(const char *path, const char *data, size_t len);
 int fsync_dir(const char *path);
 int fsync_file(const char *path);
@@ -160,6 +168,10 @@ char *fmt_double(char *buf, size_t size, double);	/* as Python's repr */
 /* sha256 */
 int sha256_file(const char *path, char hex[65]);
 void sha256_hex(const void *, size_t, char hex[65]);
+struct sha256;		/* a running digest; sha256_end frees it */
+struct sha256 *sha256_new(void);
+void sha256_add(struct sha256 *, const void *, size_t);
+void sha256_end(struct sha256 *, char hex[65]);
 
 /* time */
 void utc_iso(char *buf, size_t size);	/* 2026-11-24T15:20:00Z */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "risk.h"
@@ -29,6 +30,36 @@ sha256_hex(const void *data, size_t len, char hex[65])
 	sha256_update(&ctx, len, data);
 	sha256_digest(&ctx, sizeof(d), d);
 	tohex(d, hex);
+}
+
+/* a digest computed as the bytes go by */
+struct sha256 {
+	struct sha256_ctx ctx;
+};
+
+struct sha256 *
+sha256_new(void)
+{
+	struct sha256 *h = emalloc(sizeof(*h));
+
+	sha256_init(&h->ctx);
+	return h;
+}
+
+void
+sha256_add(struct sha256 *h, const void *data, size_t len)
+{
+	sha256_update(&h->ctx, len, data);
+}
+
+void
+sha256_end(struct sha256 *h, char hex[65])
+{
+	unsigned char d[SHA256_DIGEST_SIZE];
+
+	sha256_digest(&h->ctx, sizeof(d), d);
+	tohex(d, hex);
+	free(h);
 }
 
 int

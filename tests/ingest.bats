@@ -276,7 +276,7 @@ unchanged() {
 	ingested
 	printf '%s,extra\nx,1,2,3,0,1\n' "$HEADER" >practicedata/b.csv
 	run -1 --separate-stderr ingest
-	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:1: header differs from practicedata/B.csv's" ]
+	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:1: header differs from practicedata/B.csv's: an extra column 6 \"extra\"" ]
 	[ "${stderr_lines[1]}" = "ingest: nothing written" ]
 	unchanged
 }
@@ -381,4 +381,164 @@ unchanged() {
 	[ "$output" = "" ]
 	[ "$stderr" = 'ingest: config: key "output_folder_path": ingesteddata: not a folder' ]
 	[ "$(cat ingesteddata)" = data ]
+}
+
+@test "ingest names the column where a later header differs" {
+	ingested
+	printf 'company,lastmonth_activity,lastyear_activity,number_of_employees,exited\nx,1,2,3,0\n' \
+	    >practicedata/b.csv
+	printf 'corporation,lastmonth_activity,lastyear_activity,number_of_employees\nx,1,2,3\n' \
+	    >practicedata/d.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:1: header differs from practicedata/B.csv's: column 1 is \"company\", not \"corporation\"" ]
+	[ "${stderr_lines[1]}" = "ingest: practicedata/d.csv:1: header differs from practicedata/B.csv's: no column 5 \"exited\"" ]
+	[ "${stderr_lines[2]}" = "ingest: nothing written" ]
+	unchanged
+}
+
+@test "ingest checks a header of 100000 names for repeats in linear time" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	# quadratic, this was 5e9 name comparisons
+	seq -f 'c%g' 1 100000 | paste -sd, >names
+	seq -f '%g' 1 100000 | paste -sd, >values
+	printf '%s,%s\nx,1,2,3,0,%s\n' "$HEADER" "$(cat names)" "$(cat values)" \
+	    >practicedata/a.csv
+	run -0 --separate-stderr ingest
+	[ "$stderr" = "ingest: 1 file, 1 rows read, 0 duplicates dropped, 1 rows written to ingesteddata/finaldata.csv" ]
+	cmp practicedata/a.csv ingesteddata/finaldata.csv
+	printf '%s,%s,c100000\nx,1,2,3,0,%s,0\n' "$HEADER" "$(cat names)" \
+	    "$(cat values)" >practicedata/a.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = 'ingest: practicedata/a.csv:1: column "c100000" named twice' ]
+}
+
+@test "ingest fails on a read error, never takes it for the end of the file" {
+	[ -z "${ASAN_OPTIONS:-}" ] || skip "ulimit -v and the sanitizers do not mix"
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	run -0 ingest -q
+	BEFORE=$(treesum "$WS/ingesteddata")
+	# a 16 MB field does not fit in 20 MB of address space: the reader's
+	# buffer cannot grow (getline's ENOMEM once ended the file here)
+	{
+		printf '%s\nw,1,2,3,0\nx' "$HEADER"
+		head -c 16000000 /dev/zero | tr '\0' x
+		printf ',1,2,3,0\ny,4,5,6,1\n'
+	} >practicedata/b.csv
+	run -1 --separate-stderr sh -c 'ulimit -v 20000 && exec ingest'
+	[ "$output" = "" ]
+	[ "${stderr_lines[0]}" = "ingest: practicedata/b.csv:3: memory exhausted while increasing buffer size" ]
+	[ "${stderr_lines[1]}" = "ingest: nothing written" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	unchanged
+}
+
+@test "ingest records the sha256 of exactly the bytes it read from a growing file" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	{
+		echo "$HEADER"
+		seq -f 'r%g,1,2,3,0' 1 300000
+	} >practicedata/a.csv
+	# rows appended, a whole line a write, all the time ingest reads
+	(
+		i=0
+		while :; do
+			echo "g$i,4,5,6,1"
+			i=$((i + 1))
+		done >>practicedata/a.csv
+	) 3>&- &
+	local pid=$! rows sum
+	run ingest -q
+	kill "$pid"
+	wait "$pid" || true
+	[ "$status" -eq 0 ]
+	rows=$(cut -f3 ingesteddata/ingestedfiles.txt)
+	sum=$(cut -f2 ingesteddata/ingestedfiles.txt)
+	# the recorded digest is that of the header and the rows written
+	[ "$(head -n $((rows + 1)) practicedata/a.csv | sha256sum | cut -d' ' -f1)" = "$sum" ]
+	head -n $((rows + 1)) practicedata/a.csv | cmp - ingesteddata/finaldata.csv
+}
+
+@test "ingest refuses a file name with a control character, escaped, and writes nothing" {
+	ingested
+	printf '%s\nq,1,2,3,0\n' "$HEADER" >"practicedata/x"$'\n'"y.csv"
+	printf '%s\nq,1,2,3,0\n' "$HEADER" >"practicedata/z"$'\e]0;t\a'".csv"
+	run -1 --separate-stderr ingest
+	[ "$output" = "" ]
+	[ "${stderr_lines[0]}" = 'ingest: practicedata/x\ny.csv: a control character in the name (it would break ingestedfiles.txt): rename the file' ]
+	[ "${stderr_lines[1]}" = 'ingest: practicedata/z\x1b]0;t\x07.csv: a control character in the name (it would break ingestedfiles.txt): rename the file' ]
+	[ "${stderr_lines[2]}" = "ingest: nothing written" ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	unchanged
+	run -1 --separate-stderr ingest -n
+	[ "$output" = "" ]
+	[ "${stderr_lines[2]}" = "ingest: nothing written" ]
+}
+
+@test "ingest removes the temp files killed runs left of its outputs, and only those" {
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	mkdir ingesteddata
+	touch ingesteddata/.tmp.finaldata.csv.Ab1xYz ingesteddata/.tmp.ingestedfiles.txt.q2W3e4 \
+	    ingesteddata/.tmp.finaldata.csv.Ab1xYz.keep ingesteddata/.tmp.other.Ab1xYz \
+	    ingesteddata/notes.txt
+	run -0 ingest -q
+	run -0 ls -A ingesteddata
+	[ "$output" = "$(printf '%s\n' .tmp.finaldata.csv.Ab1xYz.keep .tmp.other.Ab1xYz finaldata.csv ingestedfiles.txt notes.txt)" ]
+	diff -u "$FIXTURES/ingest/expected/finaldata.csv" ingesteddata/finaldata.csv
+}
+
+@test "ingest does not write into an output folder another run is writing" {
+	ingested
+	run -1 --separate-stderr flock -n ingesteddata ingest
+	[ "$output" = "" ]
+	[ "$stderr" = "ingest: ingesteddata: another run is writing here" ]
+	unchanged
+}
+
+@test "ingest counts CR-only line ends (old Mac files) as lines" {
+	ingested
+	printf '%s\rx,1,2,3,0\r\ry,1,abc,3,1\r' "$HEADER" >practicedata/b.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = 'ingest: practicedata/b.csv:4: field 3 (lastyear_activity): "abc" is not a number' ]
+	unchanged
+	printf '%s\rx,1,2,3,0\ry,1,2,3,1' "$HEADER" >practicedata/B.csv
+	rm practicedata/[ab].csv
+	run -0 ingest -q
+	printf '%s\nx,1,2,3,0\ny,1,2,3,1\n' "$HEADER" | cmp - ingesteddata/finaldata.csv
+}
+
+@test "ingest escapes control characters from data in its messages" {
+	ingested
+	printf '%s\nx,1,\033]0;owned\007,3,0\n' "$HEADER" >practicedata/b.csv
+	printf '%s\nx,"1\n2",2,3,0\n' "$HEADER" >practicedata/d.csv
+	printf '%s,"new\nname\033[2J"\nx,1,2,3,0,1\n' "$HEADER" >practicedata/e.csv
+	run -1 --separate-stderr ingest
+	[ "${stderr_lines[0]}" = 'ingest: practicedata/b.csv:2: field 3 (lastyear_activity): "\x1b]0;owned\x07" is not a number' ]
+	[ "${stderr_lines[1]}" = 'ingest: practicedata/d.csv:2: field 2 (lastmonth_activity): "1\n2" is not a number' ]
+	[ "${stderr_lines[2]}" = "ingest: practicedata/e.csv:1: header differs from practicedata/B.csv's: an extra column 6 \"new\\nname\\x1b[2J\"" ]
+	[ "${stderr_lines[3]}" = "ingest: nothing written" ]
+	[ "${#stderr_lines[@]}" -eq 4 ]
+	unchanged
+}
+
+@test "ingest warns of *.csv entries that are not regular files and skips them" {
+	mkws "$FIXTURES/ingest/ws"
+	cd "$WS"
+	mkdir practicedata/dir.csv
+	mkfifo practicedata/fifo.csv
+	ln -s nowhere practicedata/link.csv
+	ln -s a.csv practicedata/same.csv
+	run -0 --separate-stderr ingest
+	[ "$output" = "" ]
+	[ "${stderr_lines[0]}" = "ingest: practicedata/dir.csv: a folder, skipped" ]
+	[ "${stderr_lines[1]}" = "ingest: practicedata/fifo.csv: a FIFO, skipped" ]
+	[ "${stderr_lines[2]}" = "ingest: practicedata/link.csv: a link to nothing, skipped" ]
+	[ "${stderr_lines[3]}" = "ingest: 4 files, 21 rows read, 13 duplicates dropped, 8 rows written to ingesteddata/finaldata.csv" ]
+	[ "${#stderr_lines[@]}" -eq 4 ]
+	diff -u "$FIXTURES/ingest/expected/finaldata.csv" ingesteddata/finaldata.csv
 }

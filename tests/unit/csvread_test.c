@@ -1,4 +1,5 @@
 /* the CSV reader: what it accepts, what it refuses, and how it says so */
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -66,6 +67,117 @@ refuses(const char *text, const char *want, const char *what)
 
 	snprintf(msg, sizeof(msg), "%s:%s", path, want);
 	OK(r == -1 && strcmp(risk_err, msg) == 0, "refuses %s: \"%s\"", what,
+	    risk_err);
+	schema_free(&sc);
+}
+
+/* a later file's header against "name,a,b,y" */
+static void
+laterheader(const char *text, const char *fmt, const char *what)
+{
+	struct schema sc;
+	struct seen s;
+	char want[512], msg[1100];
+	FILE *fp;
+	int r;
+
+	readtext("name,a,b,y\nx,1,2,0\n", &s, &sc);
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	r = csvread(path, &sc, onrec, &s);
+	snprintf(want, sizeof(want), fmt, path);
+	snprintf(msg, sizeof(msg), "%s:%s", path, want);
+	OK(r == -1 && strcmp(risk_err, msg) == 0, "refuses %s: \"%s\"", what,
+	    risk_err);
+	schema_free(&sc);
+}
+
+/* a CR LF split between two of the reader's blocks ends one line */
+static void
+crlfsplit(void)
+{
+	static char text[70000];
+	const char *head = "name,a,b,y\n";
+	size_t n = strlen(head);
+
+	memcpy(text, head, n);
+	memset(text + n, 'x', 65535 - n - 6);
+	/* the row's \r is the block's last byte, its \n the next's first */
+	strcpy(text + 65535 - 6, ",1,2,0\r\nx,1,abc,0\n");
+	refuses(text, "3: field 3 (b): \"abc\" is not a number",
+	    "a CR LF across blocks, counted as one line end");
+}
+
+/* a header of 200000 names: checked for repeats in linear time */
+static void
+bigheader(void)
+{
+	enum { N = 200000 };
+	char *text = malloc(N * 14 + 64), *p = text, *q;
+	struct schema sc;
+	struct seen s;
+	char want[128];
+	int i, r;
+
+	p += sprintf(p, "a,b,y");
+	for (i = 0; i < N; i++)
+		p += sprintf(p, ",c%d", i);
+	q = p + sprintf(p, "\n1,2,0");
+	for (i = 0; i < N; i++)
+		q += sprintf(q, ",7");
+	strcpy(q, "\n");
+	r = readtext(text, &s, &sc);
+	OK(r == 0 && sc.ncol == N + 3 && s.rows == 1 &&
+	    strcmp(sc.col[N + 2], "c199999") == 0,
+	    "a header of %d distinct names is read", N + 3);
+	schema_free(&sc);
+	sprintf(p, ",c%d\n", N - 1);
+	snprintf(want, sizeof(want), "1: column \"c%d\" named twice", N - 1);
+	refuses(text, want, "the last of 200004 names, a repeat");
+	free(text);
+}
+
+/* the digest is of the bytes read, from a file or a pipe */
+static void
+digests(void)
+{
+	const char *text = "name,a,b,y\nx,1,2,0\n";
+	struct schema sc;
+	struct seen s;
+	char hex[65];
+	FILE *fp;
+	int r;
+
+	sha256_hex(text, strlen(text), hex);
+	r = readtext(text, &s, &sc);
+	OK(r == 0 && strcmp(sc.digest, hex) == 0, "a file's digest: %s",
+	    sc.digest);
+	schema_free(&sc);
+	fp = popen("printf 'name,a,b,y\\nx,1,2,0\\n'", "r");
+	schema_init(&sc, &(struct config){ .features = { "a", "b" },
+	    .nfeat = 2, .target = "y" }, 1);
+	r = csvread_fp(fp, "pipe", &sc, onrec, &s);
+	pclose(fp);
+	OK(r == 0 && strcmp(sc.digest, hex) == 0, "a pipe's digest: %s",
+	    sc.digest);
+	schema_free(&sc);
+}
+
+/* a read error is an error, not the end of the file */
+static void
+readerror(void)
+{
+	struct schema sc;
+	struct seen s;
+	char want[128];
+	int r;
+
+	schema_init(&sc, &(struct config){ .features = { "a", "b" },
+	    .nfeat = 2, .target = "y" }, 1);
+	r = csvread("/tmp", &sc, onrec, &s);
+	snprintf(want, sizeof(want), "/tmp: read: %s", strerror(EISDIR));
+	OK(r == -1 && strcmp(risk_err, want) == 0, "a folder: \"%s\"",
 	    risk_err);
 	schema_free(&sc);
 }
@@ -168,13 +280,36 @@ main(void)
 	{
 		char want[256];
 
-		snprintf(want, sizeof(want), "%s:1: header differs from %s's",
-		    path, path);
+		snprintf(want, sizeof(want), "%s:1: header differs from %s's: "
+		    "column 2 is \"b\", not \"a\"", path, path);
 		OK(r == -1 && strcmp(risk_err, want) == 0,
 		    "a later file with another header is refused: %s",
 		    risk_err);
 	}
 	schema_free(&sc);
+
+	laterheader("name,a,b\nx,1,2,0\n", "1: header differs from %s's: "
+	    "no column 4 \"y\"", "a later file without a column");
+	laterheader("name,a,b,y,\"n\x1b[2J\nm\"\nx,1,2,0,3\n", "1: header "
+	    "differs from %s's: an extra column 5 \"n\\x1b[2J\\nm\"",
+	    "an extra column, its name escaped");
+
+	refuses("name,a,b,y\rx,1,2,0\rx,1,abc,0\r",
+	    "3: field 3 (b): \"abc\" is not a number",
+	    "CR-only line ends counted as lines");
+	refuses("name,a,b,y\nx,1,\x1b]0;owned\x07,0\n",
+	    "2: field 3 (b): \"\\x1b]0;owned\\x07\" is not a number",
+	    "an escape sequence in a field, escaped");
+	refuses("name,a,b,y\nx,1,\"1\n\t2\\\x7f\xc2\x9b\",0\n",
+	    "2: field 3 (b): \"1\\n\\t2\\\\\\x7f\\xc2\\x9b\" is not a number",
+	    "a newline, tab, backslash, DEL and C1 control, escaped");
+	refuses("\"\x1b[2J\n\",a,b,y,\"\x1b[2J\n\"\n",
+	    "1: column \"\\x1b[2J\\n\" named twice",
+	    "a repeated column name, escaped");
+	crlfsplit();
+	bigheader();
+	digests();
+	readerror();
 	unlink(path);
 	return unit_done();
 }
