@@ -84,7 +84,8 @@ main(int argc, char *argv[])
 		errx_(EXIT_FAIL, "%s", risk_err);
 	fmt_double(f1, sizeof(f1), metric_f1(&s.cm));
 	snprintf(line, sizeof(line), "%s\n", f1);
-	if (!dry && atomic_write(scorepath, line, strlen(line)) == -1)
+	if (!dry && (atomic_lock(mdir) == -1 || atomic_sweep(scorepath) == -1 ||
+	    atomic_write(scorepath, line, strlen(line)) == -1))
 		errx_(EXIT_FAIL, "%s", risk_err);
 
 	if (opt.json) {

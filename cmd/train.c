@@ -105,9 +105,11 @@ main(int argc, char *argv[])
 	m.tol = cfg.tol;
 	m.rows = (long long)t.lr.n;
 	utc_iso(m.trained_at, sizeof(m.trained_at));
-	if (sha256_file(data, m.data_sha256) == -1 ||
-	    config_mkdir("output_model_path", cfg.output_model_path) == -1 ||
-	    model_save(&m, out) == -1)
+	/* the digest of the bytes trained on, not of the file now */
+	memcpy(m.data_sha256, schema.digest, sizeof(m.data_sha256));
+	if (config_mkdir("output_model_path", cfg.output_model_path) == -1 ||
+	    atomic_lock(cfg.output_model_path) == -1 ||
+	    atomic_sweep(out) == -1 || model_save(&m, out) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 
 	if (opt.json) {

@@ -277,3 +277,12 @@ badmodel() {
 	[ "$output" = 0.6666666666666666 ]
 	[ "$(cat production_deployment/latestscore.txt)" = 0.5 ]
 }
+
+@test "score removes the temp files killed runs left of latestscore.txt, and only those" {
+	scored
+	touch practicemodels/.tmp.latestscore.txt.Ab1xYz practicemodels/.tmp.trainedmodel.json.Ab1xYz
+	run -0 score -q
+	[ ! -e practicemodels/.tmp.latestscore.txt.Ab1xYz ]
+	[ -e practicemodels/.tmp.trainedmodel.json.Ab1xYz ]
+	[ "$(cat practicemodels/latestscore.txt)" = 0.6666666666666666 ]
+}

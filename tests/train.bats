@@ -261,3 +261,11 @@ unchanged() {
 	[ "$stderr" = "train: ingesteddata/finaldata.csv: a Hessian product overflows a double at iteration 1: the values or model.C are too large to train on; practicemodels/trainedmodel.json not changed" ]
 	unchanged
 }
+
+@test "train removes the temp files killed runs left of its model, and only those" {
+	trained
+	touch practicemodels/.tmp.trainedmodel.json.Ab1xYz practicemodels/.tmp.latestscore.txt.Ab1xYz
+	run -0 train -q
+	run -0 ls -A practicemodels
+	[ "$output" = "$(printf '%s\n' .tmp.latestscore.txt.Ab1xYz trainedmodel.json)" ]
+}
