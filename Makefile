@@ -68,7 +68,8 @@ FUZZ_SECONDS = 60
 MAN5 = man/riskwatch-config.5
 MAN7 = man/riskwatch.7
 
-SERVE = cmd/serve/main.c cmd/serve/http.c cmd/serve/routes.c cmd/serve/state.c
+SERVE = cmd/serve/main.c cmd/serve/dataset.c cmd/serve/http.c cmd/serve/routes.c \
+	cmd/serve/state.c
 
 ALLCFLAGS = $(CPPFLAGS) $(DEPCFLAGS) $(CFLAGS) -Ilib
 

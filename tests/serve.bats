@@ -20,6 +20,10 @@ setup_file() {
 	for t in ingest train score deploy; do
 		"$ROOT/bin/$t" -q -C "$SWS" >/dev/null
 	done
+	# what every way of asking for the test data's predictions must answer
+	WANT=$("$ROOT/bin/diagnose" -C "$SWS" --json predictions \
+	    -d testdata/testdata.csv)
+	export WANT
 	# the suite's server: the tests' teardown stops only their own
 	LOG=$BATS_FILE_TMPDIR/serve.log start_serve "$SWS"
 	echo "$spid" >"$BATS_FILE_TMPDIR/serve.pid"
@@ -57,7 +61,8 @@ ownws() {
 start_serve() {
 	local dir=$1 log=${LOG:-$BATS_TEST_TMPDIR/serve.log}
 	shift
-	serve -C "$dir" -p 0 "$@" 2>"$log" &
+	: >"$log"
+	serve -C "$dir" -p 0 "$@" 2>>"$log" &
 	spid=$!
 	for _ in $(seq 50); do
 		grep -q 'listening on' "$log" && break
@@ -77,16 +82,21 @@ stop_serve() {
 }
 
 # raw FORMAT: the request printf FORMAT makes, sent as is on a connection
-# of its own; the answer's status line in $rstatus, its body in $body
+# of its own; the answer's status line in $rstatus, its headers but Date
+# in $rhead (one a line), its body in $body
 raw() {
 	local req answer
 	printf -v req "$1"
 	answer=$(trap '' PIPE
 		exec 3<>"/dev/tcp/127.0.0.1/$PORT"
 		printf '%s' "$req" >&3
-		timeout 10 cat <&3)
+		timeout 10 cat <&3
+		echo .)
+	answer=${answer%.}
 	rstatus=${answer%%$'\r'*}
-	body=${answer##*$'\r\n'}
+	body=${answer#*$'\r\n\r\n'}
+	rhead=${answer%%$'\r\n\r\n'*}
+	rhead=$(sed '1d; /^Date: /d; s/\r$//' <<<"$rhead")
 }
 
 # get PATH [curl options]: status in $code, body in $body
@@ -101,6 +111,11 @@ get() {
 post_json() {
 	get /prediction -X POST -H 'Content-Type: application/json' \
 	    --data-binary "$1"
+}
+
+# is_want: the last answer was the test data's predictions
+is_want() {
+	[ "$code" = 200 ] && [ "$body" = "$WANT" ]
 }
 
 still_up() {
@@ -179,7 +194,7 @@ still_up() {
 	    >"$BATS_FILE_TMPDIR/outside.csv"
 	post_json '{"dataset":"../outside.csv"}'
 	[ "$code" = 400 ]
-	[ "$body" = '{"error":"dataset: not inside practicedata, ingesteddata or testdata"}' ]
+	[ "$body" = '{"error":"dataset: not inside the workspace"}' ]
 	post_json '{"dataset":"testdata/../../outside.csv"}'
 	[ "$code" = 400 ]
 	still_up
@@ -191,7 +206,7 @@ still_up() {
 	[ "$body" = '{"error":"dataset: not a .csv file"}' ]
 	post_json "{\"dataset\":\"$BATS_FILE_TMPDIR/outside.csv\"}"
 	[ "$code" = 400 ]
-	[ "$body" = '{"error":"dataset: not inside practicedata, ingesteddata or testdata"}' ]
+	[ "$body" = '{"error":"dataset: not inside the workspace"}' ]
 	still_up
 }
 
@@ -200,14 +215,17 @@ still_up() {
 	post_json '{"dataset":"testdata/link.csv"}'
 	rm -f "$SWS/testdata/link.csv"
 	[ "$code" = 400 ]
-	[ "$body" = '{"error":"dataset: not inside practicedata, ingesteddata or testdata"}' ]
+	[ "$body" = '{"error":"dataset: not inside the workspace"}' ]
 	still_up
 }
 
-@test "a file outside the data folders but inside the workspace is refused" {
-	cp "$SWS/testdata/testdata.csv" "$SWS/elsewhere.csv"
-	post_json '{"dataset":"elsewhere.csv"}'
-	[ "$code" = 400 ]
+@test "any .csv file inside the workspace is a dataset; a missing one is 400" {
+	mkdir -p "$SWS/elsewhere"
+	cp "$SWS/testdata/testdata.csv" "$SWS/elsewhere/data.csv"
+	post_json '{"dataset":"elsewhere/data.csv"}'
+	is_want
+	post_json "{\"dataset\":\"$SWS/elsewhere/data.csv\"}"
+	is_want
 	post_json '{"dataset":"missing/nothing.csv"}'
 	[ "$code" = 400 ]
 	[ "$body" = '{"error":"dataset: no such file in the workspace"}' ]
@@ -238,6 +256,152 @@ still_up() {
 	still_up
 }
 
+# The request shapes of the original system's clients, each answered as the
+# test data's predictions.
+
+@test "client shape: JSON {\"filepath\": path} (the commonest)" {
+	post_json '{"filepath":"testdata/testdata.csv"}'
+	is_want
+}
+
+@test "client shape: JSON {\"data_path\": name} resolved in test_data_path" {
+	post_json '{"data_path":"testdata.csv"}'
+	is_want
+}
+
+@test "client shape: JSON {\"file_location\": path}" {
+	post_json '{"file_location":"testdata/testdata.csv"}'
+	is_want
+}
+
+@test "client shape: JSON {\"data_file\": path}" {
+	post_json '{"data_file":"testdata/testdata.csv"}'
+	is_want
+}
+
+@test "client shape: JSON {\"datafile\": name}" {
+	post_json '{"datafile":"testdata.csv"}'
+	is_want
+}
+
+@test "client shape: JSON {\"datapath\": absolute path}" {
+	post_json "{\"datapath\":\"$SWS/testdata/testdata.csv\"}"
+	is_want
+}
+
+@test "client shape: JSON {\"location\": path}" {
+	post_json '{"location":"testdata/testdata.csv"}'
+	is_want
+}
+
+@test "client shape: GET /prediction?filename=name" {
+	get '/prediction?filename=testdata.csv'
+	is_want
+}
+
+@test "client shape: POST /prediction?filepath=path with no body" {
+	get '/prediction?filepath=testdata/testdata.csv' -X POST
+	is_want
+}
+
+@test "client shape: a multipart/form-data file upload" {
+	get /prediction -F file=@"$SWS/testdata/testdata.csv"
+	is_want
+	: >"$BATS_TEST_TMPDIR/empty.csv"
+	get /prediction -F file=@"$BATS_TEST_TMPDIR/empty.csv"
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"upload: empty"}' ]
+}
+
+@test "client shape: a multipart form field naming the file" {
+	get /prediction -F filepath=testdata/testdata.csv
+	is_want
+}
+
+@test "client shape: JSON without a Content-Type" {
+	get /prediction -H 'Content-Type:' --data-binary '{"filepath":"testdata/testdata.csv"}'
+	is_want
+}
+
+@test "client shape: JSON sent as a form (curl -d)" {
+	get /prediction -d '{"filepath": "testdata/testdata.csv"}'
+	is_want
+}
+
+@test "client shape: a form field filepath=path" {
+	get /prediction -d filepath=testdata/testdata.csv
+	is_want
+}
+
+@test "client shape: no dataset at all is the test data, GET or POST" {
+	get /prediction
+	is_want
+	get /prediction -X POST
+	is_want
+}
+
+@test "a dataset named twice is 400" {
+	get '/prediction?filename=testdata.csv' -F file=@"$SWS/testdata/testdata.csv"
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"dataset: named more than once"}' ]
+	get '/prediction?filename=testdata.csv&filepath=testdata.csv'
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"dataset: named more than once"}' ]
+	get /prediction -F file=@"$SWS/testdata/testdata.csv" \
+	    -F other=@"$SWS/testdata/testdata.csv"
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"dataset: named more than once"}' ]
+}
+
+@test "a form that names no dataset is 400" {
+	get /prediction -d 'color=blue'
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"body: names no dataset"}' ]
+	get /prediction -F color=blue
+	[ "$code" = 400 ]
+	[ "$body" = '{"error":"body: names no dataset"}' ]
+}
+
+@test "HEAD answers GET's headers without the body" {
+	get /scoring
+	len=${#body}
+	raw 'HEAD /scoring HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
+	[ "$rstatus" = "HTTP/1.1 200 OK" ]
+	[ "$rhead" = "Connection: close
+Content-Type: application/json
+Content-Length: $len" ]
+	[ -z "$body" ]
+}
+
+@test "OPTIONS answers 200 with Allow" {
+	run -0 curl -sS -i --max-time 10 -X OPTIONS "$URL/scoring"
+	[ "${lines[0]}" = $'HTTP/1.1 200 OK\r' ]
+	[[ "$output" == *$'Allow: GET, HEAD, POST, OPTIONS\r'* ]]
+	[[ "$output" == *$'Content-Length: 0\r'* ]]
+	get /nope -X OPTIONS
+	[ "$code" = 404 ]
+}
+
+@test "//scoring is /scoring" {
+	get /scoring
+	want=$body
+	get //scoring --path-as-is
+	[ "$code" = 200 ]
+	[ "$body" = "$want" ]
+	get '///health' --path-as-is
+	[ "$code" = 200 ]
+}
+
+@test "a read-only endpoint answers POST as GET" {
+	for p in /scoring /summarystats /health; do
+		get "$p"
+		want=$body
+		get "$p" -X POST -d 'ignored=1'
+		[ "$code" = 200 ]
+		[ "$body" = "$want" ]
+	done
+}
+
 @test "a CSV body with a bad field is 400 naming the line" {
 	get /prediction -X POST -H 'Content-Type: text/csv' --data-binary \
 	    $'corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited\nx,1,abc,3,0\n'
@@ -246,13 +410,13 @@ still_up() {
 	still_up
 }
 
-@test "the wrong method is 405 with Allow" {
-	run curl -sS -i --max-time 10 "$URL/prediction"
+@test "a method no endpoint takes is 405 with Allow" {
+	run curl -sS -i --max-time 10 -X PUT "$URL/prediction"
 	[[ "$output" == "HTTP/1.1 405"* ]]
-	[[ "$output" == *$'Allow: POST\r'* ]]
-	get /health -X POST -d x
+	[[ "$output" == *$'Allow: GET, HEAD, POST, OPTIONS\r'* ]]
+	get /health -X DELETE
 	[ "$code" = 405 ]
-	[ "$body" = '{"error":"/health takes GET"}' ]
+	[ "$body" = '{"error":"/health takes GET, HEAD, POST, OPTIONS"}' ]
 	still_up
 }
 
@@ -278,10 +442,11 @@ still_up() {
 	still_up
 }
 
-@test "a wrong or missing content type is 415" {
+@test "a content type other than JSON, CSV or a form is 415" {
 	get /prediction -X POST -H 'Content-Type: application/xml' -d '<x/>'
 	[ "$code" = 415 ]
-	get /prediction -X POST -H 'Content-Type:' -d '{"dataset":"x.csv"}'
+	[ "$body" = '{"error":"send application/json ({\"dataset\": \"path\"}), text/csv, a form or a file"}' ]
+	get /prediction -X POST -H 'Content-Type: text/plain' -d 'x'
 	[ "$code" = 415 ]
 	still_up
 }

@@ -234,7 +234,7 @@ reply(struct MHD_Connection *c, struct req *r)
 	if (r->type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    r->type);
-	if (r->allow[0] != '\0')
+	if (r->status == 405 || r->type == NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->close || atomic_load(&srv.stopping))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
@@ -349,23 +349,31 @@ framing(struct MHD_Connection *c, struct req *r)
 	return -1;
 }
 
+/* the route of a path, runs of slashes taken as one, as Flask does */
 static const struct route *
 route_of(const char *url)
 {
-	size_t i;
+	char path[256];
+	size_t i, n = 0;
 
+	for (i = 0; url[i] != '\0' && n + 1 < sizeof(path); i++)
+		if (url[i] != '/' || n == 0 || path[n - 1] != '/')
+			path[n++] = url[i];
+	if (url[i] != '\0')
+		return NULL;
+	path[n] = '\0';
 	for (i = 0; i < nroutes; i++)
-		if (strcmp(url, routes[i].path) == 0)
+		if (strcmp(path, routes[i].path) == 0)
 			return &routes[i];
 	return NULL;
 }
 
+/* HEAD is GET without the body; OPTIONS is always taken */
 static void
-allow_of(const struct route *rt, char *buf, size_t size)
+allow_of(int methods, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s", rt->methods & M_GET ? "GET" : "",
-	    rt->methods == (M_GET | M_POST) ? ", " : "",
-	    rt->methods & M_POST ? "POST" : "");
+	snprintf(buf, size, "%s%sOPTIONS", methods & M_GET ? "GET, HEAD, " : "",
+	    methods & M_POST ? "POST, " : "");
 }
 
 /* what can be known from the request line and headers alone */
@@ -392,14 +400,24 @@ begin(struct MHD_Connection *c, struct req *r, const char *url,
 		answer_error(r, 503, "shutting down");
 		return;
 	}
+	if (strcmp(method, "OPTIONS") == 0 && strcmp(url, "*") == 0) {
+		allow_of(M_GET | M_POST, r->allow, sizeof(r->allow));
+		answer(r, 200, NULL, estrdup(""));
+		return;
+	}
 	if ((r->route = route_of(url)) == NULL) {
 		answer_error(r, 404, "no such path: try /health");
 		return;
 	}
+	allow_of(r->route->methods, r->allow, sizeof(r->allow));
 	r->method = strcmp(method, "GET") == 0 ? M_GET :
+	    strcmp(method, "HEAD") == 0 ? M_GET :
 	    strcmp(method, "POST") == 0 ? M_POST : 0;
+	if (strcmp(method, "OPTIONS") == 0) {
+		answer(r, 200, NULL, estrdup(""));
+		return;
+	}
 	if ((r->route->methods & r->method) == 0) {
-		allow_of(r->route, r->allow, sizeof(r->allow));
 		answer_error(r, 405, "%s takes %s", r->route->path, r->allow);
 		return;
 	}
@@ -486,6 +504,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		conn_idle(c, 1);
 	drop(r);
+	free(r->query);
 	free(r->out);
 	free(r);
 	*con_cls = NULL;

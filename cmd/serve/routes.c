@@ -4,33 +4,32 @@
  */
 #include <dirent.h>
 
-#include <errno.h>
 #include <jansson.h>
-#include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "risk.h"
 #include "serve.h"
 
-static void prediction(struct req *, int);
-static int prediction_head(struct req *, struct MHD_Connection *);
 static void scoring(struct req *, int);
 static void summary(struct req *, int);
 static void diagnostics(struct req *, int);
 static void health(struct req *, int);
 static void metrics(struct req *, int);
 
+/*
+ * The read-only endpoints take POST as GET, as the originals' clients post
+ * to them; their body is read and dropped.
+ */
 const struct route routes[] = {
-	{ "/prediction", M_POST, SLOW, prediction, prediction_head },
-	{ "/scoring", M_GET, CACHED, scoring, NULL },
-	{ "/summarystats", M_GET, CACHED, summary, NULL },
-	{ "/diagnostics", M_GET, SLOW, diagnostics, NULL },
-	{ "/health", M_GET, QUICK, health, NULL },
-	{ "/metrics", M_GET, QUICK, metrics, NULL },
+	{ "/prediction", M_GET | M_POST, SLOW, prediction, prediction_head },
+	{ "/scoring", M_GET | M_POST, CACHED, scoring, NULL },
+	{ "/summarystats", M_GET | M_POST, CACHED, summary, NULL },
+	{ "/diagnostics", M_GET | M_POST, SLOW, diagnostics, NULL },
+	{ "/health", M_GET | M_POST, QUICK, health, NULL },
+	{ "/metrics", M_GET | M_POST, QUICK, metrics, NULL },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
 
@@ -72,148 +71,6 @@ answer_error(struct req *r, int status, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	answer_json(r, status, json_pack("{s:s}", "error", msg));
-}
-
-/* predictions of rows read from fp, written as JSON as they come */
-struct predout {
-	FILE *fp;
-	long long n;
-};
-
-static int
-onpred(const struct record *rec, int pred, double p, void *arg)
-{
-	struct predout *o = arg;
-
-	(void)rec;
-	(void)p;
-	if (fputs(o->n++ > 0 ? "," : "", o->fp) == EOF ||
-	    fputs(pred < 0 ? "null" : pred ? "1" : "0", o->fp) == EOF)
-		return seterr("out of memory");
-	return 0;
-}
-
-static void
-predict(struct req *r, FILE *in, const char *name)
-{
-	struct snap *s;
-	struct predout out = { NULL, 0 };
-	char *buf = NULL;
-	size_t len = 0;
-	int ok;
-
-	if ((s = snap_get()) == NULL) {
-		answer_error(r, 500, "%s", risk_err);
-		return;
-	}
-	if ((out.fp = open_memstream(&buf, &len)) == NULL) {
-		snap_put(s);
-		answer_error(r, 500, "out of memory");
-		return;
-	}
-	fputs("{\"predictions\":[", out.fp);
-	ok = diag_predict_fp(&s->m, in, name, onpred, &out) == 0;
-	fputs("]}", out.fp);
-	fclose(out.fp);
-	snap_put(s);
-	if (ok)
-		answer(r, 200, "application/json", buf);
-	else {
-		free(buf);
-		answer_error(r, 400, "%s", risk_err);
-	}
-}
-
-static void
-predict_dataset(struct req *r)
-{
-	json_error_t jerr;
-	json_t *o, *v;
-	char *path;
-	FILE *fp;
-
-	o = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES,
-	    &jerr);
-	if (o == NULL) {
-		answer_error(r, 400, "body: %s", jerr.text);
-		return;
-	}
-	v = json_object_get(o, "dataset");
-	if (!json_is_object(o) || json_object_size(o) != 1 ||
-	    !json_is_string(v)) {
-		json_decref(o);
-		answer_error(r, 400, "body: expected {\"dataset\": \"path\"}");
-		return;
-	}
-	if (strlen(json_string_value(v)) != json_string_length(v) ||
-	    dataset_path(json_string_value(v), &path) == -1) {
-		json_decref(o);
-		answer_error(r, 400, "%s", risk_err);
-		return;
-	}
-	if ((fp = fopen(path, "r")) == NULL)
-		answer_error(r, 400, "dataset: %s", strerror(errno));
-	else {
-		predict(r, fp, json_string_value(v));
-		fclose(fp);
-	}
-	free(path);
-	json_decref(o);
-}
-
-static void
-predict_body(struct req *r)
-{
-	FILE *fp;
-
-	if (r->len == 0) {
-		answer_error(r, 400, "body: empty");
-		return;
-	}
-	if ((fp = fmemopen(r->body, r->len, "r")) == NULL) {
-		answer_error(r, 500, "%s", strerror(errno));
-		return;
-	}
-	predict(r, fp, "body");
-	fclose(fp);
-}
-
-static int
-is_type(const char *value, const char *type)
-{
-	size_t n = strlen(type);
-
-	return value != NULL && strncasecmp(value, type, n) == 0 &&
-	    (value[n] == '\0' || value[n] == ';' || value[n] == ' ');
-}
-
-static int
-prediction_head(struct req *r, struct MHD_Connection *c)
-{
-	const char *ctype;
-
-	ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (is_type(ctype, "text/csv"))
-		r->csv = 1;
-	else if (!is_type(ctype, "application/json")) {
-		answer_error(r, 415, "send application/json "
-		    "({\"dataset\": \"path\"}) or text/csv");
-		return -1;
-	}
-	r->keep = 1;
-	return 0;
-}
-
-/* a CSV body is parsed on a job too: its header alone can take long */
-static void
-prediction(struct req *r, int quick)
-{
-	(void)quick;
-	if (r->csv)
-		predict_body(r);
-	else
-		predict_dataset(r);
 }
 
 /*

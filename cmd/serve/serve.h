@@ -39,7 +39,9 @@ struct req {
 	struct timespec t0;
 	char line[160];		/* method and path, for the log */
 	int method;		/* M_GET or M_POST, as the route sees it */
-	int csv;		/* the body is text/csv, else JSON */
+	enum { B_JSON, B_CSV, B_FORM, B_MULTIPART } kind;
+	char *query;		/* ?filename= or ?filepath= */
+	int nquery;		/* how many of those were given */
 	int keep;		/* the body is data, else it is read and dropped */
 	char *body;
 	size_t len, cap;
@@ -92,7 +94,6 @@ void state_forget(void);	/* SIGHUP: drop the model and cached answers */
 char *cache_get(struct cache *, const char *key);
 void cache_put(struct cache *, const char *key, const char *body);
 int filekey(const char *path, char *buf, size_t size);
-int dataset_path(const char *given, char **resolved);
 void metrics_add(size_t route, int status, double seconds);
 char *metrics_text(void);
 
@@ -100,6 +101,10 @@ char *metrics_text(void);
 void answer(struct req *, int status, const char *type, char *out);
 void answer_error(struct req *, int status, const char *fmt, ...);
 void answer_json(struct req *, int status, struct json_t *);
+
+/* dataset.c */
+void prediction(struct req *, int quick);
+int prediction_head(struct req *, struct MHD_Connection *);
 
 /* http.c */
 int http_start(const char *host, int port, unsigned threads);

@@ -214,43 +214,6 @@ filekey(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/*
- * A dataset a client names must resolve, through any links, to a regular
- * .csv file inside one of the workspace's data folders; it is not opened
- * before that is known.
- */
-int
-dataset_path(const char *given, char **resolved)
-{
-	const struct config *c = &srv.cfg;
-	struct stat st;
-	size_t n;
-	char *p;
-
-	*resolved = NULL;
-	n = strlen(given);
-	if (n < 5 || strcmp(given + n - 4, ".csv") != 0)
-		return seterr("dataset: not a .csv file");
-	if ((p = realpath(given, NULL)) == NULL)
-		return seterr("dataset: no such file in the workspace");
-	n = strlen(p);
-	if (n < 5 || strcmp(p + n - 4, ".csv") != 0 ||
-	    (!path_under(p, c->input_folder_path, 0) &&
-	    !path_under(p, c->output_folder_path, 0) &&
-	    !path_under(p, c->test_data_path, 0))) {
-		free(p);
-		return seterr("dataset: not inside %s, %s or %s",
-		    c->input_folder_path, c->output_folder_path,
-		    c->test_data_path);
-	}
-	if (stat(p, &st) == -1 || !S_ISREG(st.st_mode)) {
-		free(p);
-		return seterr("dataset: not a regular file");
-	}
-	*resolved = p;
-	return 0;
-}
-
 /* counters for /metrics, by route and one more for other paths */
 #define NROUTE 16	/* more than the table's routes and "other" */
 static const int codes[] = { 200, 400, 404, 405, 413, 415, 500, 503 };
