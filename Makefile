@@ -63,7 +63,7 @@ FUZZBIN = \
 	tests/fuzz/filelist_fuzz
 FUZZSRC = tests/fuzz/fuzz.h tests/fuzz/fuzz.c
 # serve's harness: its routes and state without the HTTP server
-SERVEFUZZ = cmd/serve/routes.c cmd/serve/state.c
+SERVEFUZZ = cmd/serve/dataset.c cmd/serve/routes.c cmd/serve/state.c
 FUZZ_SECONDS = 60
 MAN5 = man/riskwatch-config.5
 MAN7 = man/riskwatch.7

@@ -2,9 +2,9 @@
  * A request to serve's /prediction as its route gets it once the headers
  * are read: the first byte's bit 0 says the body is text/csv, else JSON.
  * The route answers from a deployment in a scratch workspace; a JSON body
- * names a dataset, which must resolve to a .csv file inside the data
- * folders (links there point out of them) before it is read. Every answer
- * must be a 200 or a 400 with a JSON body.
+ * names a dataset, which must resolve to a .csv file inside the workspace
+ * (links there point out of it, to a folder beside it) before it is read.
+ * Every answer must be a 200 or a 400 with a JSON body.
  */
 #include <sys/stat.h>
 
@@ -78,22 +78,25 @@ fuzz_init(void)
 	    "number_of_employees,exited\n"
 	    "abcd,1,2,3,1\nefgh,0,0,0,0\n";
 	static const char *dirs[] = {
-		"practicedata", "ingesteddata", "testdata", "outside"
+		"outside", "ws", "ws/practicedata", "ws/ingesteddata",
+		"ws/testdata"
 	};
 	size_t i;
 
-	if (chdir(fuzz_dir()) == -1 || (ws = realpath(".", NULL)) == NULL)
+	if (chdir(fuzz_dir()) == -1)
 		abort();
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (mkdir(dirs[i], 0700) == -1)
 			abort();
+	put("outside/secret.csv", data);
+	if (chdir("ws") == -1 || (ws = realpath(".", NULL)) == NULL)
+		abort();
 	put("practicedata/a.csv", data);
 	put("testdata/testdata.csv", data);
-	put("outside/secret.csv", data);
-	if (symlink("../outside/secret.csv", "practicedata/out.csv") == -1 ||
+	if (symlink("../../outside/secret.csv", "practicedata/out.csv") == -1 ||
 	    symlink("../testdata/testdata.csv", "ingesteddata/in.csv") == -1 ||
 	    symlink("/etc/passwd", "practicedata/passwd.csv") == -1 ||
-	    symlink("../outside", "practicedata/dir.csv") == -1)
+	    symlink("../../outside", "practicedata/dir.csv") == -1)
 		abort();
 	config_init(&srv.cfg);
 	srv.max_body = srv.cfg.api_max_body;
@@ -106,19 +109,28 @@ fuzz_init(void)
 		abort();
 }
 
-/* a 200's dataset was one of the data folders' own files */
+/* a 200's dataset was a file of the workspace: the one key's value,
+ * looked for in testdata first when relative */
 static void
 inside(const char *body, size_t len)
 {
 	json_t *o = json_loadb(body, len, 0, NULL);
-	const char *given = json_string_value(json_object_get(o, "dataset"));
-	char *p;
+	const char *given = NULL, *key;
+	json_t *v;
+	char *p = NULL, *t;
 
+	json_object_foreach(o, key, v)
+		given = json_string_value(v);
 	FUZZ_CHECK(given != NULL);
-	p = realpath(given, NULL);
+	if (given[0] != '/') {
+		t = path_join("testdata", given);
+		p = realpath(t, NULL);
+		free(t);
+	}
+	if (p == NULL)
+		p = realpath(given, NULL);
 	FUZZ_CHECK(p != NULL && strncmp(p, ws, strlen(ws)) == 0 &&
 	    p[strlen(ws)] == '/');
-	FUZZ_CHECK(strstr(p + strlen(ws), "/outside/") == NULL);
 	free(p);
 	json_decref(o);
 }
@@ -134,7 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&r, 0, sizeof(r));
 	r.route = route;
 	r.method = M_POST;
-	r.csv = data[0] & 1;
+	r.kind = data[0] & 1 ? B_CSV : B_JSON;
 	r.keep = 1;
 	r.len = size - 1;
 	r.cap = r.len + 1;
@@ -148,7 +160,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(json_is_object(o));
 	if (r.status == 200) {
 		FUZZ_CHECK(json_is_array(json_object_get(o, "predictions")));
-		if (!r.csv)
+		if (r.kind == B_JSON && r.len > 0)
 			inside(r.body, r.len);
 	} else
 		FUZZ_CHECK(json_is_string(json_object_get(o, "error")));
