@@ -174,6 +174,17 @@ crosscheck: deps
 	$(MAKE) all
 	$(ORACLE) tests/crosscheck.py --corpus bin
 
+# the tests with every tool, unit test and fuzz replay run under valgrind's
+# memcheck: an error or a leak fails the test and is shown at the end
+check-valgrind: deps
+	$(MAKE) clean
+	$(MAKE) all unit
+	rm -rf tests/vglog
+	scripts/vgwrap wrap tests/vglog $(BIN) bin/serve $(UNIT) $(REPLAY) \
+	    tests/fuzz/serve_replay
+	tests/run; r=$$?; scripts/vgwrap report tests/vglog || r=1; \
+	    $(MAKE) clean; rm -rf tests/vglog; exit $$r
+
 demo: deps
 	$(MAKE) all
 	scripts/demo
@@ -223,5 +234,6 @@ clean:
 	rm -f $(LIB) $(LIBOBJ) $(BIN) bin/serve $(UNIT) $(REPLAY) \
 	    tests/fuzz/serve_replay $(FUZZBIN) tests/fuzz/serve_fuzz \
 	    tests/bench/bare
+	rm -rf bin/.vg tests/unit/.vg tests/fuzz/.vg
 
-.PHONY: all unit deps test check-asan crosscheck fuzz demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess
+.PHONY: all unit deps test check-asan check-valgrind crosscheck fuzz demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess
