@@ -185,6 +185,15 @@ check-valgrind: deps
 	tests/run; r=$$?; scripts/vgwrap report tests/vglog || r=1; \
 	    $(MAKE) clean; rm -rf tests/vglog; exit $$r
 
+# kill -9 at random points of ingest, train, deploy and fullprocess
+# (FAULT_SEED= to replay a run)
+FAULT_RUNS = 52
+FAULT_ROWS = 600000
+FAULT_SEED =
+faulttest: all
+	s='$(FAULT_SEED)'; scripts/faulttest -n $(FAULT_RUNS) \
+	    -r $(FAULT_ROWS) $${s:+-s "$$s"}
+
 demo: deps
 	$(MAKE) all
 	scripts/demo
@@ -236,4 +245,4 @@ clean:
 	    tests/bench/bare
 	rm -rf bin/.vg tests/unit/.vg tests/fuzz/.vg
 
-.PHONY: all unit deps test check-asan check-valgrind crosscheck fuzz demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess
+.PHONY: all unit deps test check-asan check-valgrind crosscheck fuzz faulttest demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess
