@@ -15,7 +15,9 @@ LDFLAGS =
 DEPCFLAGS = `$(PKG_CONFIG) --cflags jansson nettle`
 MHDCFLAGS = `$(PKG_CONFIG) --cflags libmicrohttpd`
 MHDLIBS = `$(PKG_CONFIG) --libs libmicrohttpd`
-DEPLIBS = `$(PKG_CONFIG) --libs jansson nettle` -lcsv -lm -lpthread
+# the reference BLAS that scipy's BLAS calls (Debian's libblas.so.3)
+BLASLIBS = -lblas
+DEPLIBS = `$(PKG_CONFIG) --libs jansson nettle` -lcsv $(BLASLIBS) -lm -lpthread
 
 # sanitizers, for make check-asan
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

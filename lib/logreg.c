@@ -1,8 +1,22 @@
 /*
  * L2-regularised logistic regression by the trust-region Newton method (TRON),
- * step for step as liblinear runs it inside scikit-learn, so that the early
- * stop lands on the same coefficients.  The data are dense and narrow: the
- * Hessian is a small matrix built in the same pass as the gradient.
+ * step for step and in the same floating-point order as the copy of liblinear
+ * inside scikit-learn 1.2, so that the early stop lands on the same bits:
+ *
+ *  - the rows are grouped by class, stably, class -1 (the first sorted
+ *    class) first, and every sum over rows runs in that order, one running
+ *    sum per quantity;
+ *  - the objective starts from |w|^2/2 and adds each row's loss to it;
+ *  - each Hessian-vector product is computed from the data,
+ *    Hs = s + X'(C D (X s)), the bias a feature of value 1 after the others;
+ *  - the vector operations of TRON and its conjugate gradient are the system
+ *    BLAS's dnrm2, ddot, daxpy and dscal, which scipy's BLAS also calls.
+ *
+ * A pass over the rows is cut in two: the per-row work (margins, exp, log,
+ * D) runs on every core into an array, then the sums over rows add that
+ * array up in row order.  A product with a zero feature is kept where
+ * liblinear skips it: adding a signed zero to a sum that started at +0
+ * changes nothing.
  *
  * Unlike scikit-learn, every loop is bounded and arithmetic that overflows
  * is an error: on data whose products overflow a double, liblinear's CG
@@ -11,295 +25,432 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "risk.h"
 
-/* CG steps at most: far more than the 3.2 m seen on ill-conditioned data */
+/* the reference BLAS (libblas.so.3), Fortran calling convention */
+double dnrm2_(const int *, const double *, const int *);
+double ddot_(const int *, const double *, const int *, const double *,
+    const int *);
+void daxpy_(const int *, const double *, const double *, const int *,
+    double *, const int *);
+void dscal_(const int *, const double *, double *, const int *);
+
+static const int one = 1;
+
+/* liblinear's min and max, which differ from fmin and fmax on NaN */
+static double
+dmin(double x, double y)
+{
+	return x < y ? x : y;
+}
+
+static double
+dmax(double x, double y)
+{
+	return x > y ? x : y;
+}
+
+static double
+nrm2(int m, const double *x)
+{
+	return dnrm2_(&m, x, &one);
+}
+
+static double
+dot(int m, const double *x, const double *y)
+{
+	return ddot_(&m, x, &one, y, &one);
+}
+
+static void
+axpy(int m, double a, const double *x, double *y)
+{
+	daxpy_(&m, &a, x, &one, y, &one);
+}
+
+static void
+scal(int m, double a, double *x)
+{
+	dscal_(&m, &a, x, &one);
+}
+
+#define ROWBLOCK 16384	/* rows per task of a parallel pass */
+#define COLBLOCK 4	/* columns per task of a sum over rows */
+#define MAXTHREAD 8
 #define MAXCG(m) (20 * (m) + 100)
 
-struct state {
+struct solver {
 	const struct logreg *p;
-	size_t m;		/* variables: features and the bias */
-	double *g, *h;		/* gradient, Hessian (m*m) */
+	int m;			/* variables: the features and the bias */
+	double *a;		/* per row: loss, C(sigma-1)y, or C D (X s) */
+	double *cd;		/* per row: C D at the current w */
+	const double *v;	/* the vector of the pass */
+	double *out;		/* the sums of X'a */
+	int nthread;
 	const char *what;	/* what overflowed */
 };
 
-static int
-allfinite(const double *v, size_t m)
-{
-	size_t i;
+struct job {
+	struct solver *sv;
+	void (*fn)(struct solver *, size_t, size_t);
+	size_t n, size;
+	atomic_size_t next;
+};
 
-	for (i = 0; i < m; i++)
-		if (!isfinite(v[i]))
-			return 0;
-	return 1;
+static void *
+jobrun(void *arg)
+{
+	struct job *jb = arg;
+	size_t lo;
+
+	while ((lo = atomic_fetch_add(&jb->next, jb->size)) < jb->n)
+		jb->fn(jb->sv, lo, jb->n - lo < jb->size ? jb->n : lo +
+		    jb->size);
+	return NULL;
 }
 
-static double
-dot(const double *a, const double *b, size_t m)
+/* fn over [0, n) in tasks of size items, on up to nthread threads */
+static void
+parallel(struct solver *sv, void (*fn)(struct solver *, size_t, size_t),
+    size_t n, size_t size)
 {
-	double s = 0;
-	size_t i;
+	struct job jb;
+	pthread_t tid[MAXTHREAD];
+	size_t ntask = (n + size - 1) / size;
+	int nt = 0;
 
-	for (i = 0; i < m; i++)
-		s += a[i] * b[i];
-	return s;
+	jb.sv = sv;
+	jb.fn = fn;
+	jb.n = n;
+	jb.size = size;
+	atomic_init(&jb.next, 0);
+	while (nt + 1 < sv->nthread && (size_t)nt + 1 < ntask &&
+	    pthread_create(&tid[nt], NULL, jobrun, &jb) == 0)
+		nt++;
+	jobrun(&jb);
+	while (nt > 0)
+		pthread_join(tid[--nt], NULL);
 }
 
+/* x_i'v in liblinear's order: from 0, feature by feature, the bias last */
 static double
-norm(const double *a, size_t m)
-{
-	return sqrt(dot(a, a, m));
-}
-
-static double
-margin(const struct logreg *p, size_t i, const double *w)
+margin(const struct logreg *p, size_t i, const double *v)
 {
 	const double *x = p->x + i * p->d;
 	double z = 0;
 	size_t j;
 
 	for (j = 0; j < p->d; j++)
-		z += w[j] * x[j];
-	return z + w[p->d];
+		z += v[j] * x[j];
+	return z + v[p->d];
 }
 
-/*
- * f, g and H summed over one block of rows.  The rows are cut in blocks of a
- * fixed size and the blocks' sums added in order, so the result does not
- * depend on how many threads did the work.
- */
-#define BLOCK 65536
-
-struct pass {
-	const struct logreg *p;
-	const double *w;
-	double *sums;		/* per block: f, g[m], h[m*m] */
-	size_t m, nblock, next;
-	pthread_mutex_t lock;
-};
-
+/* each row's term of the objective at v */
 static void
-block(const struct logreg *p, const double *w, size_t m, size_t lo,
-    size_t hi, double *sum)
+rowloss(struct solver *sv, size_t lo, size_t hi)
 {
-	/* sums kept in locals, which nothing else can alias */
-	double g[MAXFEAT + 1] = { 0 }, h[(MAXFEAT + 1) * (MAXFEAT + 2) / 2] = { 0 };
-	double f = 0, yz, e, s, a, b, xt[MAXFEAT + 1];
-	size_t i, j, k, t;
+	const struct logreg *p = sv->p;
+	double yz;
+	size_t i;
 
-	xt[p->d] = 1;
 	for (i = lo; i < hi; i++) {
-		yz = p->y[i] * margin(p, i, w);
-		e = exp(-yz);
+		yz = p->y[i] * margin(p, i, sv->v);
 		if (yz >= 0)
-			f += p->C * log(1 + e);
+			sv->a[i] = p->C * log(1 + exp(-yz));
 		else
-			f += p->C * (-yz + log(1 + exp(yz)));
-		memcpy(xt, p->x + i * p->d, p->d * sizeof(*xt));
-		s = 1 / (1 + e);
-		a = p->C * (s - 1) * p->y[i];
-		b = p->C * s * (1 - s);
-		for (j = t = 0; j < m; j++) {
-			g[j] += a * xt[j];
-			for (k = 0; k <= j; k++)
-				h[t++] += b * xt[j] * xt[k];
-		}
-	}
-	sum[0] = f;
-	for (j = t = 0; j < m; j++) {
-		sum[1 + j] = g[j];
-		for (k = 0; k <= j; k++)
-			sum[1 + m + j * m + k] = h[t++];
+			sv->a[i] = p->C * (-yz + log(1 + exp(yz)));
 	}
 }
 
-static void *
-worker(void *arg)
-{
-	struct pass *ps = arg;
-	size_t b, n = ps->p->n, stride = 1 + ps->m + ps->m * ps->m;
-
-	for (;;) {
-		pthread_mutex_lock(&ps->lock);
-		b = ps->next++;
-		pthread_mutex_unlock(&ps->lock);
-		if (b >= ps->nblock)
-			return NULL;
-		block(ps->p, ps->w, ps->m, b * BLOCK,
-		    b * BLOCK + BLOCK < n ? b * BLOCK + BLOCK : n,
-		    ps->sums + b * stride);
-	}
-}
-
-/* f(w), and the gradient g and Hessian h at w */
-static double
-evaluate(struct state *st, const double *w, double *g, double *h)
-{
-	struct pass ps;
-	pthread_t tid[7];
-	size_t b, j, k, m = st->m, stride = 1 + m + m * m, nt = 0;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	double f = 0, *sum;
-
-	ps.p = st->p;
-	ps.w = w;
-	ps.m = m;
-	ps.nblock = (st->p->n + BLOCK - 1) / BLOCK;
-	ps.next = 0;
-	ps.sums = ecalloc(ps.nblock * stride, sizeof(double));
-	pthread_mutex_init(&ps.lock, NULL);
-	while (nt < 7 && (long)nt + 1 < ncpu && nt + 1 < ps.nblock &&
-	    pthread_create(&tid[nt], NULL, worker, &ps) == 0)
-		nt++;
-	worker(&ps);
-	while (nt > 0)
-		pthread_join(tid[--nt], NULL);
-	pthread_mutex_destroy(&ps.lock);
-
-	memset(g, 0, m * sizeof(*g));
-	memset(h, 0, m * m * sizeof(*h));
-	for (b = 0; b < ps.nblock; b++) {
-		sum = ps.sums + b * stride;
-		f += sum[0];
-		for (j = 0; j < m; j++)
-			g[j] += sum[1 + j];
-		for (j = 0; j < m * m; j++)
-			h[j] += sum[1 + m + j];
-	}
-	free(ps.sums);
-	f = f + dot(w, w, m) / 2;
-	for (j = 0; j < m; j++) {
-		g[j] += w[j];
-		h[j * m + j] += 1;
-		for (k = 0; k < j; k++)
-			h[k * m + j] = h[j * m + k];
-	}
-	if (!isfinite(f))
-		st->what = "the objective";
-	else if (!allfinite(g, m))
-		st->what = "the gradient";
-	else if (!allfinite(h, m * m))
-		st->what = "the Hessian";
-	else
-		return f;
-	return NAN;
-}
-
+/* each row's term of the gradient at v, and its C D for the Hessian */
 static void
-hv(const struct state *st, const double *v, double *out)
+rowgrad(struct solver *sv, size_t lo, size_t hi)
 {
-	size_t j, m = st->m;
+	const struct logreg *p = sv->p;
+	double s;
+	size_t i;
 
-	for (j = 0; j < m; j++)
-		out[j] = dot(st->h + j * m, v, m);
+	for (i = lo; i < hi; i++) {
+		s = 1 / (1 + exp(-p->y[i] * margin(p, i, sv->v)));
+		sv->cd[i] = p->C * (s * (1 - s));
+		sv->a[i] = p->C * (s - 1) * p->y[i];
+	}
 }
 
+/* each row's C D x_i'v, for the product of the Hessian with v */
 static void
-axpy(double a, const double *x, double *y, size_t m)
+rowhess(struct solver *sv, size_t lo, size_t hi)
 {
 	size_t i;
 
-	for (i = 0; i < m; i++)
-		y[i] += a * x[i];
+	for (i = lo; i < hi; i++)
+		sv->a[i] = sv->cd[i] * margin(sv->p, i, sv->v);
 }
 
 /*
- * Conjugate gradient on H s = -g inside the trust region.  In exact
- * arithmetic it ends within m steps; scikit-learn's has no bound, and on
- * ill-conditioned data takes more than m; it stops here after MAXCG(m),
- * keeping the step it has, as liblinear's later releases do after max(m, 5)
- * (a bound that tight would change the model on such data).  -1 when the
- * arithmetic overflows.
+ * out[lo..hi) = X'a for up to COLBLOCK columns, each summed over the rows in
+ * order; the sums stay in registers, one dependency chain per column.
+ */
+static void
+colsum(struct solver *sv, size_t lo, size_t hi)
+{
+	const struct logreg *p = sv->p;
+	const double *x = p->x + lo, *a = sv->a;
+	double s0 = 0, s1 = 0, s2 = 0, s3 = 0, sb = 0, ai;
+	size_t i, d = p->d, nx = (hi < d ? hi : d) - (lo < d ? lo : d);
+	int bias = hi > d;
+
+	for (i = 0; i < p->n; i++, x += d) {
+		ai = a[i];
+		if (nx > 0)
+			s0 += ai * x[0];
+		if (nx > 1)
+			s1 += ai * x[1];
+		if (nx > 2)
+			s2 += ai * x[2];
+		if (nx > 3)
+			s3 += ai * x[3];
+		if (bias)
+			sb += ai;
+	}
+	if (nx > 0)
+		sv->out[lo] = s0;
+	if (nx > 1)
+		sv->out[lo + 1] = s1;
+	if (nx > 2)
+		sv->out[lo + 2] = s2;
+	if (nx > 3)
+		sv->out[lo + 3] = s3;
+	if (bias)
+		sv->out[d] = sb;
+}
+
+/* X'a into out, the columns shared among the threads */
+static void
+colsums(struct solver *sv)
+{
+	size_t m = (size_t)sv->m, per = (m + sv->nthread - 1) / sv->nthread;
+
+	parallel(sv, colsum, m, per < COLBLOCK ? per : COLBLOCK);
+}
+
+static int
+allfinite(int m, const double *v)
+{
+	int j;
+
+	for (j = 0; j < m; j++)
+		if (!isfinite(v[j]))
+			return 0;
+	return 1;
+}
+
+/* f(w); -1 when it overflows */
+static int
+fun(struct solver *sv, const double *w, double *f)
+{
+	size_t i;
+	int j;
+
+	sv->v = w;
+	parallel(sv, rowloss, sv->p->n, ROWBLOCK);
+	*f = 0;
+	for (j = 0; j < sv->m; j++)
+		*f += w[j] * w[j];
+	*f /= 2.0;
+	for (i = 0; i < sv->p->n; i++)
+		*f += sv->a[i];
+	if (isfinite(*f))
+		return 0;
+	sv->what = "the objective";
+	return -1;
+}
+
+/*
+ * out = v + X'a, with a from rows() at v: the gradient at w is
+ * w + X'(C (sigma - 1) y) (rowgrad, which also keeps C D for the Hessian),
+ * the Hessian's product with s is s + X'(C D (X s)) (rowhess); -1 when out
+ * overflows
  */
 static int
-trcg(struct state *st, double delta, double *s, double *r)
+plusxta(struct solver *sv, void (*rows)(struct solver *, size_t, size_t),
+    const double *v, double *out, const char *what)
 {
-	size_t i, m = st->m, iter;
-	double d[MAXFEAT + 1], hd[MAXFEAT + 1];
-	double rtr, rnew, alpha, beta, cgtol, std, sts, dtd, dsq, rad, dhd;
+	int j;
+
+	sv->v = v;
+	parallel(sv, rows, sv->p->n, ROWBLOCK);
+	sv->out = out;
+	colsums(sv);
+	for (j = 0; j < sv->m; j++)
+		out[j] = v[j] + out[j];
+	if (allfinite(sv->m, out))
+		return 0;
+	sv->what = what;
+	return -1;
+}
+
+static int
+grad(struct solver *sv, const double *w, double *g)
+{
+	return plusxta(sv, rowgrad, w, g, "the gradient");
+}
+
+static int
+hess(struct solver *sv, const double *s, double *hs)
+{
+	return plusxta(sv, rowhess, s, hs, "a Hessian product");
+}
+
+/*
+ * Conjugate gradient on H s = -g inside the trust region, r the residual,
+ * until |r| <= 0.1 |g|.  In exact arithmetic that takes at most m steps; in
+ * doubles scikit-learn's liblinear has no bound, and on ill-conditioned data
+ * it takes more than m (3.2 m at most in 500 random cases).  It stops here
+ * after MAXCG(m) steps, far beyond that, keeping the step it has, as
+ * liblinear's later releases do after max(m, 5) steps (a bound that tight
+ * would change the model on such data).
+ */
+static int
+trcg(struct solver *sv, double delta, const double *g, double *s, double *r,
+    double *d, double *hd)
+{
+	int i, m = sv->m, iter;
+	double rtr, rnew, alpha, beta, cgtol, dhd, std, sts, dtd, dsq, rad;
 
 	for (i = 0; i < m; i++) {
 		s[i] = 0;
-		r[i] = -st->g[i];
+		r[i] = -g[i];
 		d[i] = r[i];
 	}
-	cgtol = 0.1 * norm(st->g, m);
-	rtr = dot(r, r, m);
-	for (iter = 0; iter < MAXCG(m) && norm(r, m) > cgtol; iter++) {
-		hv(st, d, hd);
-		dhd = dot(d, hd, m);
+	cgtol = 0.1 * nrm2(m, g);
+	rtr = dot(m, r, r);
+	for (iter = 0; iter < MAXCG(m); iter++) {
+		if (nrm2(m, r) <= cgtol)
+			break;
+		if (hess(sv, d, hd) == -1)
+			return -1;
+		dhd = dot(m, d, hd);
 		alpha = rtr / dhd;
 		if (!(dhd > 0) || !isfinite(dhd) || !isfinite(alpha)) {
-			st->what = "a Hessian product";
+			sv->what = "a Hessian product";
 			return -1;
 		}
-		axpy(alpha, d, s, m);
-		if (norm(s, m) > delta) {
-			axpy(-alpha, d, s, m);
-			std = dot(s, d, m);
-			sts = dot(s, s, m);
-			dtd = dot(d, d, m);
+		axpy(m, alpha, d, s);
+		if (nrm2(m, s) > delta) {
+			/* back out, and go along d to the boundary instead */
+			axpy(m, -alpha, d, s);
+			std = dot(m, s, d);
+			sts = dot(m, s, s);
+			dtd = dot(m, d, d);
 			dsq = delta * delta;
 			rad = sqrt(std * std + dtd * (dsq - sts));
 			if (std >= 0)
 				alpha = (dsq - sts) / (std + rad);
 			else
 				alpha = (rad - std) / dtd;
-			axpy(alpha, d, s, m);
-			axpy(-alpha, hd, r, m);
+			axpy(m, alpha, d, s);
+			axpy(m, -alpha, hd, r);
 			break;
 		}
-		axpy(-alpha, hd, r, m);
-		rnew = dot(r, r, m);
+		axpy(m, -alpha, hd, r);
+		rnew = dot(m, r, r);
 		beta = rnew / rtr;
-		for (i = 0; i < m; i++)
-			d[i] = r[i] + beta * d[i];
+		scal(m, beta, d);
+		axpy(m, 1.0, r, d);
 		rtr = rnew;
 	}
-	if (allfinite(s, m) && allfinite(r, m))
+	if (allfinite(m, s) && allfinite(m, r))
 		return 0;
-	st->what = "the step";
+	sv->what = "the step";
 	return -1;
 }
 
+/*
+ * Stable partition, class -1 first: the smaller class goes through a
+ * buffer, the larger slides into place.
+ */
+static void
+group(struct logreg *p)
+{
+	size_t i, k, neg = 0, d = p->d, sz = d * sizeof(double);
+	size_t lo, few;
+	double *buf;
+	signed char want;
+
+	for (i = 0; i < p->n; i++)
+		neg += p->y[i] < 0;
+	few = neg < p->n - neg ? neg : p->n - neg;
+	want = neg < p->n - neg ? -1 : 1;	/* the class in the buffer */
+	buf = emalloc(few * sz + 1);
+	if (want < 0) {
+		/* negatives out, positives slide to the end */
+		for (i = k = 0; i < p->n; i++)
+			if (p->y[i] < 0)
+				memcpy(buf + k++ * d, p->x + i * d, sz);
+		for (i = k = p->n; i-- > 0;)
+			if (p->y[i] > 0)
+				memmove(p->x + --k * d, p->x + i * d, sz);
+		memcpy(p->x, buf, few * sz);
+	} else {
+		for (i = k = 0; i < p->n; i++)
+			if (p->y[i] > 0)
+				memcpy(buf + k++ * d, p->x + i * d, sz);
+		for (i = lo = 0; i < p->n; i++)
+			if (p->y[i] < 0)
+				memmove(p->x + lo++ * d, p->x + i * d, sz);
+		memcpy(p->x + lo * d, buf, few * sz);
+	}
+	free(buf);
+	memset(p->y, -1, neg);
+	memset(p->y + neg, 1, p->n - neg);
+}
+
 int
-logreg_train(const struct logreg *p, double *w)
+logreg_train(struct logreg *p, double *w)
 {
 	const double eta0 = 1e-4, eta1 = 0.25, eta2 = 0.75;
 	const double sigma1 = 0.25, sigma2 = 0.5, sigma3 = 4;
-	struct state st;
-	size_t i, m = p->d + 1, pos = 0;
-	double s[MAXFEAT + 1], r[MAXFEAT + 1], wn[MAXFEAT + 1];
-	double gn[MAXFEAT + 1], *hn;
+	struct solver sv;
+	size_t i, pos = 0;
+	double *s, *r, *wn, *g, *d, *hd;
 	double eps, delta, gnorm0, gnorm, f, fnew, gs, prered, actred, snorm;
 	double alpha;
 	long long trial, maxtrial;
-	int iter = 1, search, ret = -1;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int m = (int)p->d + 1, iter = 1, search, ret = -1;
 
+	if (p->n == 0 || p->d >= INT_MAX / 2)
+		return seterr("no rows, or too many features");
+	group(p);
 	for (i = 0; i < p->n; i++)
 		pos += p->y[i] > 0;
 	i = pos < p->n - pos ? pos : p->n - pos;
 	eps = p->tol * (double)(i > 1 ? i : 1) / (double)p->n;
 
-	st.p = p;
-	st.m = m;
-	st.g = ecalloc(m, sizeof(double));
-	st.h = ecalloc(m * m, sizeof(double));
-	hn = ecalloc(m * m, sizeof(double));
+	memset(&sv, 0, sizeof(sv));
+	sv.p = p;
+	sv.m = m;
+	sv.nthread = ncpu < 1 ? 1 : ncpu > MAXTHREAD ? MAXTHREAD : (int)ncpu;
+	sv.a = ecalloc(p->n, sizeof(double));
+	sv.cd = ecalloc(p->n, sizeof(double));
+	s = ecalloc(6 * (size_t)m, sizeof(double));
+	r = s + m;
+	wn = r + m;
+	g = wn + m;
+	d = g + m;
+	hd = d + m;
+
 	memset(w, 0, m * sizeof(*w));
-	if (isnan(f = evaluate(&st, w, st.g, st.h)))
+	if (fun(&sv, w, &f) == -1 || grad(&sv, w, g) == -1)
 		goto overflow;
-	delta = gnorm0 = gnorm = norm(st.g, m);
-	if (!isfinite(gnorm)) {
-		/* else inf <= eps * inf stops at once with w = 0 */
-		st.what = "the gradient's norm";
-		goto overflow;
-	}
-	search = gnorm > eps * gnorm0;
+	delta = gnorm0 = gnorm = nrm2(m, g);
+	search = !(gnorm <= eps * gnorm0);
 	/*
 	 * A rejected step at least halves delta and an accepted one at most
 	 * quadruples it; from a finite start delta cannot halve more than
@@ -312,43 +463,39 @@ logreg_train(const struct logreg *p, double *w)
 			seterr("no convergence after %lld trial steps", trial);
 			goto out;
 		}
-		if (trcg(&st, delta, s, r) == -1)
+		if (trcg(&sv, delta, g, s, r, d, hd) == -1)
 			goto overflow;
-		for (i = 0; i < m; i++)
-			wn[i] = w[i] + s[i];
-		gs = dot(st.g, s, m);
-		prered = -0.5 * (gs - dot(s, r, m));
-		if (isnan(fnew = evaluate(&st, wn, gn, hn)))
+		memcpy(wn, w, m * sizeof(*w));
+		axpy(m, 1.0, s, wn);
+		gs = dot(m, g, s);
+		prered = -0.5 * (gs - dot(m, s, r));
+		if (fun(&sv, wn, &fnew) == -1)
 			goto overflow;
 		actred = f - fnew;
-		snorm = norm(s, m);
+		snorm = nrm2(m, s);
 		if (iter == 1)
-			delta = fmin(delta, snorm);
+			delta = dmin(delta, snorm);
 		if (fnew - f - gs <= 0)
 			alpha = sigma3;
 		else
-			alpha = fmax(sigma1, -0.5 * (gs / (fnew - f - gs)));
+			alpha = dmax(sigma1, -0.5 * (gs / (fnew - f - gs)));
 		if (actred < eta0 * prered)
-			delta = fmin(fmax(alpha, sigma1) * snorm, sigma2 * delta);
+			delta = dmin(dmax(alpha, sigma1) * snorm, sigma2 * delta);
 		else if (actred < eta1 * prered)
-			delta = fmax(sigma1 * delta, fmin(alpha * snorm,
+			delta = dmax(sigma1 * delta, dmin(alpha * snorm,
 			    sigma2 * delta));
 		else if (actred < eta2 * prered)
-			delta = fmax(sigma1 * delta, fmin(alpha * snorm,
+			delta = dmax(sigma1 * delta, dmin(alpha * snorm,
 			    sigma3 * delta));
 		else
-			delta = fmax(delta, fmin(alpha * snorm, sigma3 * delta));
+			delta = dmax(delta, dmin(alpha * snorm, sigma3 * delta));
 		if (actred > eta0 * prered) {
 			iter++;
 			memcpy(w, wn, m * sizeof(*w));
-			memcpy(st.g, gn, m * sizeof(*gn));
-			memcpy(st.h, hn, m * m * sizeof(*hn));
 			f = fnew;
-			gnorm = norm(st.g, m);
-			if (!isfinite(gnorm)) {
-				st.what = "the gradient's norm";
+			if (grad(&sv, w, g) == -1)
 				goto overflow;
-			}
+			gnorm = nrm2(m, g);
 			if (gnorm <= eps * gnorm0)
 				break;
 		}
@@ -367,10 +514,10 @@ logreg_train(const struct logreg *p, double *w)
 	ret = iter - 1;
 	goto out;
 overflow:
-	seterr("%s overflows a double at iteration %d", st.what, iter);
+	seterr("%s overflows a double at iteration %d", sv.what, iter);
 out:
-	free(st.g);
-	free(st.h);
-	free(hn);
+	free(sv.a);
+	free(sv.cd);
+	free(s);
 	return ret;
 }

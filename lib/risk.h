@@ -151,8 +151,9 @@ struct logreg {
 	int max_iter;
 };
 /* w has d+1 entries, the last the intercept; returns the iterations, or -1
- * with risk_err when the arithmetic overflows */
-int logreg_train(const struct logreg *, double *w);
+ * with risk_err when the arithmetic overflows; reorders the rows by class,
+ * -1 first, as liblinear does */
+int logreg_train(struct logreg *, double *w);
 
 /* metrics */
 struct confusion {
