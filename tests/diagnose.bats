@@ -52,10 +52,11 @@ seeddeployed() {
 @test "diagnose predictions --proba adds the probability of 1" {
 	seeddeployed
 	run -0 diagnose --proba predictions
-	[ "${lines[0]}" = "$(printf '0\t0.17722713002946638')" ]
+	[ "${lines[0]}" = "$(printf '0\t0.1772271306423668')" ]
 	[ "${#lines[@]}" -eq 5 ]
+	# scikit-learn's predict_proba(...)[:, 1] on the seed's test data
 	run -0 diagnose --json --proba predictions
-	[ "$output" = '{"predictions":[0,1,1,1,1],"probabilities":[0.17722713002946638,0.9680254876854486,0.9999999999998084,0.6750277360060771,0.7769576626243518]}' ]
+	[ "$output" = '{"predictions":[0,1,1,1,1],"probabilities":[0.1772271306423668,0.9680254874454508,0.9999999999998084,0.675027734961195,0.7769576635843513]}' ]
 }
 
 @test "diagnose predictions -m uses another model: the retrained one gives 0,1,1,0,1" {
