@@ -6,6 +6,7 @@ include config.mk
 LIB = lib/librisk.a
 HDR = lib/risk.h
 LIBOBJ = \
+	lib/adopt.o\
 	lib/atomic.o\
 	lib/config.o\
 	lib/csvread.o\
@@ -22,6 +23,7 @@ LIBOBJ = \
 	lib/number.o\
 	lib/predict.o\
 	lib/rowset.o\
+	lib/scratch.o\
 	lib/sha256.o\
 	lib/spawn.o\
 	lib/stats.o\

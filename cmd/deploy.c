@@ -17,8 +17,8 @@
 
 #include "risk.h"
 
-#define SYNOPSIS "[-hnqV] [-C dir] [-c file] " \
-    "[--list | --rollback | --check f1 | --seen | --get key | --verify]"
+#define SYNOPSIS "[-fhnqV] [-C dir] [-c file] [--adopt | --foreign | " \
+    "--list | --rollback | --check f1 | --seen | --get key | --verify]"
 
 static const char *artifacts[] = {
 	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
@@ -42,15 +42,9 @@ rmtmp(const char *dir)
 static int
 copyto(const char *src, const char *dir, const char *name)
 {
-	char *data, *dst;
-	size_t len;
-	int r;
+	char *dst = path_join(dir, name);
+	int r = atomic_copy(src, dst);
 
-	if ((data = slurp(src, &len)) == NULL)
-		return -1;
-	dst = path_join(dir, name);
-	r = atomic_write(dst, data, len);
-	free(data);
 	free(dst);
 	return r;
 }
@@ -192,8 +186,6 @@ deploy(const struct config *cfg)
 	const char *prod = cfg->prod_deployment_path;
 	char *src[3], *hist, *tmpdir, *final, id[96], hex[65], when[32];
 	char f1[40];
-	struct timespec ts;
-	struct tm tm;
 	double score;
 	size_t i;
 	int r = -1, lock = -1;
@@ -212,11 +204,8 @@ deploy(const struct config *cfg)
 	if ((lock = deploy_lock(prod, 1)) == -1)
 		goto out;
 	deploy_clean(prod);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(id, sizeof(id), "%Y%m%dT%H%M%S", &tm);
-	snprintf(id + strlen(id), sizeof(id) - strlen(id), ".%06ldZ-%.12s",
-	    ts.tv_nsec / 1000, hex);
+	if (deploy_newid(id, sizeof(id), hex) == -1)
+		goto out;
 	hist = path_join(prod, "history");
 	tmpdir = path_join(hist, ".new-XXXXXX");
 	final = path_join(hist, id);
@@ -263,6 +252,35 @@ out:
 	for (i = 0; i < 3; i++)
 		free(src[i]);
 	return r;
+}
+
+/* a deployment of the Python system becomes the first in history */
+static int
+adopt(const struct config *cfg, int force)
+{
+	const char *prod = cfg->prod_deployment_path;
+	struct adoption ad;
+	char when[32];
+
+	if (adopt_stage(cfg, force, &ad) == -1)
+		return -1;
+	if (deploy_switch(prod, ad.id) == -1) {
+		close(ad.lock);
+		return -1;
+	}
+	deploy_time(ad.id, when, sizeof(when));
+	if (toplinks(prod) == -1 || adopt_finish(prod, ad.id) == -1)
+		warnx_("%s is deployed, but %s", ad.id, risk_err);
+	if (history_add(prod, when, ad.f1, ad.id, "adopt") == -1)
+		warnx_("%s is deployed, but %s", ad.id, risk_err);
+	printf("%s/history/%s\n", prod, ad.id);
+	infox("adopted the Python deployment: retrained on %zu file%s, F1 "
+	    "%s%s%s; its files are kept in %s/history/%s/original", ad.nfiles,
+	    ad.nfiles == 1 ? "" : "s", ad.f1, ad.match ? " as its "
+	    "latestscore.txt says" : ", its latestscore.txt says ",
+	    ad.match ? "" : ad.was, prod, ad.id);
+	close(ad.lock);
+	return 0;
 }
 
 static int
@@ -489,13 +507,17 @@ out:
 int
 main(int argc, char *argv[])
 {
-	enum { DEPLOY, LIST, ROLLBACK, CHECK, SEEN, GET, VERIFY } verb = DEPLOY;
+	enum {
+		DEPLOY, LIST, ROLLBACK, CHECK, SEEN, GET, VERIFY, ADOPT, FOREIGN
+	} verb = DEPLOY;
 	enum {
 		OPT_LIST = TOOL_OPT_JSON + 1, OPT_ROLLBACK, OPT_CHECK,
-		OPT_SEEN, OPT_GET, OPT_VERIFY
+		OPT_SEEN, OPT_GET, OPT_VERIFY, OPT_ADOPT, OPT_FOREIGN
 	};
 	static const struct option longopts[] = {
+		{ "adopt", no_argument, NULL, OPT_ADOPT },
 		{ "check", required_argument, NULL, OPT_CHECK },
+		{ "foreign", no_argument, NULL, OPT_FOREIGN },
 		{ "get", required_argument, NULL, OPT_GET },
 		{ "help", no_argument, NULL, 'h' },
 		{ "list", no_argument, NULL, OPT_LIST },
@@ -510,14 +532,17 @@ main(int argc, char *argv[])
 	const char *arg = NULL;
 	char *end;
 	double score = 0;
-	int ch, ret, r, dry = 0, lock = -1;
+	int ch, ret, r, dry = 0, lock = -1, force = 0;
 
 	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "n", longopts,
+	while ((ch = getopt_long(argc, argv, TOOL_OPTS "fn", longopts,
 	    NULL)) != -1) {
 		if (tool_opt(&opt, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'f':
+			force = 1;
+			break;
 		case 'n':
 			dry = 1;
 			break;
@@ -526,6 +551,8 @@ main(int argc, char *argv[])
 		case OPT_CHECK:
 		case OPT_SEEN:
 		case OPT_GET:
+		case OPT_ADOPT:
+		case OPT_FOREIGN:
 		case OPT_VERIFY:
 			if (verb != DEPLOY)
 				tool_usage(&opt);
@@ -536,7 +563,8 @@ main(int argc, char *argv[])
 			tool_usage(&opt);
 		}
 	}
-	if (optind != argc || (dry && verb != CHECK && verb != SEEN))
+	if (optind != argc || (dry && verb != CHECK && verb != SEEN) ||
+	    (force && verb != ADOPT))
 		tool_usage(&opt);
 	if (verb == CHECK) {
 		score = strtod(arg, &end);
@@ -549,12 +577,21 @@ main(int argc, char *argv[])
 	}
 	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
 		return ret;
-	if (verb == DEPLOY)
+	/* what deploy did not make it never replaces */
+	if ((verb == DEPLOY || verb == ROLLBACK || verb == FOREIGN ||
+	    ((verb == CHECK || verb == SEEN) && !dry)) &&
+	    adopt_guard(cfg.prod_deployment_path) == -1)
+		r = -1;
+	else if (verb == FOREIGN)
+		r = 0;
+	else if (verb == DEPLOY)
 		r = deploy(&cfg);
 	else if (verb == LIST)
 		r = list(cfg.prod_deployment_path);
 	else if (verb == ROLLBACK)
 		r = rollback(&cfg);
+	else if (verb == ADOPT)
+		r = adopt(&cfg, force);
 	else if ((verb == CHECK || verb == SEEN) && !dry &&
 	    (lock = deploy_lock(cfg.prod_deployment_path, 0)) == -1)
 		r = -1;

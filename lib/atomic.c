@@ -341,3 +341,17 @@ slurp(const char *path, size_t *lenp)
 		*lenp = len;
 	return buf;
 }
+
+int
+atomic_copy(const char *src, const char *dst)
+{
+	char *data;
+	size_t len;
+	int r;
+
+	if ((data = slurp(src, &len)) == NULL)
+		return -1;
+	r = atomic_write(dst, data, len);
+	free(data);
+	return r;
+}

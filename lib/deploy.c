@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "risk.h"
@@ -353,4 +354,20 @@ deploy_time(const char *id, char *iso, size_t size)
 	}
 	snprintf(iso, size, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", id, id + 4,
 	    id + 6, id + 9, id + 11, id + 13);
+}
+
+int
+deploy_newid(char *id, size_t size, const char *hex)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	if ((n = strftime(id, size, "%Y%m%dT%H%M%S", &tm)) == 0 ||
+	    (size_t)snprintf(id + n, size - n, ".%06ldZ-%.12s",
+	    ts.tv_nsec / 1000, hex) >= size - n)
+		return seterr("deployment ID: too long");
+	return 0;
 }

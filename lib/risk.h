@@ -113,6 +113,7 @@ void atomic_abort(struct atomic *);
 int atomic_lock(const char *dir);	/* exclusive, till exit; -1 if held */
 int atomic_sweep(const char *path);	/* killed runs' temp files of path */
 int atomic_write(const char *path, const char *data, size_t len);
+int atomic_copy(const char *src, const char *dst);
 int fsync_dir(const char *path);
 int fsync_file(const char *path);
 int mkdirs(const char *path);
@@ -224,6 +225,26 @@ int deploy_recorded(const char *prod, const char *id);	/* was current */
 int deploy_valid(const struct config *, const char *id);
 int deploy_readscore(const char *path, double *f1);
 void deploy_time(const char *id, char *iso, size_t size);
+/* a new deployment's ID: the time and the model's digest (hex) */
+int deploy_newid(char *id, size_t size, const char *hex);
+
+/* adopt: a deployment of the original Python system, never replaced */
+struct adoption {
+	char id[96];		/* history/ID made */
+	double score, deployed;	/* retrained F1, the Python latestscore */
+	char f1[40], was[40];	/* both as Python prints them */
+	size_t nfiles;
+	int match;
+	int lock;		/* deploy_lock's, held once staged */
+};
+/* -1 naming what prod holds that deploy did not put there */
+int adopt_guard(const char *prod);
+/* retrains on the Python deployment's files and makes history/ID; the
+ * caller switches to it and closes ad->lock */
+int adopt_stage(const struct config *, int force, struct adoption *);
+/* the Python files at the top of prod, now kept in history/ID/original,
+ * removed */
+int adopt_finish(const char *prod, const char *id);
 
 /* jsonout: a jansson value, compact, numbers as fmt_double writes them */
 struct json_t;
@@ -316,6 +337,12 @@ enum { SPAWN_ERRNULL = 1, SPAWN_OUTNULL = 2 };	/* else shown */
 int spawn(char *const argv[], char **out, int flags);
 int spawn_in(const char *dir, char *const argv[], char **out, int flags);	/* in dir */
 char *tool_path(const char *tool);	/* a sibling tool of this one */
+/* scratch: a workspace in TMPDIR, riskwatch-NAME.XXXXXX with the folders
+ * sub; its config.json the workspace's settings, paths inside it but the
+ * test data's */
+char *scratch_make(const char *name, const char *const *sub, size_t nsub);
+int scratch_config(const struct config *, const char *dir, const char *test);
+void scratch_remove(const char *dir);
 /* {"ingest":s,"train":s}: seconds on a scratch copy of the workspace; with
  * runs > 1 the means, and "runs", "ingest_min", "train_min" */
 struct json_t *diag_timing(const struct config *, int runs);

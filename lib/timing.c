@@ -2,13 +2,11 @@
  * diagnose timing: ingest and train, timed on a scratch copy of the
  * workspace in a temp folder, so that the real one is never touched.
  */
-#define _XOPEN_SOURCE 700	/* nftw */
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,50 +75,6 @@ copyinput(const char *from, const char *to)
 	return r;
 }
 
-/* the workspace's settings with every path inside the scratch folder */
-static int
-writeconfig(const struct config *cfg, const char *path)
-{
-	json_t *o, *feat = json_array();
-	char *s;
-	size_t i;
-	int r;
-
-	for (i = 0; i < cfg->nfeat; i++)
-		json_array_append_new(feat, json_string(cfg->features[i]));
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, "
-	    "s:{s:f, s:f, s:i}}",
-	    "input_folder_path", "input",
-	    "output_folder_path", "ingesteddata",
-	    "test_data_path", "testdata",
-	    "output_model_path", "models",
-	    "prod_deployment_path", "production_deployment",
-	    "target", cfg->target, "features", feat,
-	    "model", "C", cfg->C, "tol", cfg->tol, "max_iter", cfg->max_iter);
-	if (o == NULL || (s = json_dumps(o, JSON_INDENT(2))) == NULL) {
-		json_decref(o);
-		return seterr("timing: cannot make the scratch config");
-	}
-	r = atomic_write(path, s, strlen(s));
-	free(s);
-	json_decref(o);
-	return r;
-}
-
-static int
-rmentry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-static int
-rmtree(const char *dir)
-{
-	return nftw(dir, rmentry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static double
 now(void)
 {
@@ -151,12 +105,10 @@ timed(const char *exe, const char *ws)
 json_t *
 diag_timing(const struct config *cfg, int runs)
 {
-	const char *tmp = getenv("TMPDIR");
 	const char *sub[] = { "input", "testdata", "production_deployment" };
-	char *dir, *p, *ingest = NULL, *train = NULL;
+	char *dir = NULL, *p, *ingest = NULL, *train = NULL;
 	double t[2], sum[2] = { 0, 0 }, min[2] = { 0, 0 };
 	json_t *o = NULL;
-	size_t i;
 	int k, j;
 
 	if (runs < 1)
@@ -166,29 +118,13 @@ diag_timing(const struct config *cfg, int runs)
 		free(ingest);
 		return NULL;
 	}
-	dir = path_join(tmp && *tmp ? tmp : "/tmp", "riskwatch-timing.XXXXXX");
-	if (mkdtemp(dir) == NULL) {
-		seterr("%s: %s", dir, strerror(errno));
+	if ((dir = scratch_make("timing", sub, 3)) == NULL)
 		goto out;
-	}
-	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
-		p = path_join(dir, sub[i]);
-		j = mkdir(p, 0700);
-		free(p);
-		if (j == -1) {
-			seterr("%s: %s", dir, strerror(errno));
-			goto clean;
-		}
-	}
 	p = path_join(dir, "input");
 	j = copyinput(cfg->input_folder_path, p);
 	free(p);
-	p = path_join(dir, "config.json");
-	if (j == -1 || writeconfig(cfg, p) == -1) {
-		free(p);
+	if (j == -1 || scratch_config(cfg, dir, "testdata") == -1)
 		goto clean;
-	}
-	free(p);
 	for (k = 0; k < runs; k++) {
 		if ((t[0] = timed(ingest, dir)) < 0 ||
 		    (t[1] = timed(train, dir)) < 0)
@@ -207,7 +143,7 @@ diag_timing(const struct config *cfg, int runs)
 		json_object_set_new(o, "train_min", json_real(min[1]));
 	}
 clean:
-	rmtree(dir);
+	scratch_remove(dir);
 out:
 	free(dir);
 	free(ingest);

@@ -170,7 +170,7 @@ EOF
 @test "deploy -n is a usage error without --check or --seen" {
 	deployedws
 	run -2 --separate-stderr deploy -n
-	[ "$stderr" = "usage: deploy [-hnqV] [-C dir] [-c file] [--list | --rollback | --check f1 | --seen | --get key | --verify]" ]
+	[ "$stderr" = "usage: deploy [-fhnqV] [-C dir] [-c file] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
 	run -2 deploy -n --list
 	run -2 deploy --check 0.5 --seen
 }
