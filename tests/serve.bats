@@ -499,6 +499,34 @@ GET /metrics 200" ]
 	[ "$output" = '{"predictions":[0,1,1,1,1]}' ]
 }
 
+@test "apicalls refuses an API that serves another deployment and keeps nothing" {
+	ownws
+	deploy -q -C "$OWS" >/dev/null
+	mine=$(readlink "$OWS/production_deployment/current")
+	theirs=$(readlink "$SWS/production_deployment/current")
+	[ "$mine" != "$theirs" ]
+	printf '{"api":{"port":%s}}\n' "$PORT" >"$OWS/api.json"
+	rm -f "$OWS/practicemodels/apireturns.txt"
+	run -1 apicalls -C "$OWS" -c api.json
+	[ "$output" = "apicalls: the API at http://127.0.0.1:$PORT serves deployment ${theirs#history/}, the workspace's current one is ${mine#history/}: nothing kept" ]
+	[ ! -e "$OWS/practicemodels/apireturns.txt" ]
+	run -0 ls -A "$OWS/practicemodels"
+	[[ "$output" != *apireturns* ]]
+}
+
+@test "apicalls refuses an API whose /health is not ok" {
+	ownws
+	start_serve "$OWS" -q
+	id=$(readlink "$OWS/production_deployment/current")
+	printf 'x' >"$OWS/production_deployment/$id/trainedmodel.json"
+	printf '{"api":{"port":%s}}\n' "$PORT" >"$OWS/api.json"
+	rm -f "$OWS/practicemodels/apireturns.txt"
+	run -1 apicalls -C "$OWS" -c api.json
+	[ "${lines[-1]}" = "apicalls: the API at http://127.0.0.1:$PORT is not healthy: nothing kept" ]
+	[[ "${lines[0]}" == "apicalls: GET /health answered 503: "* ]]
+	[ ! -e "$OWS/practicemodels/apireturns.txt" ]
+}
+
 @test "apicalls with no server answering fails and says so" {
 	cd "$SWS"
 	printf '{"api":{"port":1}}\n' >down.json
