@@ -23,8 +23,7 @@ scikit-learn 1.2 on the workspace:
 WORKSPACE mode runs BINDIR/ingest, train, score and diagnose on one
 workspace and prints one line per field ("ok f1 0.5714285714285715",
 "FAIL coef: ..."): finaldata.csv must be byte-identical, the rest
-bit-identical (the coefficients within 1e-6 while integer_training is held
-back, see HELD_BACK), and score must write latestscore.txt.
+bit-identical, and score must write latestscore.txt.
 
 --corpus builds every case of the corpus below in a scratch folder and runs
 ingest, train, score -n and diagnose --json (predictions summary missing)
@@ -99,21 +98,7 @@ HELD_BACK = {
     "repeated_name": "ingest refuses a header that names a column twice "
                      "(pandas reads the second as name.1)",
     "wide": "train refuses more than 64 features",
-    "integer_training": "train sums in another order than liblinear: the "
-                        "coefficients differ in the last bits",
-    "real_data_training": "train sums in another order than liblinear: the "
-                          "early stop gives another model on badly scaled "
-                          "real data",
-    "synthetic_training": "train sums in another order than liblinear: the "
-                          "early stop gives another model on badly scaled "
-                          "data",
 }
-# Held-back training groups whose cases --fast still runs, with the
-# coefficients and intercept compared within REL_TOL instead of bit for bit
-# (all else stays exact). The WORKSPACE mode compares so while
-# integer_training is held back.
-NEAR_ENOUGH = {"integer_training"}
-REL_TOL = 1e-6  # |a-b| <= REL_TOL * max(|a|, |b|, 1e-12)
 # ---------------------------------------------------------------------------
 
 DEFAULT_FEATURES = ["lastmonth_activity", "lastyear_activity", "number_of_employees"]
@@ -357,16 +342,11 @@ def compare_finaldata(cfg, orc, want_bytes):
     return diffs
 
 
-def near(a, b):
-    return abs(a - b) <= REL_TOL * max(abs(a), abs(b), 1e-12)
-
-
-def compare_model(cfg, orc, loose=False):
-    """loose: coefficients and intercept within REL_TOL (NEAR_ENOUGH)."""
+def compare_model(cfg, orc):
     def same(a, b):
         if not isinstance(a, (int, float)) or isinstance(a, bool):
             return False
-        return near(float(a), b) if loose else same_float(float(a), b)
+        return same_float(float(a), b)
 
     path = os.path.join(cfg.model, "trainedmodel.json")
     try:
@@ -450,7 +430,7 @@ def compare_diagnose(cfg, orc, out):
     return diffs
 
 
-def compare_all(bindir, ws, cfg, orc, want_bytes, loose=False):
+def compare_all(bindir, ws, cfg, orc, want_bytes):
     """Run the tools on WS, compare each step's results: [(field, diff)].
     A tool that fails stops the comparison of the steps after it."""
     status, _, err = run_tool(bindir, ws, ["ingest"])
@@ -466,7 +446,7 @@ def compare_all(bindir, ws, cfg, orc, want_bytes, loose=False):
         return diffs
     if status != 0:
         return diffs + tool_failed("train", status, err)
-    diffs += compare_model(cfg, orc, loose)
+    diffs += compare_model(cfg, orc)
 
     status, out, err = run_tool(bindir, ws, ["score", "-n"])
     if status != 0:
@@ -501,8 +481,7 @@ def check_workspace(bindir, ws):
     except OracleError as e:
         print(f"crosscheck: oracle: {e}", file=sys.stderr)
         return 2
-    loose = "integer_training" in HELD_BACK
-    diffs = compare_all(bindir, ws, cfg, orc, want_bytes=True, loose=loose)
+    diffs = compare_all(bindir, ws, cfg, orc, want_bytes=True)
     failed = {f.split()[0] for f, _ in diffs}
     if orc.model is not None and not failed & {"ingest", "train"}:
         # score -n wrote nothing; the pipeline's score writes latestscore.txt
@@ -530,9 +509,6 @@ def check_workspace(bindir, ws):
         details["coef"] = " ".join(c.hex() for c in orc.coef)
         details["intercept"] = orc.intercept.hex()
         details["n_iter"] = str(orc.n_iter)
-    if loose:
-        details["coef"] = f"within {REL_TOL:g} of " + details.get("coef", "")
-        details["intercept"] = f"within {REL_TOL:g} of " + details.get("intercept", "")
     for field in ran:
         if field not in failed:
             print(f"ok {field} {details.get(field, '')}".rstrip())
@@ -897,7 +873,7 @@ def write_csv(path, header, lines):
 
 # --- running the corpus ----------------------------------------------------
 
-def run_case(case, bindir, ws, loose):
+def run_case(case, bindir, ws):
     """Build, run, compare: a list of (field, difference), empty when the
     case agrees."""
     want_bytes = build_case(case, ws)
@@ -908,11 +884,7 @@ def run_case(case, bindir, ws, loose):
             orc = Oracle(cfg)
     except OracleError as e:
         return [("oracle", str(e))]
-    return compare_all(bindir, ws, cfg, orc, want_bytes, loose)
-
-
-def loose_for(case, fast):
-    return fast and bool(set(case.caps) & set(HELD_BACK) & NEAR_ENOUGH)
+    return compare_all(bindir, ws, cfg, orc, want_bytes)
 
 
 def select(cases, fast, group, text):
@@ -922,7 +894,7 @@ def select(cases, fast, group, text):
             continue
         if group and group not in c.caps:
             continue
-        if fast and (not c.fast or (set(c.caps) - NEAR_ENOUGH) & set(HELD_BACK)):
+        if fast and (not c.fast or set(c.caps) & set(HELD_BACK)):
             continue
         out.append(c)
     return out
@@ -939,9 +911,6 @@ def run_corpus(bindir, fast, group, text, keep, listing):
         return 2
     if fast:
         print(f"held back: {' '.join(sorted(HELD_BACK))}")
-        near_enough = sorted(NEAR_ENOUGH & set(HELD_BACK))
-        if near_enough:
-            print(f"coefficients within {REL_TOL:g}: {' '.join(near_enough)}")
     top = keep or tempfile.mkdtemp(prefix="crosscheck.")
     start = time.monotonic()
     results = []
@@ -950,7 +919,7 @@ def run_corpus(bindir, fast, group, text, keep, listing):
             ws = os.path.join(top, c.name)
             shutil.rmtree(ws, ignore_errors=True)
             os.makedirs(ws)
-            diffs = run_case(c, bindir, ws, loose_for(c, fast))
+            diffs = run_case(c, bindir, ws)
             results.append((c, diffs))
             verdict = "FAIL" if diffs else "ok"
             print(f"{verdict:4} {c.name:28} [{' '.join(c.caps)}]")
@@ -975,21 +944,24 @@ def run_corpus(bindir, fast, group, text, keep, listing):
 
 
 def report_group(group, results):
-    """How many of the group's cases agree and its first mismatch. For a
-    data group, also how many agree in the data fields (all but the
-    model's), and the first mismatch there: training has its own groups."""
+    """How many of the group's cases agree, and its first mismatch. A data
+    group also says how many agree in the data fields (all but the model's)
+    and shows its first mismatch there; a training group says how many agree
+    among the cases whose data fields agree, and shows its first mismatch
+    among those: what the group itself decides."""
     agree = sum(1 for _, diffs in results if not diffs)
     note = " (held back from --fast)" if group in HELD_BACK else ""
+    data_ok = [(c, diffs) for c, diffs in results
+               if all(field in TRAINING_FIELDS for field, _ in diffs)]
     if group in TRAINING_GROUPS:
-        print(f"group {group}: {agree}/{len(results)} agree{note}")
-        first = [(c, d) for c, diffs in results for d in diffs]
+        print(f"group {group}: {agree}/{len(results)} agree, {agree}/{len(data_ok)} "
+              f"of those whose data fields agree{note}")
+        first = [(c, d) for c, diffs in data_ok for d in diffs]
     else:
-        data = [(c, [d for d in diffs if d[0] not in TRAINING_FIELDS])
-                for c, diffs in results]
-        data_agree = sum(1 for _, diffs in data if not diffs)
-        print(f"group {group}: {agree}/{len(results)} agree, "
-              f"{data_agree}/{len(results)} in the data fields{note}")
-        first = [(c, d) for c, diffs in data for d in diffs]
+        print(f"group {group}: {agree}/{len(results)} agree, {len(data_ok)}/"
+              f"{len(results)} in the data fields{note}")
+        first = [(c, d) for c, diffs in results for d in diffs
+                 if d[0] not in TRAINING_FIELDS]
     if first:
         # the case exercising the fewest capabilities says most
         c, (field, diff) = min(first, key=lambda cd: len(cd[0].caps))
