@@ -184,7 +184,8 @@ check-valgrind: deps
 	rm -rf tests/vglog
 	scripts/vgwrap wrap tests/vglog $(BIN) bin/serve $(UNIT) $(REPLAY) \
 	    tests/fuzz/serve_replay
-	tests/run; r=$$?; scripts/vgwrap report tests/vglog || r=1; \
+	RISK_VALGRIND=1 tests/run; r=$$?; \
+	    scripts/vgwrap report tests/vglog || r=1; \
 	    $(MAKE) clean; rm -rf tests/vglog; exit $$r
 
 # kill -9 at random points of ingest, train, deploy and fullprocess
