@@ -216,23 +216,37 @@ ingest train score deploy diagnose report: all
 fullprocess: all
 	scripts/fullprocess -C $(WS)
 
+# an installed page's cross-references name the installed tools
+MANXR = awk -v pre='$(PROGPREFIX)' -v names='$(TOOLS) $(SCRIPTS)' \
+    'BEGIN { n = split(names, a, " "); for (i = 1; i <= n; i++) t[a[i]] = 1 } \
+    /^\./ { for (i = 1; i + 2 <= NF; i++) \
+        if (($$i == ".Xr" || $$i == "Xr") && ($$(i + 1) in t) && \
+            $$(i + 2) == "1") $$(i + 1) = pre $$(i + 1) } \
+    { print }'
+
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7
 	for t in $(TOOLS); do \
 	    cp -f bin/$$t $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$t && \
 	    chmod 755 $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$t && \
-	    cp -f man/$$t.1 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1 && \
+	    $(MANXR) man/$$t.1 >$(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1 && \
 	    chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1 || exit 1; \
 	done
 	for s in $(SCRIPTS); do \
 	    cp -f scripts/$$s $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$s && \
 	    chmod 755 $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$s && \
-	    cp -f man/$$s.1 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$s.1 && \
+	    $(MANXR) man/$$s.1 >$(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$s.1 && \
 	    chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$s.1 || exit 1; \
 	done
-	cp -f $(MAN5) $(DESTDIR)$(MANPREFIX)/man5/
-	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
+	for m in $(MAN5); do \
+	    $(MANXR) $$m >$(DESTDIR)$(MANPREFIX)/man5/$${m#man/} && \
+	    chmod 644 $(DESTDIR)$(MANPREFIX)/man5/$${m#man/} || exit 1; \
+	done
+	for m in $(MAN7); do \
+	    $(MANXR) $$m >$(DESTDIR)$(MANPREFIX)/man7/$${m#man/} && \
+	    chmod 644 $(DESTDIR)$(MANPREFIX)/man7/$${m#man/} || exit 1; \
+	done
 
 uninstall:
 	for t in $(TOOLS) $(SCRIPTS); do \

@@ -20,6 +20,30 @@
 #define SYNOPSIS "[-fhnqV] [-C dir] [-c file] [--adopt | --foreign | " \
     "--list | --rollback | --check f1 | --seen | --get key | --verify]"
 
+static const char *const help[] = {
+	"--adopt",
+	    "take over the Python system's deployment in prod_deployment_path",
+	"--check f1",
+	    "test the score f1 of the deployed model on new data for drift",
+	"-f",
+	    "with --adopt: adopt even when the F1 differs (default: off)",
+	"--foreign",
+	    "fail naming what prod_deployment_path holds that deploy did not make",
+	"--get key",
+	    "print the configuration value of key",
+	"--list",
+	    "list the deployments, oldest first, the current one marked",
+	"-n",
+	    "with --check or --seen: print, write nothing (default: write)",
+	"--rollback",
+	    "make the deployment before the current one current again",
+	"--seen",
+	    "record the ingested files as seen by the current deployment",
+	"--verify",
+	    "check that the current deployment can be used",
+	NULL
+};
+
 static const char *artifacts[] = {
 	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
 };
@@ -527,7 +551,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	struct config cfg;
 	const char *arg = NULL;
 	char *end;

@@ -15,6 +15,22 @@
 	"[-n runs] [--json] [--proba] [predictions | summary | missing | " \
 	"timing | deps ...]"
 
+static const char *const help[] = {
+	"-d data",
+	    "predict the rows of data, - for standard input (default: the test data)",
+	"-m model",
+	    "predict with that model (default: the deployed one)",
+	"-n runs",
+	    "time ingest and train runs times, 1 to 1000 (default: 1)",
+	"-o",
+	    "also save the JSON object in diagnostics.json (default: off)",
+	"--json",
+	    "print one JSON object of the parts asked for (default: tables)",
+	"--proba",
+	    "add the probability of 1 to each prediction (default: off)",
+	NULL
+};
+
 enum { PREDICTIONS, SUMMARY, MISSING, TIMING, DEPS, NPART };
 enum { OPT_PROBA = TOOL_OPT_JSON + 1 };
 
@@ -168,7 +184,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	struct printing pr = { 0, 0 };
 	struct config cfg;
 	struct model m;

@@ -16,6 +16,14 @@
 
 #define SYNOPSIS "[-hnqV] [-C dir] [-c file] [-o dir]"
 
+static const char *const help[] = {
+	"-n",
+	    "list the input files the deployment has not seen; write nothing (default: ingest them)",
+	"-o dir",
+	    "write finaldata.csv and ingestedfiles.txt in dir (default: output_folder_path)",
+	NULL
+};
+
 /* rows are looked up a batch at a time, their slots prefetched */
 #define BATCH 64
 
@@ -265,7 +273,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	struct config cfg;
 	struct ingest g;
 	struct atomic list;

@@ -23,6 +23,12 @@
 #define FONT "DejaVu Sans"
 #define MONO "DejaVu Sans Mono"
 
+static const char *const help[] = {
+	"-m model",
+	    "report on that model (default: the deployed one)",
+	NULL
+};
+
 struct testing {
 	struct confusion cm;
 	long long left;
@@ -272,7 +278,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	struct config cfg;
 	struct model m;
 	struct testing t;

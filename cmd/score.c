@@ -11,6 +11,18 @@
 
 #define SYNOPSIS "[-hnqV] [-C dir] [-c file] [-d data] [-m model] [--json]"
 
+static const char *const help[] = {
+	"-d data",
+	    "score on the CSV file data, - for standard input (default: test_data_path/testdata.csv)",
+	"-m model",
+	    "score that model (default: output_model_path/trainedmodel.json)",
+	"-n",
+	    "print the score, write nothing (default: write latestscore.txt)",
+	"--json",
+	    "print F1, precision, recall, accuracy, confusion as JSON (default: the F1 alone)",
+	NULL
+};
+
 /* is dir the deployment folder or inside it? */
 static int
 indeployment(const char *dir, const char *prod)
@@ -31,7 +43,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	struct config cfg;
 	struct model m;
 	struct scored s;

@@ -11,6 +11,12 @@
 
 #define SYNOPSIS "[-hqV] [-C dir] [-c file] [--json]"
 
+static const char *const help[] = {
+	"--json",
+	    "print the model as JSON (default: a table)",
+	NULL
+};
+
 struct rows {
 	struct logreg lr;
 	size_t cap;
@@ -46,7 +52,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	struct config cfg;
 	struct schema schema;
 	struct model m;

@@ -205,9 +205,13 @@ struct toolopt {
 	const char *synopsis;	/* the usage line after the name */
 	const char *dir, *cfgpath;
 	int json;
+	/* the tool's own options for -h: pairs of "-n", "what it does
+	 * (default: ...)", ending with NULL */
+	const char *const *help;
 };
 int tool_opt(struct toolopt *, int ch, const char *arg);	/* 1: was one */
 _Noreturn void tool_usage(const struct toolopt *);
+_Noreturn void tool_help(const struct toolopt *);	/* -h: on stdout */
 int tool_start(const struct toolopt *, struct config *);
 void print_version(void);
 

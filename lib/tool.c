@@ -1,5 +1,6 @@
 /* what every tool does first: go to the workspace, read its config */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,7 @@ tool_opt(struct toolopt *o, int ch, const char *arg)
 		o->cfgpath = arg;
 		return 1;
 	case 'h':
-		printf("usage: %s %s\n", argv0, o->synopsis);
-		exit(EXIT_OK);
+		tool_help(o);
 	case 'q':
 		quiet = 1;
 		return 1;
@@ -31,6 +31,58 @@ tool_opt(struct toolopt *o, int ch, const char *arg)
 		return 1;
 	}
 	return 0;
+}
+
+/* where this tool's manual page is: in the source tree beside bin/, or
+ * installed under the name it runs as */
+static void
+manual(void)
+{
+	char self[PATH_MAX], *base, *top, *page;
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1) {
+		printf("The manual: man %s\n", argv0);
+		return;
+	}
+	self[n] = '\0';
+	base = strrchr(self, '/');
+	*base++ = '\0';
+	top = path_dir(self);
+	page = emalloc(strlen(top) + strlen(base) + 16);
+	sprintf(page, "%s/man/%s.1", top, base);
+	if (access(page, R_OK) == 0)
+		printf("The manual: man -l %s\n", page);
+	else
+		printf("The manual: man %s\n", base);
+	free(page);
+	free(top);
+}
+
+static void
+helpline(const char *opt, const char *what)
+{
+	printf("  %-16s%s\n", opt, what);
+}
+
+void
+tool_help(const struct toolopt *o)
+{
+	const char *const *h;
+
+	printf("usage: %s %s\n", argv0, o->synopsis);
+	helpline("-C dir", "work in the workspace dir (default: the current "
+	    "folder)");
+	helpline("-c file", "read the configuration from file (default: "
+	    "config.json)");
+	for (h = o->help; h != NULL && h[0] != NULL; h += 2)
+		helpline(h[0], h[1]);
+	helpline("-h, --help", "print this help and exit");
+	helpline("-q", "quiet: no log lines on standard error (default: "
+	    "off)");
+	helpline("-V, --version", "print the version and exit");
+	manual();
+	exit(fflush(stdout) == EOF || ferror(stdout) ? EXIT_FAIL : EXIT_OK);
 }
 
 void

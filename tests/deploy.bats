@@ -81,7 +81,7 @@ prodstate() {
 
 @test "deploy -h prints the usage on stdout and succeeds" {
 	run -0 --separate-stderr deploy -h
-	[ "$output" = "$USAGE" ]
+	[ "${lines[0]}" = "$USAGE" ]
 	[ "$stderr" = "" ]
 }
 

@@ -31,7 +31,7 @@ seeddeployed() {
 
 @test "diagnose -h prints the usage on stdout and succeeds" {
 	run -0 --separate-stderr diagnose -h
-	[ "$output" = "$USAGE" ]
+	[ "${lines[0]}" = "$USAGE" ]
 }
 
 @test "diagnose predictions of the seed's deployed practice model are 0,1,1,1,1" {

@@ -99,7 +99,7 @@ prodstate() {
 	run -2 --separate-stderr fullprocess -w soon
 	[ "${stderr_lines[0]}" = "fullprocess: -w soon: not a number of seconds" ]
 	run -0 --separate-stderr fullprocess -h
-	[ "$output" = "$USAGE" ]
+	[ "${lines[0]}" = "$USAGE" ]
 	run -0 fullprocess -V
 	[[ $output =~ ^fullprocess\ \(riskwatch\)\ [0-9.]+$ ]]
 }

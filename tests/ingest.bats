@@ -41,7 +41,7 @@ unchanged() {
 
 @test "ingest -h prints the usage on stdout and succeeds" {
 	run -0 --separate-stderr ingest -h
-	[ "$output" = "usage: ingest [-hnqV] [-C dir] [-c file] [-o dir]" ]
+	[ "${lines[0]}" = "usage: ingest [-hnqV] [-C dir] [-c file] [-o dir]" ]
 	[ "$stderr" = "" ]
 }
 

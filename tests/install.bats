@@ -41,3 +41,24 @@ load test_helper
 	run -1 env -i PATH=/usr/bin:/bin "$d/usr/bin/rw-apicalls" -C "$BATS_TEST_TMPDIR/ws"
 	[[ "$output" == "apicalls: the API at http://127.0.0.1:1 is not answering:"* ]]
 }
+
+@test "installed manual pages cross-reference the installed names" {
+	d=$BATS_TEST_TMPDIR/root
+	run -0 make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/opt/rw
+	local man=$d/opt/rw/share/man
+	grep -qx '\.Xr ingest 1 ,' "$ROOT/man/deploy.1"
+	grep -qx '\.Xr risk-ingest 1 ,' "$man/man1/risk-deploy.1"
+	grep -qx '\.Xr risk-fullprocess 1 ,' "$man/man7/riskwatch.7"
+	grep -qx '\.It Xr risk-ingest 1' "$man/man7/riskwatch.7"
+	# no tool of the suite is named unprefixed; other pages stay as they are
+	run grep -hE '(^\.| )Xr (ingest|train|score|deploy|diagnose|report|serve|fullprocess|apicalls) ' \
+	    "$man"/man1/*.1 "$man"/man5/*.5 "$man"/man7/*.7
+	[ "$status" -eq 1 ]
+	grep -qx '\.Xr flock 1 ,' "$man/man1/risk-fullprocess.1"
+	# only the cross-references changed
+	diff <(sed 's/Xr risk-/Xr /' "$man/man1/risk-deploy.1") "$ROOT/man/deploy.1"
+	diff <(sed 's/Xr risk-/Xr /' "$man/man7/riskwatch.7") "$ROOT/man/riskwatch.7"
+	# PROGPREFIX= keeps the names
+	run -0 make -s -C "$ROOT" install DESTDIR="$d/plain" PREFIX=/opt/rw PROGPREFIX=
+	cmp "$d/plain/opt/rw/share/man/man1/deploy.1" "$ROOT/man/deploy.1"
+}

@@ -28,7 +28,7 @@ seeddeployed() {
 
 @test "report -h prints the usage on stdout and succeeds" {
 	run -0 --separate-stderr report -h
-	[ "$output" = "$USAGE" ]
+	[ "${lines[0]}" = "$USAGE" ]
 }
 
 @test "report makes a PNG confusion matrix and a six-page PDF" {

@@ -55,7 +55,7 @@ badmodel() {
 
 @test "score -h prints the usage on stdout and succeeds" {
 	run -0 --separate-stderr score -h
-	[ "$output" = "$USAGE" ]
+	[ "${lines[0]}" = "$USAGE" ]
 	[ "$stderr" = "" ]
 }
 

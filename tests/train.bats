@@ -51,7 +51,7 @@ unchanged() {
 
 @test "train -h prints the usage on stdout and succeeds" {
 	run -0 --separate-stderr train -h
-	[ "$output" = "usage: train [-hqV] [-C dir] [-c file] [--json]" ]
+	[ "${lines[0]}" = "usage: train [-hqV] [-C dir] [-c file] [--json]" ]
 	[ "$stderr" = "" ]
 }
 

@@ -15,6 +15,14 @@
 
 #define SYNOPSIS "[-hqV] [-b host] [-C dir] [-c file] [-p port]"
 
+static const char *const help[] = {
+	"-b host",
+	    "listen on host (default: api.host, 127.0.0.1)",
+	"-p port",
+	    "listen on port, 0 for a free one (default: api.port, 8000)",
+	NULL
+};
+
 struct server srv;
 
 int
@@ -25,7 +33,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0 };
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	const char *host = NULL;
 	char *end;
 	long port = -1, ncpu;
