@@ -68,9 +68,12 @@ getname(const char *file, const char *key, json_t *v, char **dst)
 {
 	if (getstr(file, key, v, dst) == -1)
 		return -1;
-	if (!config_name(*dst))
+	if (!config_name(*dst)) {
+		free(*dst);
+		*dst = NULL;
 		return seterr("%s: key \"%s\": a name holds a control "
 		    "character", file, key);
+	}
 	return 0;
 }
 

@@ -131,18 +131,23 @@ SHOWN=(
 # those with a control byte, which config and model names refuse
 ctrl() { [[ $1 == *[$'\n\r\t']* ]]; }
 
-# a fresh copy of the fixture workspace in $WS, the shim first on PATH
-injws() {
-	need_gnuplot
-	rm -rf "$BATS_TEST_TMPDIR/ws"
-	mkws "$FIXTURES/report/ws"
+# the touch shim first on PATH, and a TMPDIR of the test's own
+injshim() {
 	mkdir -p "$BATS_TEST_TMPDIR/shim"
 	printf '#!/bin/sh\necho "$PWD: touch $*" >>"%s/ran"\nexec /usr/bin/touch "$@"\n' \
 	    "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/shim/touch"
 	chmod +x "$BATS_TEST_TMPDIR/shim/touch"
+	PATH=$BATS_TEST_TMPDIR/shim:${PATH#"$BATS_TEST_TMPDIR/shim:"}
 	export TMPDIR=$BATS_TEST_TMPDIR/tmp
 	mkdir -p "$TMPDIR"
-	PATH=$BATS_TEST_TMPDIR/shim:${PATH#"$BATS_TEST_TMPDIR/shim:"}
+}
+
+# a fresh copy of the fixture workspace in $WS, with the shim
+injws() {
+	need_gnuplot
+	rm -rf "$BATS_TEST_TMPDIR/ws"
+	mkws "$FIXTURES/report/ws"
+	injshim
 	cd "$WS"
 }
 
@@ -325,9 +330,7 @@ subst() {
 @test "a CSV header with a newline and a command goes from the input folder to the report as text" {
 	need_gnuplot
 	seedws
-	injws
-	rm -rf "$WS"
-	seedws
+	injshim
 	cd "$WS"
 	local f
 	for f in practicedata/*.csv testdata/testdata.csv; do
@@ -341,4 +344,22 @@ subst() {
 	noinjection
 	reported
 	shows 'corporation\n!touch X\n'
+}
+
+@test "input files named by every payload are ingested and reported on, and nothing runs" {
+	need_gnuplot
+	seedws
+	injshim
+	cd "$WS"
+	local pi
+	for pi in "${!PAYLOADS[@]}"; do
+		cp practicedata/dataset1.csv "practicedata/${PAYLOADS[pi]}.csv"
+	done
+	run -0 ingest -q
+	run -0 train -q
+	run -0 score -q
+	run -0 deploy -q
+	run --separate-stderr report -q
+	noinjection
+	reported
 }
