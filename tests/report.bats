@@ -14,6 +14,11 @@ need_gnuplot() {
 seeddeployed() {
 	seedws
 	cd "$WS"
+	deployed
+}
+
+# the workspace in the current folder ingested, trained on, scored, deployed
+deployed() {
 	run -0 ingest -q
 	run -0 train -q
 	run -0 score -q
@@ -336,30 +341,29 @@ subst() {
 	for f in practicedata/*.csv testdata/testdata.csv; do
 		subst "$f" corporation "$(csvq $'corporation\n!touch X\n')"
 	done
-	run -0 ingest -q
-	run -0 train -q
-	run -0 score -q
-	run -0 deploy -q
+	deployed
 	run --separate-stderr report -q
 	noinjection
 	reported
 	shows 'corporation\n!touch X\n'
 }
 
-@test "input files named by every payload are ingested and reported on, and nothing runs" {
+@test "input files named by every payload are reported on, or refused by ingest, and nothing runs" {
 	need_gnuplot
 	seedws
 	injshim
 	cd "$WS"
 	local pi
 	for pi in "${!PAYLOADS[@]}"; do
-		cp practicedata/dataset1.csv "practicedata/${PAYLOADS[pi]}.csv"
+		ctrl "${PAYLOADS[pi]}" ||
+			cp practicedata/dataset1.csv "practicedata/${PAYLOADS[pi]}.csv"
 	done
-	run -0 ingest -q
-	run -0 train -q
-	run -0 score -q
-	run -0 deploy -q
+	deployed
 	run --separate-stderr report -q
 	noinjection
 	reported
+	cp practicedata/dataset1.csv "practicedata/${PAYLOADS[0]}.csv"
+	run -1 --separate-stderr ingest -q
+	[ "${stderr_lines[0]}" = 'ingest: practicedata/x\n!touch X\n.csv: a control character in the name (it would break ingestedfiles.txt): rename the file' ]
+	noinjection
 }
