@@ -158,7 +158,7 @@ read_form(struct req *r, struct source *s)
 	int ok;
 
 	s->max = r->len;
-	if ((pp = MHD_create_post_processor(r->conn, 16 * 1024, onfield,
+	if ((pp = MHD_create_post_processor(r->conn, FORMBUF, onfield,
 	    s)) == NULL)
 		return seterr("body: not a form%s", r->kind == B_MULTIPART ?
 		    " (no boundary)" : "");

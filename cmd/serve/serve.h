@@ -6,6 +6,34 @@
 
 struct MHD_Connection;
 
+/*
+ * Limits, each with its reason.
+ */
+/* connections at once: a descriptor and up to CONNMEM each (16 MiB) */
+#define MAXCONN		1024u
+/* kept for new clients: past MAXCONN - SPARECONN connections, each new one
+ * closes the connection idle the longest, so idle ones never shut out
+ * /health */
+#define SPARECONN	64u
+/* per client address: one client's requests under way cannot take all */
+#define MAXCONN_IP	256u
+/* request line and headers; libmicrohttpd clears it for every request */
+#define CONNMEM		((size_t)16 * 1024)
+/* silent this long, a connection is closed, between requests or in one */
+#define IDLESECS	5u
+/* connections the kernel queues until the server takes them */
+#define BACKLOG		1024u
+/* slow answers computed at once, a thread each */
+#define MAXJOBS		64
+/* request bodies held at once; each is also within api.max_body */
+#define BODYBUDGET	(256LL << 20)
+/* after SIGTERM, the time requests under way still get */
+#define GRACESECS	5
+/* a model file is a few KiB: anything much larger is not one */
+#define MAXMODEL	(1 << 20)
+/* what the form parser holds of a field at once */
+#define FORMBUF		((size_t)16 * 1024)
+
 /* methods a route takes; HEAD is GET without the body, OPTIONS is answered
  * from the table */
 enum { M_GET = 1, M_POST = 2 };

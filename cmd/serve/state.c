@@ -12,9 +12,6 @@
 #include "risk.h"
 #include "serve.h"
 
-/* a model file is a few KiB: anything much larger is not one */
-#define MAXMODEL (1 << 20)
-
 static void
 snap_free(struct snap *s)
 {
