@@ -277,7 +277,10 @@ main(int argc, char *argv[])
 	struct config cfg;
 	struct ingest g;
 	struct atomic list;
-	char **files, *final, *listpath;
+	char **files, *final, *listpath, *bad, *names = NULL, shortrows[24];
+	size_t nameslen = 0, nrealigned = 0;
+	long long nshort = 0;
+	FILE *realigned;
 	const char *outdir = NULL;
 	size_t nfiles, i, total;
 	struct stat st;
@@ -347,19 +350,39 @@ main(int argc, char *argv[])
 		if (stat(files[i], &st) == 0)
 			total += st.st_size;
 	rowset_reserve(&g.seen, total / 24);
+	/* the headers first: the output's columns are all files' columns,
+	 * in the order pandas' concat gives */
+	bad = ecalloc(nfiles, 1);
+	for (i = 0; i < nfiles; i++)
+		if (csvread_header(files[i], &g.schema) == -1) {
+			warnx_("%s", risk_err);
+			bad[i] = 1;
+			ret = EXIT_FAIL;
+		}
+	realigned = open_memstream(&names, &nameslen);
 	for (i = 0; i < nfiles; i++) {
+		if (bad[i])
+			continue;
 		g.filerows = 0;
 		if (csvread(files[i], &g.schema, onrecord, &g) == -1) {
 			warnx_("%s", risk_err);
 			ret = EXIT_FAIL;
 			continue;
 		}
+		nshort += g.schema.nshort;
+		if (g.schema.realigned)
+			fprintf(realigned, "%s%s", nrealigned++ ? ", " : "",
+			    files[i]);
 		if (fprintf(list.fp, "%s\t%s\t%lld\n", files[i],
 		    g.schema.digest, g.filerows) < 0) {
 			warnx_("%s: write: %s", listpath, strerror(errno));
 			ret = EXIT_FAIL;
 		}
 	}
+	fclose(realigned);
+	free(bad);
+	snprintf(shortrows, sizeof(shortrows), "%lld row%s", nshort,
+	    nshort == 1 ? "" : "s");
 	/* both outputs on disk under their temp names, then both renamed */
 	if (ret == EXIT_OK && (writeheader(&g) == -1 || flush(&g) == -1 ||
 	    atomic_sync(&g.out) == -1 || atomic_sync(&list) == -1)) {
@@ -376,13 +399,18 @@ main(int argc, char *argv[])
 		ret = EXIT_FAIL;
 	} else
 		infox("%zu file%s, %lld rows read, %lld duplicates dropped, "
-		    "%lld rows written to %s", nfiles, nfiles == 1 ? "" : "s",
-		    g.read, g.read - g.written, g.written, final);
+		    "%lld rows written to %s%s%s%s%s%s", nfiles,
+		    nfiles == 1 ? "" : "s", g.read, g.read - g.written,
+		    g.written, final, nshort ? "; " : "",
+		    nshort ? shortrows : "", nshort ? " short, missing "
+		    "fields as NA" : "", nrealigned ? "; realigned by "
+		    "column name: " : "", nrealigned ? names : "");
 	for (i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
 	free(final);
 	free(listpath);
+	free(names);
 	free(g.buf);
 	rowset_free(&g.seen);
 	schema_free(&g.schema);

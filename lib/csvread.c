@@ -28,7 +28,124 @@ struct reader {
 	size_t *off, *len;
 	char **field;
 	size_t nfield, fieldcap;
+	int headeronly;		/* csvread_header: stop after the header */
+	size_t fcol;		/* columns in this file's header */
+	size_t *map;		/* each schema column's file column, or NONE */
+	size_t *tosch;		/* each file column's schema column */
+	char **out;		/* a record's fields in schema order */
+	size_t *outlen, outcap;
 };
+
+#define NONE ((size_t)-1)
+enum { TNUM = 1, TBOOL };
+
+/* a map of names to numbers, for headers of any width */
+struct names {
+	char **key;
+	size_t *val;
+	size_t cap, n;
+};
+
+static size_t *
+names_get(struct names *m, const char *k, int add)
+{
+	size_t j, i, n = strlen(k);
+
+	if (m->n * 2 >= m->cap && add) {
+		struct names g = { NULL, NULL, m->cap ? m->cap * 2 : 64, 0 };
+
+		g.key = ecalloc(g.cap, sizeof(*g.key));
+		g.val = ecalloc(g.cap, sizeof(*g.val));
+		for (i = 0; i < m->cap; i++)
+			if (m->key[i] != NULL) {
+				j = rowset_hash(m->key[i], strlen(m->key[i])) &
+				    (g.cap - 1);
+				while (g.key[j] != NULL)
+					j = (j + 1) & (g.cap - 1);
+				g.key[j] = m->key[i];
+				g.val[j] = m->val[i];
+			}
+		g.n = m->n;
+		free(m->key);
+		free(m->val);
+		*m = g;
+	}
+	if (m->cap == 0)
+		return NULL;
+	for (j = rowset_hash(k, n) & (m->cap - 1); m->key[j] != NULL;
+	    j = (j + 1) & (m->cap - 1))
+		if (strcmp(m->key[j], k) == 0)
+			return &m->val[j];
+	if (!add)
+		return NULL;
+	m->key[j] = estrdup(k);
+	m->val[j] = 0;
+	m->n++;
+	return &m->val[j];
+}
+
+static size_t
+names_count(struct names *m, const char *k)
+{
+	size_t *v = names_get(m, k, 0);
+
+	return v ? *v : 0;
+}
+
+static void
+names_free(struct names *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->cap; i++)
+		free(m->key[i]);
+	free(m->key);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * Repeated names renamed as pandas 1.5's C parser renames them: the
+ * second "a" becomes "a.1", the third "a.2", skipping a suffixed name the
+ * header already holds ("a,a,a.1" is "a,a.2,a.1").
+ */
+static void
+mangle(char **name, size_t n)
+{
+	struct names counts = { 0 }, present = { 0 };
+	size_t i, cur, len;
+	char *col, *old;
+
+	for (i = 0; i < n; i++)
+		(*names_get(&present, name[i], 1))++;
+	for (i = 0; i < n; i++) {
+		old = name[i];
+		col = NULL;
+		cur = names_count(&counts, old);
+		while (cur > 0) {
+			*names_get(&counts, old, 1) = cur + 1;
+			free(col);
+			len = strlen(old) + 24;
+			col = emalloc(len);
+			snprintf(col, len, "%s.%zu", old, cur);
+			if (names_count(&present, col) > 0)
+				cur++;
+			else
+				cur = names_count(&counts, col);
+		}
+		if (col != NULL) {
+			(*names_get(&present, old, 1))--;
+			(*names_get(&present, col, 1))++;
+			free(old);
+			name[i] = col;
+		}
+		*names_get(&counts, name[i], 1) = cur + 1;
+	}
+	names_free(&counts);
+	names_free(&present);
+}
 
 int
 csv_ismissing(const char *s, size_t n)
@@ -118,6 +235,9 @@ schema_free(struct schema *s)
 	free(s->col);
 	free(s->headerline);
 	free(s->first);
+	names_free(s->index);
+	free(s->index);
+	s->index = NULL;
 	s->col = NULL;
 	s->headerline = s->first = NULL;
 	s->ncol = 0;
@@ -167,85 +287,114 @@ joinheader(char **col, size_t n)
 	return buf;
 }
 
-/* where a later file's header first differs from the first file's */
-static int
-mismatch(struct reader *r)
-{
-	struct schema *s = r->s;
-	char e1[64], e2[64], first[LOG_ESCMAX];
-	size_t i;
-
-	log_esc(first, sizeof(first), s->first, strlen(s->first));
-	for (i = 0; i < s->ncol && i < r->nfield; i++)
-		if (strcmp(s->col[i], r->field[i]) != 0)
-			return fail(r, "header differs from %s's: column %zu is "
-			    "\"%s\", not \"%s\"", first, i + 1,
-			    shown(e1, sizeof(e1), r->field[i], r->len[i]),
-			    log_esc(e2, sizeof(e2), s->col[i], strlen(s->col[i])));
-	if (r->nfield > s->ncol)
-		return fail(r, "header differs from %s's: an extra column "
-		    "%zu \"%s\"", first, i + 1,
-		    shown(e1, sizeof(e1), r->field[i], r->len[i]));
-	return fail(r, "header differs from %s's: no column %zu \"%s\"",
-	    first, i + 1, log_esc(e2, sizeof(e2), s->col[i],
-	    strlen(s->col[i])));
-}
-
 static int
 header(struct reader *r)
 {
 	struct schema *s = r->s;
-	struct rowset names;
-	char e[64];
-	size_t i, j;
-	int k = 1;
+	char e[64], **name;
+	size_t i, j, *at;
+	int grow;
 
 	for (i = 0; i < r->nfield; i++)
 		if (!utf8_valid(r->field[i], r->len[i]))
 			return fail(r, "header field %zu: not UTF-8 text, or a "
 			    "NUL byte", i + 1);
-	if (s->fixed) {
-		int same = r->nfield == s->ncol;
-
-		for (i = 0; same && i < s->ncol; i++)
-			same = strcmp(s->col[i], r->field[i]) == 0;
-		return same ? 0 : mismatch(r);
-	}
-	rowset_init(&names);
-	rowset_reserve(&names, r->nfield);
-	for (i = 0; i < r->nfield && k == 1; i++)
-		k = rowset_add(&names, r->field[i], r->len[i]);
-	rowset_free(&names);
-	if (k == -1)
-		return fail(r, "%s", risk_err);
-	if (k == 0)
-		return fail(r, "column \"%s\" named twice",
-		    log_esc(e, sizeof(e), r->field[i - 1], r->len[i - 1]));
-	for (j = 0; j < s->nfeat; j++) {
-		for (i = 0; i < r->nfield; i++)
-			if (strcmp(s->want[j], r->field[i]) == 0)
-				break;
-		if (i == r->nfield)
-			return fail(r, "no column \"%s\" (a feature)",
-			    log_esc(e, sizeof(e), s->want[j], strlen(s->want[j])));
-		s->feat[j] = i;
-	}
-	s->tcol = (size_t)-1;
+	name = emalloc((r->nfield ? r->nfield : 1) * sizeof(*name));
 	for (i = 0; i < r->nfield; i++)
-		if (strcmp(s->target, r->field[i]) == 0)
-			s->tcol = i;
-	if (s->tcol == (size_t)-1 && s->need_target)
+		name[i] = estrdup(r->field[i]);
+	mangle(name, r->nfield);
+	grow = !s->fixed || r->headeronly;
+	if (!s->fixed) {
+		schema_free(s);
+		s->index = ecalloc(1, sizeof(*s->index));
+		s->first = estrdup(r->path);
+		s->fixed = 1;
+	}
+	r->map = erealloc(r->map, (s->ncol + r->nfield + 1) *
+	    sizeof(*r->map));
+	for (i = 0; i < r->nfield; i++) {
+		if ((at = names_get(s->index, name[i], 0)) != NULL) {
+			r->map[i] = *at;
+			free(name[i]);
+			continue;
+		}
+		if (!grow) {
+			fail(r, "column \"%s\" is new: the file changed while "
+			    "it was read", log_esc(e, sizeof(e), name[i],
+			    strlen(name[i])));
+			while (i < r->nfield)
+				free(name[i++]);
+			free(name);
+			return -1;
+		}
+		/* a column only this file has: added at the end */
+		s->col = erealloc(s->col, (s->ncol + 1) * sizeof(*s->col));
+		s->col[s->ncol] = name[i];
+		*names_get(s->index, name[i], 1) = s->ncol;
+		r->map[i] = s->ncol++;
+		free(s->headerline);
+		s->headerline = NULL;
+	}
+	free(name);
+	/* r->map turned around: each schema column's column in this file */
+	{
+		size_t *fmap = emalloc((s->ncol + 1) * sizeof(*fmap));
+
+		for (j = 0; j < s->ncol; j++)
+			fmap[j] = NONE;
+		for (i = 0; i < r->nfield; i++)
+			fmap[r->map[i]] = i;
+		free(r->tosch);
+		r->tosch = r->map;
+		r->map = fmap;
+	}
+	r->fcol = r->nfield;
+	s->realigned = r->fcol != s->ncol;
+	for (j = 0; j < s->ncol && !s->realigned; j++)
+		s->realigned = r->map[j] != j;
+	if (s->headerline == NULL)
+		s->headerline = joinheader(s->col, s->ncol);
+	/* the first file finds the features and the target; every file
+	 * must have them (pandas would fill a file without one with NA) */
+	if (!s->found) {
+		for (j = 0; j < s->nfeat; j++) {
+			if ((at = names_get(s->index, s->want[j], 0)) == NULL)
+				return fail(r, "no column \"%s\" (a feature)",
+				    log_esc(e, sizeof(e), s->want[j],
+				    strlen(s->want[j])));
+			s->feat[j] = *at;
+		}
+		at = names_get(s->index, s->target, 0);
+		s->tcol = at != NULL ? *at : (size_t)-1;
+		if (s->tcol == (size_t)-1 && s->need_target)
+			return fail(r, "no column \"%s\" (the target)",
+			    log_esc(e, sizeof(e), s->target,
+			    strlen(s->target)));
+		s->found = 1;
+	}
+	for (j = 0; j < s->nfeat; j++)
+		if (r->map[s->feat[j]] == NONE)
+			return fail(r, "no column \"%s\" (a feature)",
+			    log_esc(e, sizeof(e), s->col[s->feat[j]],
+			    strlen(s->col[s->feat[j]])));
+	if (s->tcol != (size_t)-1 && r->map[s->tcol] == NONE)
 		return fail(r, "no column \"%s\" (the target)",
-		    log_esc(e, sizeof(e), s->target, strlen(s->target)));
-	schema_free(s);
-	s->ncol = r->nfield;
-	s->col = emalloc(s->ncol * sizeof(*s->col));
-	for (i = 0; i < s->ncol; i++)
-		s->col[i] = estrdup(r->field[i]);
-	s->headerline = joinheader(s->col, s->ncol);
-	s->first = estrdup(r->path);
-	s->fixed = 1;
+		    log_esc(e, sizeof(e), s->col[s->tcol],
+		    strlen(s->col[s->tcol])));
 	return 0;
+}
+
+/* pandas' true and false words, of a column it reads as boolean */
+static int
+truth(const char *v, size_t n)
+{
+	if ((n == 4 && (memcmp(v, "True", 4) == 0 || memcmp(v, "TRUE",
+	    4) == 0 || memcmp(v, "true", 4) == 0)))
+		return 1;
+	if ((n == 5 && (memcmp(v, "False", 5) == 0 || memcmp(v, "FALSE",
+	    5) == 0 || memcmp(v, "false", 5) == 0)))
+		return 0;
+	return -1;
 }
 
 static int
@@ -254,46 +403,81 @@ record(struct reader *r)
 	struct schema *s = r->s;
 	struct record rec;
 	char e1[64], e2[64];
-	size_t i, c;
+	size_t i, j, c;
+	int t, kind;
 	double v;
 
-	if (r->nfield != s->ncol)
-		return fail(r, "expected %zu fields, found %zu", s->ncol,
+	if (r->nfield > r->fcol)
+		return fail(r, "expected %zu fields, found %zu", r->fcol,
 		    r->nfield);
+	/* a short row: its missing trailing fields are missing values */
+	if (r->nfield < r->fcol)
+		s->nshort++;
 	for (i = 0; i < r->nfield; i++)
 		if (!utf8_valid(r->field[i], r->len[i]))
 			return fail(r, "field %zu (%s): not UTF-8 text, or a "
 			    "NUL byte", i + 1, log_esc(e1, sizeof(e1),
-			    s->col[i], strlen(s->col[i])));
+			    s->col[r->tosch[i]], strlen(s->col[r->tosch[i]])));
+	if (r->outcap < s->ncol) {
+		r->outcap = s->ncol;
+		r->out = erealloc(r->out, r->outcap * sizeof(*r->out));
+		r->outlen = erealloc(r->outlen, r->outcap *
+		    sizeof(*r->outlen));
+	}
+	for (j = 0; j < s->ncol; j++) {
+		i = r->map[j];
+		if (i == NONE || i >= r->nfield) {
+			r->out[j] = "";
+			r->outlen[j] = 0;
+		} else {
+			r->out[j] = r->field[i];
+			r->outlen[j] = r->len[i];
+		}
+	}
 	rec.path = r->path;
 	rec.line = r->recline;
-	rec.nfield = r->nfield;
-	rec.field = r->field;
-	rec.len = r->len;
+	rec.nfield = s->ncol;
+	rec.field = r->out;
+	rec.len = r->outlen;
 	rec.complete = 1;
 	for (i = 0; i < s->nfeat; i++) {
 		c = s->feat[i];
-		if (number(r->field[c], r->len[c], &v))
+		if (number(r->out[c], r->outlen[c], &v))
 			rec.x[i] = v;
-		else if (csv_ismissing(r->field[c], r->len[c])) {
+		else if (csv_ismissing(r->out[c], r->outlen[c])) {
 			rec.x[i] = NAN;
 			rec.complete = 0;
 		} else
 			return fail(r, "field %zu (%s): \"%s\" is not a number",
-			    c + 1, log_esc(e1, sizeof(e1), s->col[c],
+			    r->map[c] + 1, log_esc(e1, sizeof(e1), s->col[c],
 			    strlen(s->col[c])), shown(e2, sizeof(e2),
-			    r->field[c], r->len[c]));
+			    r->out[c], r->outlen[c]));
 	}
 	rec.y = -1;
 	if ((c = s->tcol) != (size_t)-1) {
-		if (r->len[c] == 1 && (r->field[c][0] == '0' ||
-		    r->field[c][0] == '1'))
-			rec.y = r->field[c][0] - '0';
-		else if (!csv_ismissing(r->field[c], r->len[c]))
+		const char *f = r->out[c];
+		size_t n = r->outlen[c];
+
+		/* 0 and 1 in any numeric spelling; True and False in a
+		 * column of only those, which pandas reads as boolean */
+		t = -1;
+		kind = 0;
+		if (number(f, n, &v) && (v == 0 || v == 1))
+			t = v == 1, kind = TNUM;
+		else if ((t = truth(f, n)) != -1)
+			kind = TBOOL;
+		else if (!csv_ismissing(f, n))
 			return fail(r, "field %zu (%s): \"%s\" is not 0 or 1",
-			    c + 1, log_esc(e1, sizeof(e1), s->col[c],
-			    strlen(s->col[c])), shown(e2, sizeof(e2),
-			    r->field[c], r->len[c]));
+			    r->map[c] + 1, log_esc(e1, sizeof(e1), s->col[c],
+			    strlen(s->col[c])), shown(e2, sizeof(e2), f, n));
+		if (kind != 0 && s->tkind != 0 && kind != s->tkind)
+			return fail(r, "field %zu (%s): \"%s\" in a column of %s",
+			    r->map[c] + 1, log_esc(e1, sizeof(e1), s->col[c],
+			    strlen(s->col[c])), shown(e2, sizeof(e2), f, n),
+			    s->tkind == TBOOL ? "True and False" : "numbers");
+		if (kind != 0)
+			s->tkind = kind;
+		rec.y = t;
 	}
 	if (rec.y == -1 && s->need_target)
 		rec.complete = 0;
@@ -405,9 +589,9 @@ parse(struct csv_parser *p, struct reader *r, const char *b, size_t n)
  * parser a line at a time so that the line counter is right when the
  * parser calls back: LF, CRLF and a lone CR each end a line.
  */
-int
-csvread_fp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
-    void *arg)
+static int
+readfp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
+    void *arg, int headeronly)
 {
 	enum { BLOCK = 65536 };
 	struct csv_parser p;
@@ -424,12 +608,16 @@ csvread_fp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
 	r.fn = fn;
 	r.arg = arg;
 	s->digest[0] = '\0';
+	s->nshort = 0;
+	s->realigned = 0;
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		return seterr("%s: out of memory", r.epath);
 	csv_set_space_func(&p, nospace);
 	buf = emalloc(BLOCK);
 	h = sha256_new();
-	while (!r.failed && (n = fread(buf, 1, BLOCK, fp)) > 0) {
+	r.headeronly = headeronly;
+	while (!r.failed && !(headeronly && r.header) &&
+	    (n = fread(buf, 1, BLOCK, fp)) > 0) {
 		sha256_add(h, buf, n);
 		b = buf;
 		e = buf + n;
@@ -439,7 +627,7 @@ csvread_fp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
 		if (crpending && *b == '\n')
 			parse(&p, &r, b++, 1);
 		crpending = 0;
-		while (b < e && !r.failed) {
+		while (b < e && !r.failed && !(headeronly && r.header)) {
 			if (atstart)
 				r.line++;
 			atstart = 0;
@@ -460,7 +648,7 @@ csvread_fp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
 	}
 	if (!r.failed && ferror(fp))
 		ret = seterr("%s: read: %s", r.epath, strerror(errno));
-	if (!r.failed && ret == 0 &&
+	if (!r.failed && ret == 0 && !(headeronly && r.header) &&
 	    csv_fini(&p, onfield, onrow, &r) != 0 && !r.failed) {
 		if (!r.inrec)
 			r.recline = r.rowopen ? r.startline : r.lastend + 1;
@@ -479,5 +667,30 @@ csvread_fp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
 	free(r.off);
 	free(r.len);
 	free(r.field);
+	free(r.map);
+	free(r.tosch);
+	free(r.out);
+	free(r.outlen);
 	return ret;
+}
+
+int
+csvread_fp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
+    void *arg)
+{
+	return readfp(fp, name, s, fn, arg, 0);
+}
+
+int
+csvread_header(const char *path, struct schema *s)
+{
+	char e[LOG_ESCMAX];
+	FILE *fp;
+	int r;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return seterr("%s: %s", log_escs(e, path), strerror(errno));
+	r = readfp(fp, path, s, NULL, NULL, 1);
+	fclose(fp);
+	return r;
 }

@@ -56,7 +56,10 @@ int config_print(const struct config *, const char *key, FILE *);
 int config_name(const char *);	/* 0: holds a control character */
 
 
-/* csv: streaming reader with the data files' validation */
+/* csv: streaming reader with the data files' validation; a file's columns
+ * are matched to the schema's by name (the first file's header, with
+ * pandas' ".1" suffixes on repeated names), and a record has the schema's
+ * columns in its order, empty where the file has none or the row is short */
 enum { COL_TEXT, COL_FEATURE, COL_TARGET };
 struct schema {
 	char **col;		/* header names */
@@ -71,6 +74,12 @@ struct schema {
 	char *headerline;	/* the header as written out */
 	char *first;		/* the file whose header this is */
 	char digest[65];	/* sha256 of the bytes the last read parsed */
+	struct names *index;	/* col's positions by name */
+	long long nshort;	/* the last read: rows short of fields */
+	int realigned;		/* the last read: its header is not col */
+	int found;		/* feat and tcol are set */
+	int tkind;		/* the target's values so far, in every file
+				 * read: numbers (1) or True/False (2) */
 };
 struct record {
 	const char *path;
@@ -88,6 +97,10 @@ void schema_free(struct schema *);
 /* reads path ("-" is stdin); -1 with risk_err "path:line: field n (name): ..." */
 int csvread(const char *path, struct schema *, csvread_fn, void *);
 int csvread_fp(FILE *, const char *name, struct schema *, csvread_fn, void *);
+/* only the header of path: columns the schema lacks are added at its end,
+ * as pandas' concat adds them, so that a later csvread of each file gives
+ * rows of every column */
+int csvread_header(const char *path, struct schema *);
 int csv_ismissing(const char *, size_t);
 int csvwrite_field(FILE *, const char *, size_t);
 int utf8_valid(const char *, size_t);
