@@ -90,7 +90,8 @@ listcsv(const char *dir, char ***files, size_t *n)
 		v[all++] = path_join(dir, e->d_name);
 	}
 	closedir(d);
-	qsort(v, all, sizeof(*v), cmpname);
+	if (all > 0)
+		qsort(v, all, sizeof(*v), cmpname);
 	for (i = 0; i < all; i++) {
 		p = v[i];
 		log_escs(esc, p);
