@@ -40,7 +40,7 @@ the 8s), iris (versicolor against virginica); and 60 make_classification
 sets (synth1-60: 1-100 features, a 1-50 % minority class, each column
 scaled by 1e-3...1e6, C 0.001...100, tol 1e-8...1e-2, max_iter 1...100).
 The first 16 are written in every variant of VARIANTS, synth9-60 plainly:
-260 cases, about 4 minutes on 2 cores (make crosscheck); --fast takes
+260 cases, about 80 s on 2 cores (make crosscheck); --fast takes
 seconds.
 
   --fast       the CI subset: the fast cases of the groups not in HELD_BACK
