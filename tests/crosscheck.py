@@ -761,7 +761,10 @@ class Speller:
     def target(self, y, file_index):
         if self.variant == "bool_target":
             return "True" if y else "False"
-        if "float_target" in self.caps and file_index != 0:
+        # 1.0/0.0 in every file; in the first file too but where repeats
+        # spelled otherwise are the point (dup_by_value)
+        if "float_target" in self.caps and (file_index != 0
+                                            or "dup_by_value" not in self.caps):
             return "1.0" if y else "0.0"
         return str(y)
 
