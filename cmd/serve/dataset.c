@@ -323,7 +323,8 @@ predict(struct req *r, FILE *in, const char *name)
 	}
 }
 
-/* on a job thread: parsing a body, even a CSV header, can take long */
+/* on a job thread unless it is a small CSV body: parsing a body, even a
+ * CSV header, or reading a file can take long */
 void
 prediction(struct req *r, int quick)
 {
@@ -331,7 +332,8 @@ prediction(struct req *r, int quick)
 	const char *name;
 	FILE *fp;
 
-	(void)quick;
+	if (quick && (r->kind != B_CSV || r->len > QUICKBODY))
+		return;
 	memset(&s, 0, sizeof(s));
 	if (read_body(r, &s) == -1) {
 		answer_error(r, 400, "%s", risk_err);

@@ -24,9 +24,9 @@ static void metrics(struct req *, int);
  * to them; their body is read and dropped.
  */
 const struct route routes[] = {
-	{ "/prediction", M_GET | M_POST, SLOW, prediction, prediction_head },
-	{ "/scoring", M_GET | M_POST, CACHED, scoring, NULL },
-	{ "/summarystats", M_GET | M_POST, CACHED, summary, NULL },
+	{ "/prediction", M_GET | M_POST, CHEAP, prediction, prediction_head },
+	{ "/scoring", M_GET | M_POST, CHEAP, scoring, NULL },
+	{ "/summarystats", M_GET | M_POST, CHEAP, summary, NULL },
 	{ "/diagnostics", M_GET | M_POST, SLOW, diagnostics, NULL },
 	{ "/health", M_GET | M_POST, QUICK, health, NULL },
 	{ "/metrics", M_GET | M_POST, QUICK, metrics, NULL },
@@ -207,20 +207,36 @@ diagnostics(struct req *r, int quick)
 }
 
 /* ok only when the deployment resolves and its model loads and fits the
- * config; otherwise 503 and why */
+ * config; otherwise 503 and why; made once a deployment */
 static void
 health(struct req *r, int quick)
 {
 	struct snap *s = snap_take();
+	char *body;
 
 	(void)quick;
-	if (s->ok)
-		answer_json(r, 200, json_pack("{s:s, s:s}", "status", "ok",
-		    "model", s->id));
-	else
-		answer_json(r, 503, json_pack("{s:s, s:s?, s:s}", "status",
-		    "error", "model", s->id[0] ? s->id : NULL, "error",
-		    s->why));
+	pthread_mutex_lock(&srv.lock);
+	body = s->health ? estrdup(s->health) : NULL;
+	pthread_mutex_unlock(&srv.lock);
+	if (body != NULL)
+		answer(r, s->ok ? 200 : 503, "application/json", body);
+	else {
+		if (s->ok)
+			answer_json(r, 200, json_pack("{s:s, s:s}", "status",
+			    "ok", "model", s->id));
+		else
+			answer_json(r, 503, json_pack("{s:s, s:s?, s:s}",
+			    "status", "error", "model", s->id[0] ? s->id : NULL,
+			    "error", s->why));
+		body = estrdup(r->out);
+		pthread_mutex_lock(&srv.lock);
+		if (s->health == NULL && r->status != 500) {
+			s->health = body;
+			body = NULL;
+		}
+		pthread_mutex_unlock(&srv.lock);
+		free(body);
+	}
 	snap_put(s);
 }
 

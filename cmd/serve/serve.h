@@ -23,6 +23,9 @@ struct MHD_Connection;
 #define IDLESECS	5u
 /* connections the kernel queues until the server takes them */
 #define BACKLOG		1024u
+/* a CSV body this small is predicted on the pool thread (well under a
+ * millisecond); a larger one, or a file, on a job thread */
+#define QUICKBODY	((size_t)64 * 1024)
 /* slow answers computed at once, a thread each */
 #define MAXJOBS		64
 /* request bodies held at once; each is also within api.max_body */
@@ -41,7 +44,7 @@ enum { M_GET = 1, M_POST = 2 };
 /* where a route's answer is computed */
 enum speed {
 	QUICK,		/* on the pool thread that read the request */
-	CACHED,		/* there when cached, else on a job thread */
+	CHEAP,		/* there when cheap (cached, small), else on a job */
 	SLOW		/* always on a job thread */
 };
 
@@ -92,6 +95,7 @@ struct snap {
 	struct model m;
 	double f1;
 	int hasf1;
+	char *health;		/* the answer of /health, once made */
 };
 
 /* an answer cached until what it was computed from changes */

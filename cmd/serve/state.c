@@ -17,6 +17,7 @@ snap_free(struct snap *s)
 {
 	if (s->ok)
 		model_free(&s->m);
+	free(s->health);
 	free(s);
 }
 
