@@ -196,6 +196,9 @@ print("\n".join(str(p) for p in m.predict(t[f].values)))' \
 		[ "$(readlink "$PROD/$f")" = "current/$f" ]
 	done
 	run -0 deploy --foreign
+	[ "$output" = "" ]
+	run -0 --separate-stderr deploy --verify
+	[ "$output" = "$PROD/history/$ID" ]
 }
 
 @test "deploy --adopt writes ingestedfiles.txt in riskwatch's form and the score history" {
