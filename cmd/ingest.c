@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,19 @@ struct ingest {
 	size_t off[BATCH + 1];
 	int nrow;
 	long long read, written, filerows;
+	char *key;		/* the batch's rows as compared */
+	size_t klen, kcap;
+	size_t koff[BATCH + 1];
+	int infer;		/* the first pass over a file */
+	unsigned char *seen_as;	/* each column's values in this file */
+	unsigned char *kind;	/* each column's kind in this file */
+	size_t ncol;
 };
+
+/* what a column's values were in the first pass, and so its kind, as
+ * pandas infers a column's type per file */
+enum { SAW_NUM = 1, SAW_BOOL = 2, SAW_TEXT = 4 };
+enum { K_NA, K_NUM, K_BOOL, K_TEXT };
 
 static int
 cmpname(const void *a, const void *b)
@@ -184,15 +197,15 @@ flush(struct ingest *g)
 	int i, isnew;
 
 	for (i = 0; i < g->nrow; i++) {
-		/* the set keeps a row without its newline */
-		h[i] = g->seen.hash(g->buf + g->off[i],
-		    g->off[i + 1] - g->off[i] - 1);
+		h[i] = g->seen.hash(g->key + g->koff[i],
+		    g->koff[i + 1] - g->koff[i]);
 		rowset_prefetch(&g->seen, h[i]);
 	}
 	for (i = 0; i < g->nrow; i++) {
 		row = g->buf + g->off[i];
 		n = g->off[i + 1] - g->off[i];
-		if ((isnew = rowset_addh(&g->seen, row, n - 1, h[i])) == -1)
+		if ((isnew = rowset_addh(&g->seen, g->key + g->koff[i],
+		    g->koff[i + 1] - g->koff[i], h[i])) == -1)
 			return -1;
 		if (isnew) {
 			g->written++;
@@ -203,6 +216,7 @@ flush(struct ingest *g)
 	}
 	g->nrow = 0;
 	g->len = 0;
+	g->klen = 0;
 	return 0;
 }
 
@@ -219,14 +233,117 @@ writeheader(struct ingest *g)
 }
 
 static int
+truthword(const char *v, size_t n)
+{
+	static const char *w[] = { "False", "FALSE", "false", "True", "TRUE",
+	    "true" };
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		if (strlen(w[i]) == n && memcmp(w[i], v, n) == 0)
+			return i >= 3;
+	return -1;
+}
+
+static void
+addkey(struct ingest *g, const void *s, size_t n)
+{
+	if (g->kcap - g->klen < n) {
+		g->kcap = (g->kcap + n) * 2 + 4096;
+		g->key = erealloc(g->key, g->kcap);
+	}
+	memcpy(g->key + g->klen, s, n);
+	g->klen += n;
+}
+
+/*
+ * The row as drop_duplicates compares it: a missing value equals a
+ * missing value; in a column of numbers (or of True and False, which
+ * equal 1 and 0) a value by its double, -0.0 as 0; in a text column by
+ * its bytes; a number never equals a text.
+ */
+static void
+keyrow(struct ingest *g, const struct record *r)
+{
+	uint32_t n;
+	double v;
+	size_t i;
+	int t;
+
+	for (i = 0; i < r->nfield; i++) {
+		if (csv_ismissing(r->field[i], r->len[i])) {
+			addkey(g, "M", 1);
+			continue;
+		}
+		switch (g->kind[i]) {
+		case K_NUM:
+		case K_BOOL:
+			if (g->kind[i] == K_BOOL) {
+				t = truthword(r->field[i], r->len[i]);
+				v = t;
+			} else if (number_parse(r->field[i], r->len[i], &v) != 0)
+				v = 0;	/* cannot be: the first pass parsed it */
+			if (v == 0)
+				v = 0;
+			addkey(g, "N", 1);
+			addkey(g, &v, sizeof(v));
+			break;
+		default:
+			n = (uint32_t)r->len[i];
+			addkey(g, "T", 1);
+			addkey(g, &n, sizeof(n));
+			addkey(g, r->field[i], r->len[i]);
+		}
+	}
+	g->koff[g->nrow + 1] = g->klen;
+}
+
+static void
+inferrow(struct ingest *g, const struct record *r)
+{
+	double v;
+	size_t i;
+
+	for (i = 0; i < r->nfield; i++) {
+		if (csv_ismissing(r->field[i], r->len[i]))
+			continue;
+		if (number_parse(r->field[i], r->len[i], &v) == 0)
+			g->seen_as[i] |= SAW_NUM;
+		else if (truthword(r->field[i], r->len[i]) != -1)
+			g->seen_as[i] |= SAW_BOOL;
+		else
+			g->seen_as[i] |= SAW_TEXT;
+	}
+}
+
+static void
+kinds(struct ingest *g)
+{
+	size_t i;
+	unsigned f;
+
+	for (i = 0; i < g->ncol; i++) {
+		f = g->seen_as[i];
+		g->kind[i] = (f & SAW_TEXT) || f == (SAW_NUM | SAW_BOOL) ?
+		    K_TEXT : f & SAW_BOOL ? K_BOOL : f & SAW_NUM ? K_NUM :
+		    K_NA;
+	}
+}
+
+static int
 onrecord(const struct record *r, void *arg)
 {
 	struct ingest *g = arg;
 
+	if (g->infer) {
+		inferrow(g, r);
+		return 0;
+	}
 	g->read++;
 	g->filerows++;
 	if (writeheader(g) == -1)
 		return -1;
+	keyrow(g, r);
 	formatrow(g, r);
 	if (g->nrow == BATCH)
 		return flush(g);
@@ -278,7 +395,7 @@ main(int argc, char *argv[])
 	struct config cfg;
 	struct ingest g;
 	struct atomic list;
-	char **files, *final, *listpath, *bad, *names = NULL, shortrows[24];
+	char **files, *final, *listpath, *bad, digest[65], *names = NULL, shortrows[24];
 	size_t nameslen = 0, nrealigned = 0;
 	long long nshort = 0;
 	FILE *realigned;
@@ -360,13 +477,35 @@ main(int argc, char *argv[])
 			bad[i] = 1;
 			ret = EXIT_FAIL;
 		}
+	g.ncol = g.schema.ncol;
+	g.seen_as = ecalloc(g.ncol, 1);
+	g.kind = ecalloc(g.ncol, 1);
 	realigned = open_memstream(&names, &nameslen);
 	for (i = 0; i < nfiles; i++) {
 		if (bad[i])
 			continue;
-		g.filerows = 0;
+		/* a first pass for each column's kind in this file, a
+		 * second over the same bytes for the rows */
+		if (g.ncol > 0)
+			memset(g.seen_as, 0, g.ncol);
+		g.infer = 1;
+		g.schema.limit = 0;
 		if (csvread(files[i], &g.schema, onrecord, &g) == -1) {
 			warnx_("%s", risk_err);
+			ret = EXIT_FAIL;
+			continue;
+		}
+		kinds(&g);
+		memcpy(digest, g.schema.digest, sizeof(digest));
+		g.infer = 0;
+		g.filerows = 0;
+		g.schema.limit = g.schema.nbytes;
+		if (csvread(files[i], &g.schema, onrecord, &g) == -1 ||
+		    strcmp(digest, g.schema.digest) != 0) {
+			if (strcmp(digest, g.schema.digest) != 0)
+				warnx_("%s: changed while it was read", files[i]);
+			else
+				warnx_("%s", risk_err);
 			ret = EXIT_FAIL;
 			continue;
 		}
@@ -413,6 +552,9 @@ main(int argc, char *argv[])
 	free(listpath);
 	free(names);
 	free(g.buf);
+	free(g.key);
+	free(g.seen_as);
+	free(g.kind);
 	rowset_free(&g.seen);
 	schema_free(&g.schema);
 	config_free(&cfg);

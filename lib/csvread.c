@@ -616,9 +616,13 @@ readfp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
 	buf = emalloc(BLOCK);
 	h = sha256_new();
 	r.headeronly = headeronly;
+	s->nbytes = 0;
 	while (!r.failed && !(headeronly && r.header) &&
-	    (n = fread(buf, 1, BLOCK, fp)) > 0) {
+	    (s->limit == 0 || s->nbytes < s->limit) &&
+	    (n = fread(buf, 1, s->limit == 0 || s->limit - s->nbytes >
+	    BLOCK ? BLOCK : (size_t)(s->limit - s->nbytes), fp)) > 0) {
 		sha256_add(h, buf, n);
+		s->nbytes += n;
 		b = buf;
 		e = buf + n;
 		if (first && n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)

@@ -77,6 +77,8 @@ struct schema {
 	struct names *index;	/* col's positions by name */
 	long long nshort;	/* the last read: rows short of fields */
 	int realigned;		/* the last read: its header is not col */
+	long long limit;	/* read no more bytes than this, if not 0 */
+	long long nbytes;	/* the last read: bytes read */
 	int found;		/* feat and tcol are set */
 	int tkind;		/* the target's values so far, in every file
 				 * read: numbers (1) or True/False (2) */

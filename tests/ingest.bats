@@ -643,3 +643,36 @@ print("same")'
 	[ "${stderr_lines[2]}" = "ingest: nothing written" ]
 	unchanged
 }
+
+@test "ingest drops duplicates by value, as drop_duplicates judges them, keeping the first as written" {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+	# 7 = 7.0, -0.0 = 0, NA = blank, 14.2 = 14.199999999999999 as pandas
+	# reads them; 7 in a column of numbers is not "7" in a text column
+	# (d.csv's note holds "abc"); True in a True/False column = 1.0
+	printf '%s\nx,7,2,3,0\ny,-0.0,5,6,1\nz,NA,8,9,0\n' "$HEADER" >practicedata/a.csv
+	printf '%s\nx,7.0,2,3,0\ny,0,5,6,1\nz,,8,9,0\nw,14.2,1,1,1\nw,14.199999999999999,1,1,1\n' \
+	    "$HEADER" >practicedata/b.csv
+	printf '%s,note\nv,1,1,1,0,7\nv,1,1,1,0,7.0\n' "$HEADER" >practicedata/c.csv
+	printf '%s,note\nv,1,1,1,0,7\nv,1,1,1,0,abc\n' "$HEADER" >practicedata/d.csv
+	printf '%s,note\nu,1,1,1,1,True\nu,1,1,1,1,False\n' "$HEADER" >practicedata/e.csv
+	printf '%s,note\nu,1,1,1,1,1.0\nu,1,1,1,1,7\n' "$HEADER" >practicedata/f.csv
+	run -0 --separate-stderr ingest
+	[ "$stderr" = "ingest: 6 files, 16 rows read, 6 duplicates dropped, 10 rows written to ingesteddata/finaldata.csv; realigned by column name: practicedata/a.csv, practicedata/b.csv" ]
+	{
+		echo "$HEADER,note"
+		printf '%s\n' x,7,2,3,0, y,-0.0,5,6,1, z,NA,8,9,0, w,14.2,1,1,1, \
+		    v,1,1,1,0,7 v,1,1,1,0,7 v,1,1,1,0,abc u,1,1,1,1,True \
+		    u,1,1,1,1,False u,1,1,1,1,7
+	} >expected
+	cmp expected ingesteddata/finaldata.csv
+	need_oracle
+	# the rows pandas keeps, 1 a row: the same as those above
+	run -0 "$ORACLE" -c '
+import glob, pandas as pd
+files = sorted(glob.glob("practicedata/*.csv"), key=lambda f: f.encode())
+d = pd.concat([pd.read_csv(f) for f in files])
+print("".join("0" if x else "1" for x in d.duplicated()))'
+	[ "$output" = 1110001010111101 ]
+}
