@@ -635,10 +635,11 @@ main(int argc, char *argv[])
 		warnx_("%s", risk_err);
 	else if (fflush(stdout) == EOF || ferror(stdout)) {
 		warnx_("stdout: write error");
+		risk_status = EXIT_FAIL;
 		r = -1;
 	}
 	if (lock != -1)
 		close(lock);
 	config_free(&cfg);
-	return r == -1 ? EXIT_FAIL : EXIT_OK;
+	return r == -1 ? risk_status : EXIT_OK;
 }

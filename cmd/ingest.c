@@ -475,7 +475,8 @@ main(int argc, char *argv[])
 		if (csvread_header(files[i], &g.schema) == -1) {
 			warnx_("%s", risk_err);
 			bad[i] = 1;
-			ret = EXIT_FAIL;
+			if (ret < risk_status)
+				ret = risk_status;
 		}
 	g.ncol = g.schema.ncol;
 	g.seen_as = ecalloc(g.ncol, 1);
@@ -492,7 +493,8 @@ main(int argc, char *argv[])
 		g.schema.limit = 0;
 		if (csvread(files[i], &g.schema, onrecord, &g) == -1) {
 			warnx_("%s", risk_err);
-			ret = EXIT_FAIL;
+			if (ret < risk_status)
+				ret = risk_status;
 			continue;
 		}
 		kinds(&g);

@@ -93,7 +93,7 @@ main(int argc, char *argv[])
 		    "rewritten (score -n scores without writing)", modelpath);
 	if (model_load(&m, modelpath) == -1 ||
 	    score_file(&m, &cfg, data, modelpath, &s) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
+		errx_(risk_status, "%s", risk_err);
 	fmt_double(f1, sizeof(f1), metric_f1(&s.cm));
 	snprintf(line, sizeof(line), "%s\n", f1);
 	if (!dry && (atomic_lock(mdir) == -1 || atomic_sweep(scorepath) == -1 ||

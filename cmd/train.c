@@ -86,7 +86,7 @@ main(int argc, char *argv[])
 	t.lr.max_iter = cfg.max_iter;
 	schema_init(&schema, &cfg, 1);
 	if (csvread(data, &schema, onrecord, &t) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
+		errx_(risk_status, "%s", risk_err);
 	for (i = 0; i < t.lr.n; i++)
 		pos += t.lr.y[i] > 0;
 	if (t.lr.n == 0)

@@ -88,6 +88,21 @@ getpos(const char *file, const char *key, json_t *v, double *dst)
 	return 0;
 }
 
+/* C past this is no regularisation at all, and with large values the
+ * products of training overflow a double */
+#define CONFIG_MAXC 1e6
+
+static int
+getc_(const char *file, json_t *v, double *dst)
+{
+	if (!json_is_number(v) || !(json_number_value(v) > 0) ||
+	    !(json_number_value(v) <= CONFIG_MAXC))
+		return seterr("%s: key \"model.C\": expected a positive number "
+		    "no greater than 1e6", file);
+	*dst = json_number_value(v);
+	return 0;
+}
+
 static int
 getint(const char *file, const char *key, json_t *v, long long lo,
     long long hi, long long *dst)
@@ -138,7 +153,7 @@ getmodel(const char *file, struct config *c, json_t *obj)
 		return seterr("%s: key \"model\": expected an object", file);
 	json_object_foreach(obj, k, v) {
 		if (strcmp(k, "C") == 0) {
-			if (getpos(file, "model.C", v, &c->C) == -1)
+			if (getc_(file, v, &c->C) == -1)
 				return -1;
 		} else if (strcmp(k, "tol") == 0) {
 			if (getpos(file, "model.tol", v, &c->tol) == -1)
@@ -223,6 +238,127 @@ getkey(const char *file, struct config *c, const char *k, json_t *v)
 	return 0;
 }
 
+/* path without "." and empty parts, ".." taken lexically; a relative
+ * path may start with ".." */
+static char *
+lexical(const char *path)
+{
+	char *copy = estrdup(path), *out = emalloc(strlen(path) + 2);
+	char **part = emalloc((strlen(path) / 2 + 2) * sizeof(*part));
+	char *p, *save;
+	size_t n = 0, i;
+
+	for (p = strtok_r(copy, "/", &save); p != NULL;
+	    p = strtok_r(NULL, "/", &save)) {
+		if (strcmp(p, ".") == 0)
+			continue;
+		if (strcmp(p, "..") == 0 && n > 0 &&
+		    strcmp(part[n - 1], "..") != 0)
+			n--;
+		else if (strcmp(p, "..") != 0 || *path != '/')
+			part[n++] = p;
+	}
+	strcpy(out, *path == '/' ? "/" : "");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(out, "/");
+		strcat(out, part[i]);
+	}
+	free(part);
+	free(copy);
+	return out;
+}
+
+/* the folder as the kernel finds it, links resolved as far as it exists,
+ * so that two spellings of one folder compare equal */
+static char *
+canon(const char *path)
+{
+	char cwd[4096], *full, *abs, *cut, *real, *r, c;
+
+	if (*path != '/' && getcwd(cwd, sizeof(cwd)) != NULL)
+		full = path_join(cwd, path);
+	else
+		full = estrdup(path);
+	abs = lexical(full);
+	free(full);
+	/* "/a/b/c" resolved, else "/a/b" resolved and "/c" added, ... */
+	for (cut = abs + strlen(abs); ; ) {
+		c = *cut;
+		*cut = '\0';
+		real = realpath(cut == abs ? "/" : abs, NULL);
+		*cut = c;
+		if (real != NULL || cut == abs)
+			break;
+		while (--cut > abs && *cut != '/')
+			;
+	}
+	if (real == NULL)
+		return abs;
+	r = emalloc(strlen(real) + strlen(cut) + 1);
+	strcpy(r, strcmp(real, "/") == 0 ? "" : real);
+	strcat(r, cut);
+	free(real);
+	free(abs);
+	return r;
+}
+
+/*
+ * Folders that overlap lose data: ingest would read its own finaldata.csv
+ * from the input folder, deploy's links would replace the model, the
+ * score or the file list they point at. A relative path stays inside the
+ * workspace; an absolute one names any folder on purpose.
+ */
+static int
+checkpaths(const char *file, const struct config *c)
+{
+	const struct {
+		const char *key, *val;
+	} f[] = {
+		{ "input_folder_path", c->input_folder_path },
+		{ "output_folder_path", c->output_folder_path },
+		{ "test_data_path", c->test_data_path },
+		{ "output_model_path", c->output_model_path },
+		{ "prod_deployment_path", c->prod_deployment_path },
+	};
+	enum { IN, OUT, TEST, MODEL, PROD, NF };
+	char *abs[NF], *rel;
+	size_t i, n;
+	int r = 0;
+
+	for (i = 0; r == 0 && i < NF; i++) {
+		rel = lexical(f[i].val);
+		if (*rel != '/' && strncmp(rel, "..", 2) == 0 &&
+		    (rel[2] == '/' || rel[2] == '\0'))
+			r = seterr("%s: key \"%s\": %s is outside the workspace "
+			    "(an absolute path names such a folder on purpose)",
+			    file, f[i].key, f[i].val);
+		free(rel);
+	}
+	if (r == -1)
+		return -1;
+	for (i = 0; i < NF; i++)
+		abs[i] = canon(f[i].val);
+	n = strlen(abs[PROD]);
+	if (strcmp(abs[IN], abs[OUT]) == 0)
+		r = seterr("%s: keys \"%s\" and \"%s\" name one folder, %s: "
+		    "ingest would read its own output", file, f[IN].key,
+		    f[OUT].key, f[OUT].val);
+	for (i = 0; r == 0 && i < PROD; i++)
+		if (strcmp(abs[i], abs[PROD]) == 0)
+			r = seterr("%s: keys \"%s\" and \"%s\" name one "
+			    "folder, %s: deploy's links would replace its "
+			    "files", file, f[i].key, f[PROD].key, f[i].val);
+		else if (strncmp(abs[i], abs[PROD], n) == 0 &&
+		    (abs[i][n] == '/' || n == 1))
+			r = seterr("%s: key \"%s\": %s is inside \"%s\", "
+			    "whose every name deploy owns", file, f[i].key,
+			    f[i].val, f[PROD].key);
+	for (i = 0; i < NF; i++)
+		free(abs[i]);
+	return r;
+}
+
 int
 config_load(struct config *c, const char *path)
 {
@@ -256,7 +392,7 @@ config_load(struct config *c, const char *path)
 			if (strcmp(c->features[i], c->target) == 0)
 				return seterr("%s: key \"target\": \"%s\" is "
 				    "also a feature", file, c->target);
-	return ret;
+	return ret == 0 ? checkpaths(file, c) : ret;
 }
 
 void

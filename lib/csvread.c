@@ -269,6 +269,19 @@ shown(char *buf, size_t size, const char *v, size_t n)
 	return log_esc(buf, size, v, n);
 }
 
+/* the first file lacks a column the config names: a config error (a
+ * later file without a column the first has is bad data) */
+static int
+nocolumn(struct reader *r, const char *name, const char *what)
+{
+	char e[LOG_ESCMAX];
+
+	fail(r, "no column \"%s\" (%s)", log_esc(e, sizeof(e), name,
+	    strlen(name)), what);
+	risk_status = EXIT_USAGE;
+	return -1;
+}
+
 static char *
 joinheader(char **col, size_t n)
 {
@@ -359,17 +372,13 @@ header(struct reader *r)
 	if (!s->found) {
 		for (j = 0; j < s->nfeat; j++) {
 			if ((at = names_get(s->index, s->want[j], 0)) == NULL)
-				return fail(r, "no column \"%s\" (a feature)",
-				    log_esc(e, sizeof(e), s->want[j],
-				    strlen(s->want[j])));
+				return nocolumn(r, s->want[j], "a feature");
 			s->feat[j] = *at;
 		}
 		at = names_get(s->index, s->target, 0);
 		s->tcol = at != NULL ? *at : (size_t)-1;
 		if (s->tcol == (size_t)-1 && s->need_target)
-			return fail(r, "no column \"%s\" (the target)",
-			    log_esc(e, sizeof(e), s->target,
-			    strlen(s->target)));
+			return nocolumn(r, s->target, "the target");
 		s->found = 1;
 	}
 	for (j = 0; j < s->nfeat; j++)

@@ -9,6 +9,7 @@
 const char *argv0 = "riskwatch";
 int quiet;
 _Thread_local char risk_err[1024];
+_Thread_local int risk_status = EXIT_FAIL;
 
 void
 setprogname_(const char *name)
@@ -29,6 +30,7 @@ seterr(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(risk_err, sizeof(risk_err), fmt, ap);
 	va_end(ap);
+	risk_status = EXIT_FAIL;
 	return -1;
 }
 

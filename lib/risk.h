@@ -13,6 +13,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 extern const char *argv0;
 extern int quiet;
 extern _Thread_local char risk_err[1024];	/* why the last library call failed */
+extern _Thread_local int risk_status;	/* its exit status: 1, 2 for config */
 void setprogname_(const char *);
 int seterr(const char *, ...);	/* sets risk_err, returns -1 */
 void warnx_(const char *, ...);

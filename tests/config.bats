@@ -103,7 +103,7 @@ badconfig() {
 	badconfig train 'train: config.json: key "model": expected an object'
 	printf '{"model": {"C": -1}}\n' >config.json
 	BEFORE=$(treesum "$WS")
-	badconfig train 'train: config.json: key "model.C": expected a positive number'
+	badconfig train 'train: config.json: key "model.C": expected a positive number no greater than 1e6'
 	printf '{"model": {"tol": "small"}}\n' >config.json
 	BEFORE=$(treesum "$WS")
 	badconfig train 'train: config.json: key "model.tol": expected a positive number'
@@ -233,7 +233,7 @@ badconfig() {
 	[ "${lines[0]}" = $'rows\t2' ]
 	grep -Fqx '  "target": "churned",' practicemodels/trainedmodel.json
 	printf '{"target": "churned"}\n' >config.json
-	run -1 --separate-stderr ingest
+	run -2 --separate-stderr ingest
 	[ "${stderr_lines[0]}" = 'ingest: practicedata/a.csv:1: no column "churned" (the target)' ]
 }
 
@@ -284,4 +284,81 @@ badconfig() {
 		BEFORE=$(treesum "$WS")
 		badconfig deploy 'deploy: config.json: key "lock_timeout": expected an integer from 1 to 31536000'
 	done
+}
+
+@test "a feature or target the data lacks is a config error, exit 2" {
+	ingested
+	run -0 train -q
+	printf '{"features": ["seats"]}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	badconfig train 'train: ingesteddata/finaldata.csv:1: no column "seats" (a feature)'
+	printf '{"target": "churned"}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	mkdir -p testdata
+	cp practicedata/a.csv testdata/testdata.csv
+	BEFORE=$(treesum "$WS")
+	badconfig score 'score: testdata/testdata.csv:1: no column "churned" (the target)'
+	run -2 --separate-stderr ingest -q
+	[ "${stderr_lines[0]}" = 'ingest: practicedata/a.csv:1: no column "churned" (the target)' ]
+}
+
+@test "model.C above 1e6, C or tol not positive, max_iter below 1 name the key" {
+	ingested
+	local v
+	for v in 1e300 1000000.5 0 -0.0; do
+		printf '{"model": {"C": %s}}\n' "$v" >config.json
+		BEFORE=$(treesum "$WS")
+		badconfig train 'train: config.json: key "model.C": expected a positive number no greater than 1e6'
+	done
+	for v in 0 -1e-4; do
+		printf '{"model": {"tol": %s}}\n' "$v" >config.json
+		BEFORE=$(treesum "$WS")
+		badconfig train 'train: config.json: key "model.tol": expected a positive number'
+	done
+	printf '{"model": {"max_iter": 0}}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	badconfig train 'train: config.json: key "model.max_iter": expected an integer from 1 to 1000000'
+	printf '{"model": {"C": 1e6}}\n' >config.json
+	run -0 train -q
+}
+
+@test "an output folder that is the input folder is a config error naming both keys" {
+	ingested
+	local v
+	for v in practicedata ./practicedata/ x/../practicedata "$WS/practicedata"; do
+		printf '{"output_folder_path": "%s"}\n' "$v" >config.json
+		BEFORE=$(treesum "$WS")
+		badconfig ingest "ingest: config.json: keys \"input_folder_path\" and \"output_folder_path\" name one folder, $v: ingest would read its own output"
+	done
+}
+
+@test "a folder that is or lies inside the deployment folder is a config error naming the keys" {
+	ingested
+	printf '{"output_model_path": "production_deployment"}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	badconfig deploy 'deploy: config.json: keys "output_model_path" and "prod_deployment_path" name one folder, production_deployment: deploy'"'"'s links would replace its files'
+	mkdir practicemodels
+	ln -s practicemodels linked
+	printf '{"prod_deployment_path": "linked"}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	badconfig score 'score: config.json: keys "output_model_path" and "prod_deployment_path" name one folder, practicemodels: deploy'"'"'s links would replace its files'
+	printf '{"test_data_path": "production_deployment/testdata"}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	badconfig ingest 'ingest: config.json: key "test_data_path": production_deployment/testdata is inside "prod_deployment_path", whose every name deploy owns'
+	printf '{"prod_deployment_path": "."}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	badconfig ingest 'ingest: config.json: key "input_folder_path": practicedata is inside "prod_deployment_path", whose every name deploy owns'
+}
+
+@test "a relative path out of the workspace is a config error; an absolute one is taken" {
+	ingested
+	printf '{"output_folder_path": "../out"}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	badconfig ingest 'ingest: config.json: key "output_folder_path": ../out is outside the workspace (an absolute path names such a folder on purpose)'
+	printf '{"input_folder_path": "practicedata/../../ws/practicedata"}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	badconfig ingest 'ingest: config.json: key "input_folder_path": practicedata/../../ws/practicedata is outside the workspace (an absolute path names such a folder on purpose)'
+	printf '{"output_folder_path": "%s/out"}\n' "$BATS_TEST_TMPDIR" >config.json
+	run -0 ingest -q
+	cmp practicedata/a.csv "$BATS_TEST_TMPDIR/out/finaldata.csv"
 }

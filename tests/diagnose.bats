@@ -160,7 +160,7 @@ print("same")'
 	mkdir practicedata
 	printf 'a,b\n1\n' >practicedata/bad.csv
 	run -1 --separate-stderr diagnose timing
-	[[ "$stderr" == *"diagnose: timing: "*"ingest failed (exit 1) on the scratch copy"* ]]
+	[[ "$stderr" == *"diagnose: timing: "*"ingest failed (exit 2) on the scratch copy"* ]]
 }
 
 @test "diagnose deps names the six dependencies with versions" {

@@ -286,11 +286,11 @@ unchanged() {
 	unchanged
 }
 
-@test "ingest rejects a first file without the target column" {
+@test "ingest rejects a first file without the target column: a config error" {
 	ingested
 	printf 'corporation,lastmonth_activity,lastyear_activity,number_of_employees\nx,1,2,3\n' \
 	    >practicedata/A.csv
-	run -1 --separate-stderr ingest
+	run -2 --separate-stderr ingest
 	[ "${stderr_lines[0]}" = 'ingest: practicedata/A.csv:1: no column "exited" (the target)' ]
 	unchanged
 }
