@@ -58,7 +58,7 @@ main(int argc, char *argv[])
 	struct model m;
 	struct rows t;
 	char *data, *out, num[40], *json;
-	double w[MAXFEAT + 1];
+	double *w;
 	size_t i, pos = 0;
 	int ch, ret;
 
@@ -97,14 +97,13 @@ main(int argc, char *argv[])
 		    "%s not changed", data, cfg.target, pos > 0, t.lr.n, out);
 
 	memset(&m, 0, sizeof(m));
+	w = ecalloc(cfg.nfeat + 1, sizeof(*w));
 	if ((m.iterations = logreg_train(&t.lr, w)) == -1)
 		errx_(EXIT_FAIL, "%s: %s: the values or model.C are too large "
 		    "to train on; %s not changed", data, risk_err, out);
 	m.nfeat = cfg.nfeat;
-	for (i = 0; i < m.nfeat; i++) {
-		m.features[i] = cfg.features[i];
-		m.coef[i] = w[i];
-	}
+	m.features = cfg.features;
+	m.coef = w;
 	m.intercept = w[m.nfeat];
 	m.target = cfg.target;
 	m.C = cfg.C;
@@ -136,6 +135,7 @@ main(int argc, char *argv[])
 		errx_(EXIT_FAIL, "stdout: write error");
 	infox("%zu rows (%lld left out), %d iterations: %s", t.lr.n, t.left,
 	    m.iterations, out);
+	free(w);
 	free(t.lr.x);
 	free(t.lr.y);
 	free(data);

@@ -26,6 +26,7 @@ config_init(struct config *c)
 	c->output_model_path = estrdup("practicemodels");
 	c->prod_deployment_path = estrdup("production_deployment");
 	c->target = estrdup("exited");
+	c->features = ecalloc(3, sizeof(*c->features));
 	for (i = 0; i < 3; i++)
 		c->features[i] = estrdup(deffeat[i]);
 	c->nfeat = 3;
@@ -124,10 +125,10 @@ getfeatures(const char *file, struct config *c, json_t *v)
 	if (n == 0 || n > MAXFEAT)
 		return seterr("%s: key \"features\": expected an array of 1 to "
 		    "%d column names", file, MAXFEAT);
-	for (i = 0; i < c->nfeat; i++) {
+	for (i = 0; i < c->nfeat; i++)
 		free(c->features[i]);
-		c->features[i] = NULL;
-	}
+	free(c->features);
+	c->features = ecalloc(n, sizeof(*c->features));
 	c->nfeat = 0;
 	for (i = 0; i < n; i++) {
 		if (getname(file, "features", json_array_get(v, i),
@@ -408,6 +409,7 @@ config_free(struct config *c)
 	free(c->target);
 	for (i = 0; i < c->nfeat; i++)
 		free(c->features[i]);
+	free(c->features);
 	free(c->drift_test);
 	free(c->api_host);
 	memset(c, 0, sizeof(*c));

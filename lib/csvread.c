@@ -34,6 +34,7 @@ struct reader {
 	size_t *tosch;		/* each file column's schema column */
 	char **out;		/* a record's fields in schema order */
 	size_t *outlen, outcap;
+	double *x;		/* a record's features */
 };
 
 #define NONE ((size_t)-1)
@@ -220,13 +221,15 @@ schema_init(struct schema *s, const struct config *c, int need_target)
 	memset(s, 0, sizeof(*s));
 	s->want = (char **)c->features;
 	s->nfeat = c->nfeat;
+	s->feat = ecalloc(s->nfeat + 1, sizeof(*s->feat));
 	s->target = c->target;
 	s->need_target = need_target;
 	s->tcol = (size_t)-1;
 }
 
-void
-schema_free(struct schema *s)
+/* forget the header, keep the wanted columns */
+static void
+clearheader(struct schema *s)
 {
 	size_t i;
 
@@ -241,6 +244,14 @@ schema_free(struct schema *s)
 	s->col = NULL;
 	s->headerline = s->first = NULL;
 	s->ncol = 0;
+}
+
+void
+schema_free(struct schema *s)
+{
+	clearheader(s);
+	free(s->feat);
+	s->feat = NULL;
 }
 
 static int
@@ -318,7 +329,7 @@ header(struct reader *r)
 	mangle(name, r->nfield);
 	grow = !s->fixed || r->headeronly;
 	if (!s->fixed) {
-		schema_free(s);
+		clearheader(s);
 		s->index = ecalloc(1, sizeof(*s->index));
 		s->first = estrdup(r->path);
 		s->fixed = 1;
@@ -443,6 +454,7 @@ record(struct reader *r)
 			r->outlen[j] = r->len[i];
 		}
 	}
+	rec.x = r->x;
 	rec.path = r->path;
 	rec.line = r->recline;
 	rec.nfield = s->ncol;
@@ -622,6 +634,7 @@ readfp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		return seterr("%s: out of memory", r.epath);
 	csv_set_space_func(&p, nospace);
+	r.x = ecalloc(s->nfeat + 1, sizeof(*r.x));
 	buf = emalloc(BLOCK);
 	h = sha256_new();
 	r.headeronly = headeronly;
@@ -684,6 +697,7 @@ readfp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
 	free(r.tosch);
 	free(r.out);
 	free(r.outlen);
+	free(r.x);
 	return ret;
 }
 

@@ -53,6 +53,8 @@ columns_load(struct columns *c, const char *path, const struct config *cfg,
 	memset(c, 0, sizeof(*c));
 	c->values = values;
 	c->nfeat = cfg->nfeat;
+	c->feat = ecalloc(c->nfeat + 1, sizeof(*c->feat));
+	c->x = ecalloc(c->nfeat + 1, sizeof(*c->x));
 	schema_init(&s, cfg, 0);
 	if (csvread(path, &s, oncolumns, c) == -1) {
 		schema_free(&s);
@@ -83,8 +85,10 @@ columns_free(struct columns *c)
 		free(c->name[i]);
 	free(c->name);
 	free(c->missing);
-	for (i = 0; i < c->nfeat; i++)
+	for (i = 0; c->x && i < c->nfeat; i++)
 		free(c->x[i]);
+	free(c->x);
+	free(c->feat);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -199,6 +203,7 @@ diag_predict_fp(const struct model *m, FILE *fp, const char *name,
 	memset(&s, 0, sizeof(s));
 	s.want = (char **)m->features;
 	s.nfeat = m->nfeat;
+	s.feat = ecalloc(s.nfeat + 1, sizeof(*s.feat));
 	s.target = m->target;
 	s.tcol = (size_t)-1;
 	r = csvread_fp(fp, name, &s, onpredict, &p);

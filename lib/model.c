@@ -132,7 +132,8 @@ model_load(struct model *m, const char *path)
 		bad(path, "format is not", "\"" MODEL_FORMAT "\"");
 	else if (!json_is_array(feat) || json_array_size(feat) == 0 ||
 	    json_array_size(feat) > MAXFEAT)
-		bad(path, "expected an array of 1 to 64 names in", "features");
+		bad(path, "expected an array of 1 to " MAXFEATS " names in",
+		    "features");
 	else if (!json_is_array(coef) ||
 	    json_array_size(coef) != json_array_size(feat))
 		bad(path, "expected one number per feature in", "coefficients");
@@ -163,6 +164,11 @@ model_load(struct model *m, const char *path)
 		bad(path, "a control character in", "target");
 	else
 		r = 0;
+	if (r == 0) {
+		m->features = ecalloc(json_array_size(feat),
+		    sizeof(*m->features));
+		m->coef = ecalloc(json_array_size(feat), sizeof(*m->coef));
+	}
 	for (i = 0; r == 0 && i < json_array_size(feat); i++) {
 		j = json_array_get(feat, i);
 		if (!json_is_string(j) || json_string_length(j) == 0) {
@@ -199,8 +205,12 @@ model_free(struct model *m)
 
 	for (i = 0; i < m->nfeat; i++)
 		free(m->features[i]);
+	free(m->features);
+	free(m->coef);
 	free(m->target);
 	m->nfeat = 0;
+	m->features = NULL;
+	m->coef = NULL;
 	m->target = NULL;
 }
 

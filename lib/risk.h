@@ -30,7 +30,8 @@ const char *log_esc(char *buf, size_t size, const char *s, size_t n);
 const char *log_escs(char *buf, const char *s);
 
 /* config */
-#define MAXFEAT 64
+#define MAXFEAT 10000	/* features at most: a bound on a hostile file */
+#define MAXFEATS "10000"
 struct config {
 	char *input_folder_path;
 	char *output_folder_path;
@@ -38,7 +39,7 @@ struct config {
 	char *output_model_path;
 	char *prod_deployment_path;
 	char *target;
-	char *features[MAXFEAT];
+	char **features;	/* nfeat of them */
 	size_t nfeat;
 	double C, tol;
 	int max_iter;
@@ -70,7 +71,7 @@ struct schema {
 	char **want;		/* feature names to find */
 	size_t nfeat;
 	const char *target;
-	size_t feat[MAXFEAT];	/* column of each feature */
+	size_t *feat;		/* column of each feature */
 	size_t tcol;		/* column of the target, (size_t)-1 when absent */
 	char *headerline;	/* the header as written out */
 	char *first;		/* the file whose header this is */
@@ -90,7 +91,7 @@ struct record {
 	size_t nfield;
 	char **field;
 	size_t *len;
-	double x[MAXFEAT];	/* features, NAN when missing */
+	double *x;		/* features, NAN when missing */
 	int y;			/* 0, 1, or -1 when missing */
 	int complete;		/* no feature and no target missing */
 };
@@ -142,9 +143,9 @@ char *slurp(const char *path, size_t *len);
 #define MODEL_FORMAT "riskwatch-model/1"
 struct model {
 	size_t nfeat;
-	char *features[MAXFEAT];
+	char **features;	/* nfeat of them */
 	char *target;
-	double coef[MAXFEAT];
+	double *coef;		/* nfeat of them */
 	double intercept;
 	double C, tol;
 	int iterations;
@@ -327,8 +328,8 @@ struct columns {
 	size_t nrow, ncol, nfeat, cap;
 	char **name;		/* every column's header name */
 	long long *missing;	/* missing fields in each column */
-	size_t feat[MAXFEAT];	/* column of each feature */
-	double *x[MAXFEAT];	/* each feature's values, NaN when missing */
+	size_t *feat;		/* column of each feature */
+	double **x;		/* each feature's values, NaN when missing */
 	int values;		/* x was filled */
 };
 int columns_load(struct columns *, const char *path, const struct config *,

@@ -87,10 +87,10 @@ badconfig() {
 	ingested
 	printf '{"features": "lastmonth_activity"}\n' >config.json
 	BEFORE=$(treesum "$WS")
-	badconfig ingest 'ingest: config.json: key "features": expected an array of 1 to 64 column names'
+	badconfig ingest 'ingest: config.json: key "features": expected an array of 1 to 10000 column names'
 	printf '{"features": []}\n' >config.json
 	BEFORE=$(treesum "$WS")
-	badconfig ingest 'ingest: config.json: key "features": expected an array of 1 to 64 column names'
+	badconfig ingest 'ingest: config.json: key "features": expected an array of 1 to 10000 column names'
 	printf '{"features": [3]}\n' >config.json
 	BEFORE=$(treesum "$WS")
 	badconfig ingest 'ingest: config.json: key "features": expected a non-empty string'

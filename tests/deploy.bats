@@ -265,7 +265,7 @@ prodstate() {
 	printf '{"format": "riskwatch-model/1"}\n' >practicemodels/trainedmodel.json
 	run -1 --separate-stderr deploy
 	[ "$output" = "" ]
-	[ "$stderr" = "deploy: practicemodels/trainedmodel.json: not a valid model: expected an array of 1 to 64 names in features" ]
+	[ "$stderr" = "deploy: practicemodels/trainedmodel.json: not a valid model: expected an array of 1 to 10000 names in features" ]
 	[ "$(prodstate)" = "$before" ]
 	echo junk >practicemodels/trainedmodel.json
 	run -1 --separate-stderr deploy

@@ -536,7 +536,7 @@ holdlock() {
 	echo '{"format": "riskwatch-model/1"}' >"$PROD/history/$id/trainedmodel.json"
 	fp -n
 	[ "$status" -eq 1 ]
-	[[ ${stderr_lines[0]} =~ ^${STAMP}the\ deployment\ cannot\ be\ used:\ $PROD/history/$id/trainedmodel.json:\ not\ a\ valid\ model:\ expected\ an\ array\ of\ 1\ to\ 64\ names\ in\ features$ ]]
+	[[ ${stderr_lines[0]} =~ ^${STAMP}the\ deployment\ cannot\ be\ used:\ $PROD/history/$id/trainedmodel.json:\ not\ a\ valid\ model:\ expected\ an\ array\ of\ 1\ to\ 10000\ names\ in\ features$ ]]
 	[[ ${stderr_lines[2]} =~ ^${STAMP}step\ check\ the\ deployment\ failed\ \(exit\ 1\)\;\ the\ deployment\ is\ unchanged$ ]]
 	run -0 deploy -q --rollback
 	[ "$output" = "$PROD/history/$first" ]

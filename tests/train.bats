@@ -11,6 +11,18 @@ same() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 != b + 0) { print a " != " b; exit 1 } }'
 }
 
+# golden NAME N: train on tests/fixtures/golden/NAME.csv, features x0 to
+# x(N-1) and target y; it prints tests/fixtures/train/NAME.out exactly
+golden() {
+	mkws "$FIXTURES/train/ws"
+	cd "$WS"
+	cp "$FIXTURES/golden/$1.csv" ingesteddata/finaldata.csv
+	printf '{"features": [%s], "target": "y"}\n' \
+	    "$(seq -f '"x%g"' 0 $(($2 - 1)) | paste -sd, -)" >golden.json
+	run -0 --separate-stderr train -c golden.json
+	diff -u "$FIXTURES/train/$1.out" - <<<"$output"
+}
+
 # the seed's practicedata, ingested
 seedingested() {
 	seedws "$@"
@@ -228,13 +240,7 @@ unchanged() {
 }
 
 @test "train gives scikit-learn's model bit for bit on 30 features of real data" {
-	mkws "$FIXTURES/train/ws"
-	cd "$WS"
-	cp "$FIXTURES/golden/cancer.csv" ingesteddata/finaldata.csv
-	printf '{"features": [%s], "target": "y"}\n' \
-	    "$(seq -f '"x%g"' 0 29 | paste -sd, -)" >cancer.json
-	run -0 --separate-stderr train -c cancer.json
-	diff -u "$FIXTURES/train/cancer.out" - <<<"$output"
+	golden cancer 30
 	[ "$stderr" = "train: 569 rows (0 left out), 21 iterations: practicemodels/trainedmodel.json" ]
 }
 
@@ -256,4 +262,10 @@ unchanged() {
 	run -0 train -q
 	run -0 ls -A practicemodels
 	[ "$output" = "$(printf '%s\n' .tmp.latestscore.txt.Ab1xYz trainedmodel.json)" ]
+}
+
+@test "train fits 100 features bit for bit as scikit-learn does" {
+	golden wide100 100
+	[ "$stderr" = "train: 200 rows (0 left out), 34 iterations: practicemodels/trainedmodel.json" ]
+	[ "$(grep -c '^    [-0-9]' practicemodels/trainedmodel.json)" -eq 100 ]
 }

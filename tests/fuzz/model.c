@@ -39,7 +39,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct model m, back;
-	double x[MAXFEAT];
+	double *x;
 	char *saved;
 	size_t i;
 
@@ -50,6 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_CHECK(m.nfeat >= 1 && m.nfeat <= MAXFEAT);
+	x = ecalloc(m.nfeat, sizeof(*x));
 	for (i = 0; i < m.nfeat; i++) {
 		FUZZ_CHECK(isfinite(m.coef[i]));
 		x[i] = 1;
@@ -58,6 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(m.iterations >= 0 && m.rows >= 1);
 	FUZZ_CHECK(strlen(m.data_sha256) == 64);
 	(void)model_predict(&m, x);
+	free(x);
 	saved = path_join(fuzz_dir(), "saved.json");
 	FUZZ_CHECK(model_save(&m, saved) == 0);
 	FUZZ_CHECK(model_load(&back, saved) == 0);

@@ -45,10 +45,10 @@ deploy(void)
 
 	memset(&m, 0, sizeof(m));
 	m.nfeat = srv.cfg.nfeat;
-	for (i = 0; i < m.nfeat; i++) {
-		m.features[i] = srv.cfg.features[i];
+	m.features = srv.cfg.features;
+	m.coef = ecalloc(m.nfeat, sizeof(*m.coef));
+	for (i = 0; i < m.nfeat; i++)
 		m.coef[i] = 0.25 - (double)i;
-	}
 	m.target = srv.cfg.target;
 	m.intercept = -0.5;
 	m.C = 1;
@@ -58,6 +58,7 @@ deploy(void)
 	snprintf(m.trained_at, sizeof(m.trained_at), "2026-01-01T00:00:00Z");
 	if (mkdirs(dir) == -1 || model_save(&m, p) == -1)
 		abort();
+	free(m.coef);
 	free(p);
 	p = path_join(dir, "latestscore.txt");
 	put(p, "0.5\n");

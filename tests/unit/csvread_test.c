@@ -46,8 +46,7 @@ readtext(const char *text, struct seen *s, struct schema *sc)
 	fputs(text, fp);
 	fclose(fp);
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.features[0] = feat[0];
-	cfg.features[1] = feat[1];
+	cfg.features = feat;
 	cfg.nfeat = 2;
 	cfg.target = "y";
 	memset(s, 0, sizeof(*s));
@@ -183,7 +182,7 @@ digests(void)
 	    sc.digest);
 	schema_free(&sc);
 	fp = popen("printf 'name,a,b,y\\nx,1,2,0\\n'", "r");
-	schema_init(&sc, &(struct config){ .features = { "a", "b" },
+	schema_init(&sc, &(struct config){ .features = (char *[]){ "a", "b" },
 	    .nfeat = 2, .target = "y" }, 1);
 	r = csvread_fp(fp, "pipe", &sc, onrec, &s);
 	pclose(fp);
@@ -201,7 +200,7 @@ readerror(void)
 	char want[128];
 	int r;
 
-	schema_init(&sc, &(struct config){ .features = { "a", "b" },
+	schema_init(&sc, &(struct config){ .features = (char *[]){ "a", "b" },
 	    .nfeat = 2, .target = "y" }, 1);
 	r = csvread("/tmp", &sc, onrec, &s);
 	snprintf(want, sizeof(want), "/tmp: read: %s", strerror(EISDIR));

@@ -84,15 +84,15 @@ main(void)
 {
 	struct model m, r;
 	char *feat[] = { "lastmonth_activity", "lastyear_activity" };
-	double x[] = { 100, 1000 };
+	double x[] = { 100, 1000 }, coef[2];
 
 	snprintf(path, sizeof(path), "/tmp/model_test.%ld.json",
 	    (long)getpid());
 	memset(&m, 0, sizeof(m));
 	m.nfeat = 2;
-	m.features[0] = feat[0];
-	m.features[1] = feat[1];
+	m.features = feat;
 	m.target = "exited";
+	m.coef = coef;
 	m.coef[0] = -0.009747251338815877;
 	m.coef[1] = 1.0 / 3.0;
 	m.intercept = 0.1 + 0.2;
@@ -138,7 +138,7 @@ main(void)
 	    "expected a positive number in C");
 	refuses("{\"format\":\"riskwatch-model/1\",\"features\":[],"
 	    "\"coefficients\":[]}",
-	    "expected an array of 1 to 64 names in features");
+	    "expected an array of 1 to 10000 names in features");
 	timeandnames();
 	{
 		FILE *fp = fopen(path, "w");
