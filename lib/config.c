@@ -132,8 +132,12 @@ getfeatures(const char *file, struct config *c, json_t *v)
 	c->nfeat = 0;
 	for (i = 0; i < n; i++) {
 		if (getname(file, "features", json_array_get(v, i),
-		    &c->features[i]) == -1)
+		    &c->features[i]) == -1) {
+			/* not counted yet: config_free would not free it */
+			free(c->features[i]);
+			c->features[i] = NULL;
 			return -1;
+		}
 		c->nfeat++;
 		for (j = 0; j < i; j++)
 			if (strcmp(c->features[i], c->features[j]) == 0)
