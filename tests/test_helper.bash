@@ -6,6 +6,8 @@ ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 FIXTURES=$ROOT/tests/fixtures
 SEED=${RISK_SEED:-$ROOT/../shared/seed-data}
 PATH=$ROOT/bin:$ROOT/scripts:$PATH
+# RISK_SLOW: set by make check-asan and check-valgrind, whose tools run
+# many times slower; a test that measures time skips under it
 # Debian's python3, which has pandas and scikit-learn (the test oracle)
 ORACLE=${RISK_ORACLE:-/usr/bin/python3}
 
