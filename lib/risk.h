@@ -358,7 +358,7 @@ enum { SPAWN_ERRNULL = 1, SPAWN_OUTNULL = 2 };	/* else shown */
 int spawn(char *const argv[], char **out, int flags);
 int spawn_in(const char *dir, char *const argv[], char **out, int flags);	/* in dir */
 char *tool_path(const char *tool);	/* a sibling tool of this one */
-/* scratch: a workspace in TMPDIR, riskwatch-NAME.XXXXXX with the folders
+/* scratch: a workspace in TMPDIR, riskwatch-NAME.PID.XXXXXX with the folders
  * sub; its config.json the workspace's settings, paths inside it but the
  * test data's */
 char *scratch_make(const char *name, const char *const *sub, size_t nsub);

@@ -6,14 +6,50 @@
 #define _XOPEN_SOURCE 700	/* nftw */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "risk.h"
+
+/*
+ * Scratch folders of killed runs: riskwatch-NAME.PID.XXXXXX folders of
+ * this user whose PID is gone. A live run's folder is never touched.
+ */
+static void
+scratch_clean(const char *tmp)
+{
+	struct dirent *e;
+	struct stat st;
+	char *p, *dot, *end;
+	long pid;
+	DIR *d;
+
+	if ((d = opendir(tmp)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "riskwatch-", 10) != 0 ||
+		    (dot = strchr(e->d_name + 10, '.')) == NULL)
+			continue;
+		errno = 0;
+		pid = strtol(dot + 1, &end, 10);
+		if (end == dot + 1 || *end != '.' || strlen(end) != 7 ||
+		    pid <= 0 || errno != 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		p = path_join(tmp, e->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    st.st_uid == geteuid())
+			scratch_remove(p);
+		free(p);
+	}
+	closedir(d);
+}
 
 char *
 scratch_make(const char *name, const char *const *sub, size_t nsub)
@@ -22,9 +58,11 @@ scratch_make(const char *name, const char *const *sub, size_t nsub)
 	char *dir, *p;
 	size_t i;
 
-	p = emalloc(strlen(name) + 20);
-	sprintf(p, "riskwatch-%s.XXXXXX", name);
-	dir = path_join(tmp && *tmp ? tmp : "/tmp", p);
+	tmp = tmp && *tmp ? tmp : "/tmp";
+	scratch_clean(tmp);
+	p = emalloc(strlen(name) + 40);
+	sprintf(p, "riskwatch-%s.%ld.XXXXXX", name, (long)getpid());
+	dir = path_join(tmp, p);
 	free(p);
 	if (mkdtemp(dir) == NULL) {
 		seterr("%s: %s", dir, strerror(errno));

@@ -249,3 +249,18 @@ print("same")' "$FIXTURES/diagnose/$d" "$BATS_TEST_TMPDIR/c.json"
 	[ "$output" = "" ]
 	[ "$stderr" = 'diagnose: predictions: bad.csv:4: field 2 (lastmonth_activity): "abc" is not a number' ]
 }
+
+@test "diagnose timing removes the scratch copies of killed runs, not a live run's" {
+	mkws "$FIXTURES/deploy/ws"
+	cd "$WS"
+	local tmp=$BATS_TEST_TMPDIR/tmp dead
+	mkdir "$tmp"
+	sh -c 'exit 0' &
+	dead=$!
+	wait "$dead"
+	mkdir -p "$tmp/riskwatch-timing.$dead.Ab12Cd/input" "$tmp/riskwatch-adopt.$dead.Ef34Gh" \
+	    "$tmp/riskwatch-timing.$$.Ij56Kl" "$tmp/riskwatch-timing.x.Mn78Op"
+	echo a,b >"$tmp/riskwatch-timing.$dead.Ab12Cd/input/a.csv"
+	TMPDIR=$tmp run -0 diagnose -q timing
+	[ "$(ls -A "$tmp")" = "$(printf '%s\n' "riskwatch-timing.$$.Ij56Kl" riskwatch-timing.x.Mn78Op)" ]
+}
