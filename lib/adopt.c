@@ -305,8 +305,14 @@ run(const char *tool, const char *dir, char **out)
 	argv[2] = "-C";
 	argv[3] = (char *)dir;
 	argv[4] = NULL;
+	if (out != NULL)
+		*out = NULL;
 	st = spawn(argv, out, out == NULL ? SPAWN_OUTNULL : 0);
 	free(exe);
+	if (st != 0 && out != NULL) {
+		free(*out);
+		*out = NULL;
+	}
 	if (st == -1)
 		return -1;
 	if (st != 0)

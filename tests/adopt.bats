@@ -351,3 +351,16 @@ print("\n".join(str(p) for p in m.predict(t[f].values)))' \
 	[ "$stderr" = "deploy: $PROD/ingestedfiles.txt: ../../etc/passwd: no such file in practicedata nor at that path inside the workspace" ]
 	[ "$(treesum .)" = "$before" ]
 }
+
+@test "deploy --adopt names the step that fails on the test data and changes nothing" {
+	samplews
+	python
+	printf 'corporation,lastmonth_activity\nx,1\n' >testdata/testdata.csv
+	local before
+	before=$(treesum .)
+	run -1 --separate-stderr deploy --adopt
+	[ "$output" = "" ]
+	[ "$stderr" = "score: $(realpath testdata)/testdata.csv:1: no column \"lastyear_activity\" (a feature)
+deploy: score failed (exit 2) on the files the Python deployment's ingestedfiles.txt names" ]
+	[ "$(treesum .)" = "$before" ]
+}
