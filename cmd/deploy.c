@@ -86,7 +86,10 @@ toplinks(const char *prod)
 		link = path_join(prod, artifacts[i]);
 		target = path_join("current", artifacts[i]);
 		n = readlink(link, buf, sizeof(buf) - 1);
-		if (n < 0 || (size_t)n != strlen(target) ||
+		if (n < 0 && errno == EINVAL)
+			r = seterr("%s: kept, it is not a link deploy made",
+			    link);
+		else if (n < 0 || (size_t)n != strlen(target) ||
 		    memcmp(buf, target, n) != 0)
 			r = deploy_link(prod, target, artifacts[i]);
 		free(link);
@@ -235,11 +238,8 @@ deploy(const struct config *cfg)
 	final = path_join(hist, id);
 	if (mkdirs(hist) == -1)
 		goto out2;
-	if (mkdtemp(tmpdir) == NULL) {
-		seterr("%s: %s", tmpdir, strerror(errno));
+	if (atomic_mkdtemp(tmpdir) == -1)
 		goto out2;
-	}
-	chmod(tmpdir, 0755);
 	for (i = 0; i < 3; i++)
 		if (copyto(src[i], tmpdir, artifacts[i]) == -1) {
 			rmtmp(tmpdir);
@@ -293,7 +293,11 @@ adopt(const struct config *cfg, int force)
 		return -1;
 	}
 	deploy_time(ad.id, when, sizeof(when));
-	if (toplinks(prod) == -1 || adopt_finish(prod, ad.id) == -1)
+	/* the originals go first, each checked against its copy, so that
+	 * the links never replace a file of the Python system unchecked */
+	if (adopt_finish(prod, ad.id) == -1)
+		warnx_("%s is deployed, but %s", ad.id, risk_err);
+	if (toplinks(prod) == -1)
 		warnx_("%s is deployed, but %s", ad.id, risk_err);
 	if (history_add(prod, when, ad.f1, ad.id, "adopt") == -1)
 		warnx_("%s is deployed, but %s", ad.id, risk_err);

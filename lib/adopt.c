@@ -403,13 +403,11 @@ stage(const struct config *cfg, const char *scr, char **files, size_t n,
 	o = NULL;
 	if (mkdirs(hist) == -1)
 		goto out;
-	if (mkdtemp(tmp) == NULL) {
-		seterr("%s: %s", tmp, strerror(errno));
+	if (atomic_mkdtemp(tmp) == -1) {
 		rmdir(hist);
 		goto out;
 	}
 	o = path_join(tmp, "original");
-	chmod(tmp, 0755);
 	for (i = 0; i < 2; i++) {
 		p = path_join(scr, i == 0 ? "models/trainedmodel.json" :
 		    "models/latestscore.txt");

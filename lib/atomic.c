@@ -133,6 +133,22 @@ atomic_mode(void)
 	return 0666 & ~umask_value;
 }
 
+/* mkdtemp, the folder then made as mkdir would make it: 0777 less the
+ * umask, not mkdtemp's 0700 */
+int
+atomic_mkdtemp(char *tmpl)
+{
+	atomic_start();
+	if (mkdtemp(tmpl) == NULL)
+		return seterr("%s: %s", tmpl, strerror(errno));
+	if (chmod(tmpl, 0777 & ~umask_value) == -1) {
+		seterr("%s: %s", tmpl, strerror(errno));
+		rmdir(tmpl);
+		return -1;
+	}
+	return 0;
+}
+
 /* the temp names of path's output: ".tmp.NAME." and six characters that
  * mkstemp picks; NAME is cut so that the whole fits in a file name */
 static void

@@ -77,8 +77,9 @@ deploy_current(const char *prod, char *id, size_t size)
 		return seterr("%s/current: %s", prod, strerror(errno));
 	}
 	buf[n] = '\0';
+	/* "", "." and ".." would make the deployment folder itself current */
 	if (strncmp(buf, "history/", 8) != 0 || strchr(buf + 8, '/') != NULL ||
-	    strlen(buf + 8) >= size)
+	    buf[8] == '\0' || buf[8] == '.' || strlen(buf + 8) >= size)
 		return seterr("%s/current: unexpected target %s", prod, buf);
 	strcpy(id, buf + 8);
 	return 1;

@@ -126,6 +126,7 @@ int atomic_commit(struct atomic *);	/* flush, fsync, close, rename, fsync dir */
 int atomic_sync(struct atomic *);	/* flush, fsync, close; -1: aborted */
 void atomic_start(void);	/* before threads: reads the umask */
 unsigned atomic_mode(void);	/* 0666 less the umask */
+int atomic_mkdtemp(char *tmpl);	/* a folder 0777 less the umask */
 void atomic_abort(struct atomic *);
 int atomic_lock(const char *dir);	/* exclusive, till exit; -1 if held */
 int atomic_sweep(const char *path);	/* killed runs' temp files of path */

@@ -364,3 +364,11 @@ print("\n".join(str(p) for p in m.predict(t[f].values)))' \
 deploy: score failed (exit 2) on the files the Python deployment's ingestedfiles.txt names" ]
 	[ "$(treesum .)" = "$before" ]
 }
+
+@test "deploy --adopt makes the deployment folder as the umask says" {
+	samplews
+	python
+	umask 027
+	adopted
+	[ "$(stat -c %a "$PROD/history/$ID")" = 750 ]
+}

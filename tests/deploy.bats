@@ -510,3 +510,27 @@ EOF2
 	[ "$output" = "" ]
 	[ "$stderr" = "deploy: $PROD/current: history/$ID: No such file or directory" ]
 }
+
+@test "deploy --list and --verify refuse a current that names no deployment" {
+	localpipeline
+	deployed
+	local t
+	for t in history/ history/. history/..; do
+		ln -sfn "$t" "$PROD/current"
+		run -1 --separate-stderr deploy --list
+		[ "$stderr" = "deploy: $PROD/current: unexpected target $t" ]
+		run -1 --separate-stderr deploy -q --verify
+		[ "$output" = "" ]
+		[ "$stderr" = "deploy: $PROD/current: unexpected target $t" ]
+	done
+}
+
+@test "deploy makes the deployment folder as the umask says" {
+	localpipeline
+	umask 027
+	deployed
+	[ "$(stat -c %a "$PROD/history/$ID")" = 750 ]
+	umask 002
+	deployed
+	[ "$(stat -c %a "$PROD/history/$ID")" = 775 ]
+}
