@@ -693,3 +693,29 @@ GET /metrics 200" ]
 	wait
 	still_up
 }
+
+@test "an empty text/csv body with ?filename= reads the file off the pool: /health still answers" {
+	seeded
+	ownws
+	# the test data's rows 400000 times over: it takes a while to predict
+	awk 'NR == 1 { print; next } { r[NR] = $0 }
+	    END { for (i = 0; i < 400000; i++) for (j = 2; j <= NR; j++) print r[j] }' \
+	    "$OWS/testdata/testdata.csv" >"$OWS/testdata/big.csv"
+	start_serve "$OWS"
+	pids=
+	for _ in 1 2 3 4; do
+		curl -s -o /dev/null --max-time 60 -X POST \
+		    -H 'Content-Type: text/csv' --data-binary '' \
+		    "$URL/prediction?filename=big.csv" &
+		pids="$pids $!"
+	done
+	sleep 0.3
+	get /health --max-time 1
+	[ "$code" = 200 ]
+	wait $pids
+	get '/prediction?filename=testdata.csv' -X POST \
+	    -H 'Content-Type: text/csv' --data-binary ''
+	[ "$code" = 200 ]
+	[ "$body" = '{"predictions":[0,1,1,1,1]}' ]
+	still_up
+}

@@ -310,21 +310,28 @@ predict(struct req *r, FILE *in, const char *name)
 		answer_error(r, 500, "out of memory");
 		return;
 	}
-	fputs("{\"predictions\":[", out.fp);
-	ok = diag_predict_fp(&s->m, in, name, onpred, &out) == 0;
-	fputs("]}", out.fp);
-	fclose(out.fp);
+	ok = fputs("{\"predictions\":[", out.fp) != EOF;
+	if (ok && diag_predict_fp(&s->m, in, name, onpred, &out) == -1)
+		ok = -1;
+	if (ok == 1 && fputs("]}", out.fp) == EOF)
+		ok = 0;
+	if (fclose(out.fp) == EOF || buf == NULL)
+		ok = ok == -1 ? -1 : 0;
 	snap_put(s);
-	if (ok)
+	if (ok == 1)
 		answer(r, 200, "application/json", buf);
 	else {
 		free(buf);
-		answer_error(r, 400, "%s", risk_err);
+		if (ok == -1)
+			answer_error(r, 400, "%s", risk_err);
+		else
+			answer_error(r, 500, "out of memory");
 	}
 }
 
-/* on a job thread unless it is a small CSV body: parsing a body, even a
- * CSV header, or reading a file can take long */
+/* on a job thread unless it is a small, non-empty CSV body and no query
+ * names a dataset: parsing a body, even a CSV header, or reading a file
+ * (an empty body means testdata.csv or the query's file) can take long */
 void
 prediction(struct req *r, int quick)
 {
@@ -332,7 +339,8 @@ prediction(struct req *r, int quick)
 	const char *name;
 	FILE *fp;
 
-	if (quick && (r->kind != B_CSV || r->len > QUICKBODY))
+	if (quick && (r->kind != B_CSV || r->len == 0 || r->len > QUICKBODY ||
+	    r->nquery > 0))
 		return;
 	memset(&s, 0, sizeof(s));
 	if (read_body(r, &s) == -1) {
