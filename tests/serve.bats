@@ -719,3 +719,25 @@ GET /metrics 200" ]
 	[ "$body" = '{"predictions":[0,1,1,1,1]}' ]
 	still_up
 }
+
+@test "/diagnostics sees a change to any input file, however many there are" {
+	seeded
+	ownws
+	long=$(printf 'x%.0s' $(seq 150))
+	for i in $(seq 40); do
+		cp "$OWS/practicedata/dataset1.csv" "$OWS/practicedata/$long$i.csv"
+	done
+	start_serve "$OWS"
+	get /diagnostics
+	[ "$code" = 200 ]
+	first=$body
+	get /diagnostics
+	[ "$body" = "$first" ]
+	# the last file read, far past the first 4096 bytes of keys
+	last=$(ls -f "$OWS/practicedata" | grep -v '^\.' | tail -1)
+	touch -d '2001-01-01' "$OWS/practicedata/$last"
+	get /diagnostics
+	[ "$code" = 200 ]
+	[ "$body" != "$first" ]
+	still_up
+}

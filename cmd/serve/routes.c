@@ -48,11 +48,14 @@ answer_json(struct req *r, int status, json_t *o)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
+	int ok = o != NULL && fp != NULL;
 
-	if (o == NULL || fp == NULL || jsonout(fp, o) == -1 ||
-	    fclose(fp) == EOF) {
-		if (fp != NULL && buf == NULL)
-			fclose(fp);
+	/* the stream is closed exactly once, whatever failed */
+	if (ok && jsonout(fp, o) == -1)
+		ok = 0;
+	if (fp != NULL && fclose(fp) == EOF)
+		ok = 0;
+	if (!ok || buf == NULL) {
 		free(buf);
 		buf = estrdup("{\"error\":\"cannot build the answer\"}");
 		status = 500;
@@ -152,31 +155,34 @@ summary(struct req *r, int quick)
 	cached(r, &srv.summary, key, quick, summary_of, NULL);
 }
 
-/* the key of /diagnostics: the input files timing ingests, and finaldata */
+/* the key of /diagnostics: a digest of the keys of the input files timing
+ * ingests and of finaldata, so that no count of files is cut short */
 static void
-diagnostics_key(char *key, size_t size)
+diagnostics_key(char key[65])
 {
-	char *final, fk[512];
-	size_t n = 0;
+	char *final, fk[PATH_MAX + 128];
+	struct sha256 *h = sha256_new();
 	struct dirent *e;
 	DIR *d;
 
 	final = path_join(srv.cfg.output_folder_path, "finaldata.csv");
-	filekey(final, key, size);
+	filekey(final, fk, sizeof(fk));
 	free(final);
-	n = strlen(key);
-	if ((d = opendir(srv.cfg.input_folder_path)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL && n + 1 < size) {
-		char *p = path_join(srv.cfg.input_folder_path, e->d_name);
+	sha256_add(h, fk, strlen(fk) + 1);
+	if ((d = opendir(srv.cfg.input_folder_path)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char *p;
 
-		if (e->d_name[0] != '.') {
+			if (e->d_name[0] == '.')
+				continue;
+			p = path_join(srv.cfg.input_folder_path, e->d_name);
 			filekey(p, fk, sizeof(fk));
-			n += snprintf(key + n, size - n, "|%s", fk);
+			free(p);
+			sha256_add(h, fk, strlen(fk) + 1);
 		}
-		free(p);
+		closedir(d);
 	}
-	closedir(d);
+	sha256_end(h, key);
 }
 
 static json_t *
@@ -200,9 +206,9 @@ diagnostics_of(void *arg)
 static void
 diagnostics(struct req *r, int quick)
 {
-	char key[4096];
+	char key[65];
 
-	diagnostics_key(key, sizeof(key));
+	diagnostics_key(key);
 	cached(r, &srv.diagnostics, key, quick, diagnostics_of, NULL);
 }
 
