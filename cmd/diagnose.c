@@ -290,7 +290,9 @@ main(int argc, char *argv[])
 		}
 		if (v == NULL) {
 			warnx_("%s: %s", parts[i], risk_err);
-			ret = EXIT_FAIL;
+			if (ret < risk_status)	/* 2: the config names a column
+						 * the data lacks */
+				ret = risk_status;
 			continue;
 		}
 		json_object_set_new(all, keys[i], v);

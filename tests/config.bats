@@ -300,6 +300,12 @@ badconfig() {
 	badconfig score 'score: testdata/testdata.csv:1: no column "churned" (the target)'
 	run -2 --separate-stderr ingest -q
 	[ "${stderr_lines[0]}" = 'ingest: practicedata/a.csv:1: no column "churned" (the target)' ]
+	printf '{"features": ["seats"]}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	run -2 --separate-stderr diagnose summary
+	[ "$output" = "" ]
+	[ "$stderr" = 'diagnose: summary: ingesteddata/finaldata.csv:1: no column "seats" (a feature)' ]
+	[ "$(treesum "$WS")" = "$BEFORE" ]
 }
 
 @test "model.C above 1e6, C or tol not positive, max_iter below 1 name the key" {
