@@ -391,7 +391,7 @@ copyfile(const char *src, const char *dir, const char *name)
  * Python deployment's files under original/; renamed to history/ID */
 static int
 stage(const struct config *cfg, const char *scr, char **files, size_t n,
-    char **orig, size_t norig, struct adoption *ad)
+    char **orig, size_t norig, char sums[2][65], struct adoption *ad)
 {
 	const char *prod = cfg->prod_deployment_path;
 	char *hist = path_join(prod, "history"), *tmp, *o, *p, *final = NULL;
@@ -431,6 +431,20 @@ stage(const struct config *cfg, const char *scr, char **files, size_t n,
 		free(p);
 		if (r == -1)
 			goto bad;
+	}
+	/* the kept score and list are those the model was retrained on */
+	for (i = 0; i < 2; i++) {
+		p = path_join(o, artifacts[i + 1]);
+		r = sha256_file(p, hex);
+		free(p);
+		if (r == -1)
+			goto bad;
+		if (strcmp(hex, sums[i]) != 0) {
+			seterr("%s/%s changed while the model was retrained: "
+			    "nothing was adopted; run deploy --adopt again",
+			    prod, artifacts[i + 1]);
+			goto bad;
+		}
 	}
 	p = path_join(tmp, artifacts[0]);
 	r = sha256_file(p, hex);
@@ -496,7 +510,7 @@ adopt_stage(const struct config *cfg, int force, struct adoption *ad)
 {
 	const char *prod = cfg->prod_deployment_path;
 	char **orig = NULL, **want = NULL, **files, *p, *scr = NULL, *out;
-	char cur[256], diff[40];
+	char cur[256], diff[40], sums[2][65];
 	size_t norig = 0, n = 0, i;
 	int r = -1;
 
@@ -511,8 +525,15 @@ adopt_stage(const struct config *cfg, int force, struct adoption *ad)
 	}
 	if (originals(prod, &orig, &norig) == -1)
 		return -1;
+	/* digests first: a change from here on is seen under the lock */
+	for (i = 0, r = 0; r == 0 && i < 2; i++) {
+		p = path_join(prod, artifacts[i + 1]);
+		r = sha256_file(p, sums[i]);
+		free(p);
+	}
 	p = path_join(prod, "latestscore.txt");
-	r = readscore(p, &ad->deployed);
+	if (r == 0)
+		r = readscore(p, &ad->deployed);
 	free(p);
 	p = path_join(prod, "ingestedfiles.txt");
 	if (r == 0)
@@ -560,7 +581,7 @@ adopt_stage(const struct config *cfg, int force, struct adoption *ad)
 	if ((ad->lock = deploy_lock(prod, 0)) == -1 ||
 	    deploy_current(prod, cur, sizeof(cur)) != 0 ||
 	    originals(prod, &orig, &norig) == -1 ||
-	    stage(cfg, scr, files, n, orig, norig, ad) == -1) {
+	    stage(cfg, scr, files, n, orig, norig, sums, ad) == -1) {
 		if (ad->lock != -1 && deploy_current(prod, cur,
 		    sizeof(cur)) == 1)
 			seterr("%s: %s was deployed meanwhile: nothing was "

@@ -372,3 +372,22 @@ deploy: score failed (exit 2) on the files the Python deployment's ingestedfiles
 	adopted
 	[ "$(stat -c %a "$PROD/history/$ID")" = 750 ]
 }
+
+@test "deploy --adopt refuses a latestscore.txt changed while it retrains" {
+	samplews
+	python
+	# deploy runs its siblings: a score that rewrites the score first
+	local bin=$BATS_TEST_TMPDIR/bin t
+	mkdir "$bin"
+	cp "$ROOT/bin/deploy" "$bin/"
+	for t in ingest train; do
+		printf '#!/bin/sh\nexec "%s" "$@"\n' "$ROOT/bin/$t" >"$bin/$t"
+	done
+	printf '#!/bin/sh\nprintf "0.7142857142857142\\n" >"%s"\nexec "%s" "$@"\n' \
+	    "$WS/$PROD/latestscore.txt" "$ROOT/bin/score" >"$bin/score"
+	chmod +x "$bin"/*
+	run -1 --separate-stderr "$bin/deploy" --adopt
+	[ "$output" = "" ]
+	[ "$stderr" = "deploy: $PROD/latestscore.txt changed while the model was retrained: nothing was adopted; run deploy --adopt again" ]
+	[ "$(ls -A "$PROD")" = "$(printf '%s\n' .deploy.lock ingestedfiles.txt latestscore.txt trainedmodel.pkl)" ]
+}
