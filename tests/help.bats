@@ -13,7 +13,13 @@ help() {
 		run -0 --separate-stderr "$1" --help
 		[ "$output" = "$short" ]
 	fi
-	[ "${lines[-1]}" = "The manual: man -l $ROOT/man/$1.1" ]
+	if [ "$(head -c 2 "$ROOT/bin/$1")" = "#!" ]; then
+		# make check-valgrind's wrapper runs the tool from bin/.vg,
+		# where no man/ folder stands beside it
+		[ "${lines[-1]}" = "The manual: man $1" ]
+	else
+		[ "${lines[-1]}" = "The manual: man -l $ROOT/man/$1.1" ]
+	fi
 }
 
 # has LINE: one of the lines of the help is LINE
@@ -97,6 +103,8 @@ has() {
 }
 
 @test "an installed tool's help names the installed manual page" {
+	[ "$(head -c 2 "$ROOT/bin/deploy")" != "#!" ] ||
+		skip "make check-valgrind installs its valgrind wrappers, not the tools"
 	local d=$BATS_TEST_TMPDIR/inst
 	run -0 make -C "$ROOT" install DESTDIR="$d" PREFIX=/opt/rw
 	run -0 --separate-stderr "$d/opt/rw/bin/risk-deploy" -h

@@ -408,7 +408,8 @@ unchanged() {
 }
 
 @test "ingest fails on a read error, never takes it for the end of the file" {
-	[ -z "${ASAN_OPTIONS:-}" ] || skip "ulimit -v and the sanitizers do not mix"
+	[ -z "${ASAN_OPTIONS:-}${RISK_SLOW:-}" ] ||
+		skip "ulimit -v does not mix with the sanitizers or valgrind"
 	mkws "$FIXTURES/ingest/ws"
 	cd "$WS"
 	run -0 ingest -q
