@@ -324,12 +324,12 @@ main(int argc, char *argv[])
 	}
 	memset(&t, 0, sizeof(t));
 	if (diag_predict(&m, testpath, ontest, &t) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
+		errx_(risk_status, "%s", risk_err);	/* 2: a column missing */
 	if (t.cm.tp + t.cm.tn + t.cm.fp + t.cm.fn == 0)
 		errx_(EXIT_FAIL, "%s: no complete rows to score", testpath);
 	if (columns_load(&fin, finpath, &cfg, 1) == -1 ||
 	    columns_load(&tst, testpath, &cfg, 1) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
+		errx_(risk_status, "%s", risk_err);
 
 	/* timings and dependencies: those diagnose -o saved, else now */
 	dpath = path_join(cfg.output_model_path, "diagnostics.json");

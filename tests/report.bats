@@ -88,6 +88,20 @@ deployed() {
 	[ "$(treesum "$WS")" = "$before" ]
 }
 
+@test "report of test data without a configured column is a config error, exit 2" {
+	need_gnuplot
+	seeddeployed
+	run -0 report -q
+	cut -d, -f1,2,4,5 testdata/testdata.csv >t.csv
+	mv t.csv testdata/testdata.csv
+	local before
+	before=$(treesum "$WS")
+	run -2 --separate-stderr report
+	[ "$output" = "" ]
+	[ "$stderr" = 'report: testdata/testdata.csv:1: no column "lastyear_activity" (a feature)' ]
+	[ "$(treesum "$WS")" = "$before" ]
+}
+
 @test "report without a deployed model says so" {
 	need_gnuplot
 	seedws
