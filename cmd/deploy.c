@@ -320,9 +320,12 @@ list(const char *prod)
 	double score;
 	int hascur;
 
-	if (deploy_list(prod, &ids, &n) == -1 ||
-	    (hascur = deploy_current(prod, cur, sizeof(cur))) == -1)
+	if (deploy_list(prod, &ids, &n) == -1)
 		return -1;
+	if ((hascur = deploy_current(prod, cur, sizeof(cur))) == -1) {
+		deploy_freelist(ids, n);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		dir = path_join(prod, "history");
 		p = path_join(dir, ids[i]);

@@ -34,6 +34,7 @@ score_file(const struct model *m, const struct config *cfg, const char *path,
 		char why[sizeof(risk_err)];
 
 		memcpy(why, risk_err, sizeof(why));
+		schema_free(&schema);
 		return seterr("%s: %s", modelname, why);
 	}
 	r = csvread(path, &schema, onrecord, &a);
