@@ -64,6 +64,25 @@ answer_json(struct req *r, int status, json_t *o)
 	answer(r, status, "application/json", buf);
 }
 
+/* a message quoting bytes of a request that are not UTF-8 (a name cut in
+ * the middle of a character, say), which JSON cannot carry: every byte
+ * above 0x7f as \xNN, cut to fit */
+static void
+ascii(char *msg)
+{
+	char buf[1024];
+	size_t i, j = 0;
+	unsigned char c;
+
+	for (i = 0; (c = msg[i]) != '\0' && j + 5 < sizeof(buf); i++)
+		if (c < 0x80)
+			buf[j++] = c;
+		else
+			j += snprintf(buf + j, sizeof(buf) - j, "\\x%02x", c);
+	buf[j] = '\0';
+	memcpy(msg, buf, j + 1);
+}
+
 void
 answer_error(struct req *r, int status, const char *fmt, ...)
 {
@@ -73,6 +92,8 @@ answer_error(struct req *r, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (!utf8_valid(msg, strlen(msg)))
+		ascii(msg);
 	answer_json(r, status, json_pack("{s:s}", "error", msg));
 }
 
