@@ -374,6 +374,10 @@ deploy: score failed (exit 2) on the files the Python deployment's ingestedfiles
 }
 
 @test "deploy --adopt refuses a latestscore.txt changed while it retrains" {
+	# make check-valgrind's bin/deploy is a wrapper: a copy of it still
+	# runs the real deploy, which finds its siblings beside itself
+	[ "$(head -c 2 "$ROOT/bin/deploy")" != "#!" ] ||
+		skip "a copy of the valgrind wrapper does not move the tool"
 	samplews
 	python
 	# deploy runs its siblings: a score that rewrites the score first
