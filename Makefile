@@ -166,9 +166,9 @@ test: deps
 check-asan: deps
 	$(MAKE) clean
 	$(MAKE) CFLAGS="$(CFLAGS) -O1 $(SANFLAGS)" LDFLAGS="$(LDFLAGS) $(SANFLAGS)" all unit
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    RISK_SLOW=1 tests/run; \
-	    r=$$?; $(MAKE) clean; exit $$r
+	r=0; ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    RISK_SLOW=1 tests/run || r=$$?; \
+	    $(MAKE) clean; exit $$r
 
 # the whole corpus of tests/crosscheck.py (make test runs its fast subset);
 # the oracle is Debian's python3, with pandas and scikit-learn
@@ -185,7 +185,7 @@ check-valgrind: deps
 	rm -rf tests/vglog
 	scripts/vgwrap wrap tests/vglog $(BIN) bin/serve $(UNIT) $(REPLAY) \
 	    tests/fuzz/serve_replay
-	RISK_SLOW=1 tests/run; r=$$?; \
+	r=0; RISK_SLOW=1 tests/run || r=$$?; \
 	    scripts/vgwrap report tests/vglog || r=1; \
 	    $(MAKE) clean; rm -rf tests/vglog; exit $$r
 
