@@ -688,7 +688,7 @@ GET /metrics 200" ]
 		    --data-binary @"$BATS_TEST_TMPDIR/wide.csv" "$URL/prediction" &
 	done
 	sleep 0.3
-	get /health --max-time 1
+	get /health --max-time "$PROMPT"
 	[ "$code" = 200 ]
 	wait
 	still_up
@@ -710,7 +710,7 @@ GET /metrics 200" ]
 		pids="$pids $!"
 	done
 	sleep 0.3
-	get /health --max-time 1
+	get /health --max-time "$PROMPT"
 	[ "$code" = 200 ]
 	wait $pids
 	get '/prediction?filename=testdata.csv' -X POST \

@@ -7,7 +7,11 @@ FIXTURES=$ROOT/tests/fixtures
 SEED=${RISK_SEED:-$ROOT/../shared/seed-data}
 PATH=$ROOT/bin:$ROOT/scripts:$PATH
 # RISK_SLOW: set by make check-asan and check-valgrind, whose tools run
-# many times slower; a test that measures time skips under it
+# many times slower; a test that measures time skips under it, or waits
+# $PROMPT seconds, not 1, for an answer that must come at once (valgrind
+# runs one thread at a time, so even /health waits its turn)
+PROMPT=${RISK_SLOW:+15}
+PROMPT=${PROMPT:-1}
 # Debian's python3, which has pandas and scikit-learn (the test oracle)
 ORACLE=${RISK_ORACLE:-/usr/bin/python3}
 
