@@ -270,170 +270,145 @@ ongnuplotpath(void)
 	return found;
 }
 
-int
-main(int argc, char *argv[])
-{
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
+/* what the pages are drawn from */
+struct report {
 	struct config cfg;
+	const char *modelopt;	/* -m, or NULL: the deployed model */
+	char *modelpath, *testpath, *finpath;
 	struct model m;
-	struct testing t;
-	struct columns fin, tst;
-	struct lines l = { 0 };
-	const char *modelopt = NULL, *k;
-	char *modelpath, *testpath, *finpath, *tmp, *png, *pdf, *title;
-	char *drift, *dpath, **ids = NULL, cur[256];
-	char when[32], f1s[40], b1[40], b2[40], b3[40], *gpargv[4];
-	json_t *summary, *missing, *timing = NULL, *deps = NULL, *saved, *e, *v;
-	size_t nid = 0, i, j, f, b;
-	FILE *gp, *df;
-	double lo, hi, w, f1;
-	time_t tmin = 0, tmax = 0, tt;
-	int ch, ret, hascur, st;
+	struct testing t;	/* the model on the test data */
+	struct columns fin, tst;	/* finaldata.csv, the test data */
+	json_t *timing, *deps;
+	char f1s[40];
+	FILE *gp;
+};
 
-	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "m:", longopts,
-	    NULL)) != -1) {
-		if (tool_opt(&opt, ch, optarg))
-			continue;
-		if (ch == 'm')
-			modelopt = optarg;
-		else
-			tool_usage(&opt);
-	}
-	if (optind != argc)
-		tool_usage(&opt);
-	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
-		return ret;
-	if (!ongnuplotpath())
-		errx_(EXIT_FAIL, "gnuplot not found: install the package "
-		    "gnuplot-nox");
-	modelpath = modelopt ? estrdup(modelopt) :
-	    path_join(cfg.prod_deployment_path, "trainedmodel.json");
-	testpath = path_join(cfg.test_data_path, "testdata.csv");
-	finpath = path_join(cfg.output_folder_path, "finaldata.csv");
-	if (model_load(&m, modelpath) == -1) {
-		if (modelopt == NULL && access(modelpath, F_OK) == -1)
+/* the model, its score on the test data, both data files, and the
+ * timings and dependencies: those diagnose -o saved, else now */
+static void
+load(struct report *r)
+{
+	char *dpath;
+	json_t *saved;
+
+	r->modelpath = r->modelopt ? estrdup(r->modelopt) :
+	    path_join(r->cfg.prod_deployment_path, "trainedmodel.json");
+	r->testpath = path_join(r->cfg.test_data_path, "testdata.csv");
+	r->finpath = path_join(r->cfg.output_folder_path, "finaldata.csv");
+	if (model_load(&r->m, r->modelpath) == -1) {
+		if (r->modelopt == NULL && access(r->modelpath, F_OK) == -1)
 			errx_(EXIT_FAIL, "%s: no deployed model: deploy one, or "
-			    "name one with -m", modelpath);
+			    "name one with -m", r->modelpath);
 		errx_(EXIT_FAIL, "%s", risk_err);
 	}
-	memset(&t, 0, sizeof(t));
-	if (diag_predict(&m, testpath, ontest, &t) == -1)
+	memset(&r->t, 0, sizeof(r->t));
+	if (diag_predict(&r->m, r->testpath, ontest, &r->t) == -1)
 		errx_(risk_status, "%s", risk_err);	/* 2: a column missing */
-	if (t.cm.tp + t.cm.tn + t.cm.fp + t.cm.fn == 0)
-		errx_(EXIT_FAIL, "%s: no complete rows to score", testpath);
-	if (columns_load(&fin, finpath, &cfg, 1) == -1 ||
-	    columns_load(&tst, testpath, &cfg, 1) == -1)
+	if (r->t.cm.tp + r->t.cm.tn + r->t.cm.fp + r->t.cm.fn == 0)
+		errx_(EXIT_FAIL, "%s: no complete rows to score", r->testpath);
+	fmt_double(r->f1s, sizeof(r->f1s), metric_f1(&r->t.cm));
+	if (columns_load(&r->fin, r->finpath, &r->cfg, 1) == -1 ||
+	    columns_load(&r->tst, r->testpath, &r->cfg, 1) == -1)
 		errx_(risk_status, "%s", risk_err);
 
-	/* timings and dependencies: those diagnose -o saved, else now */
-	dpath = path_join(cfg.output_model_path, "diagnostics.json");
+	dpath = path_join(r->cfg.output_model_path, "diagnostics.json");
+	r->timing = r->deps = NULL;
 	if ((saved = json_load_file(dpath, 0, NULL)) != NULL) {
-		timing = json_incref(json_object_get(saved, "timing"));
-		deps = json_incref(json_object_get(saved, "dependencies"));
+		r->timing = json_incref(json_object_get(saved, "timing"));
+		r->deps = json_incref(json_object_get(saved, "dependencies"));
 		json_decref(saved);
 	}
-	if (timing == NULL && (timing = diag_timing(&cfg, 1)) == NULL)
+	free(dpath);
+	if (r->timing == NULL && (r->timing = diag_timing(&r->cfg, 1)) == NULL)
 		warnx_("timing: %s", risk_err);
-	if (deps == NULL)
-		deps = diag_deps();
+	if (r->deps == NULL)
+		r->deps = diag_deps();
+}
 
-	tmp = path_join(getenv("TMPDIR") && *getenv("TMPDIR") ?
-	    getenv("TMPDIR") : "/tmp", "riskwatch-report.XXXXXX");
-	if (mkdtemp(tmp) == NULL)
-		errx_(EXIT_FAIL, "%s: %s", tmp, strerror(errno));
-	scratch = tmp;
-	atexit(cleanup);
-	if (config_mkdir("output_model_path", cfg.output_model_path) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
-	png = path_join(cfg.output_model_path, "confusionmatrix.png");
-	pdf = path_join(cfg.output_model_path, "report.pdf");
-	gp = scratchfile("report.gp");
-	strfp = scratchfile("strings.dat");
+/* page 1: the key figures */
+static void
+page_keyfigures(struct report *r)
+{
+	const struct confusion *cm = &r->t.cm;
+	struct lines l = { 0 };
+	char cur[256], when[32], b1[40], b2[40], *drift;
+	int hascur;
 
-	/* the confusion matrix: one cell a line, x predicted, y true */
+	hascur = deploy_current(r->cfg.prod_deployment_path, cur, sizeof(cur));
+	drift = lastdrift(r->cfg.prod_deployment_path);
+	addline(&l, "model               %s", r->modelpath);
+	addline(&l, "trained at          %s", r->m.trained_at);
+	addline(&l, "rows trained on     %lld", r->m.rows);
+	addline(&l, "%s", "");
+	addline(&l, "on the test data    %s (%lld rows, %lld left out)",
+	    r->testpath, cm->tp + cm->tn + cm->fp + cm->fn, r->t.left);
+	addline(&l, "F1                  %s", r->f1s);
+	addline(&l, "precision           %s", fmt_double(b1, sizeof(b1),
+	    metric_precision(cm)));
+	addline(&l, "recall              %s", fmt_double(b2, sizeof(b2),
+	    metric_recall(cm)));
+	addline(&l, "%s", "");
+	if (hascur == 1) {
+		deploy_time(cur, when, sizeof(when));
+		addline(&l, "deployed at         %s", when);
+		addline(&l, "deployment          %s", cur);
+	} else
+		addline(&l, "deployed at         %s", "nothing deployed yet");
+	addline(&l, "last drift check    %s", drift ? drift : "none yet");
+	if (drift)
+		addline(&l, "%s", "                    (time,f1,model,event)");
+	free(drift);
+	textpage(r->gp, "riskwatch report", l.v, l.n);
+	freelines(&l);
+	fprintf(r->gp, "reset\n");
+}
+
+/* the confusion matrix: one cell a line, x predicted, y true */
+static void
+page_confusion(struct report *r)
+{
+	const struct confusion *cm = &r->t.cm;
+	double top = fmax(fmax(cm->tn, cm->tp), fmax(cm->fn, cm->fp));
+	char *title;
+	FILE *df;
+
 	df = scratchfile("cm.dat");
-	fprintf(df, "0 0 %lld\n0 1 %lld\n\n1 0 %lld\n1 1 %lld\n", t.cm.tn,
-	    t.cm.fn, t.cm.fp, t.cm.tp);
+	fprintf(df, "0 0 %lld\n0 1 %lld\n\n1 0 %lld\n1 1 %lld\n", cm->tn,
+	    cm->fn, cm->fp, cm->tp);
 	closescratch(df, "cm.dat");
-	f1 = metric_f1(&t.cm);
-	fmt_double(f1s, sizeof(f1s), f1);
-	for (i = 0; i < 2; i++) {
-		if (i == 0) {
-			fprintf(gp, "set terminal pngcairo size 800,700 "
-			    "font '" FONT ",12'\nset output 'out.png'\n");
-		} else {
-			fprintf(gp, "set terminal pdfcairo size 29.7cm,21cm "
-			    "font '" FONT ",16'\nset output 'out.pdf'\n");
-		}
-		if (i == 1) {
-			/* page 1: the key figures */
-			hascur = deploy_current(cfg.prod_deployment_path,
-			    cur, sizeof(cur));
-			drift = lastdrift(cfg.prod_deployment_path);
-			addline(&l, "model               %s", modelpath);
-			addline(&l, "trained at          %s", m.trained_at);
-			addline(&l, "rows trained on     %lld", m.rows);
-			addline(&l, "%s", "");
-			addline(&l, "on the test data    %s (%lld rows, %lld "
-			    "left out)", testpath, t.cm.tp + t.cm.tn +
-			    t.cm.fp + t.cm.fn, t.left);
-			addline(&l, "F1                  %s", f1s);
-			addline(&l, "precision           %s", fmt_double(b1,
-			    sizeof(b1), metric_precision(&t.cm)));
-			addline(&l, "recall              %s", fmt_double(b2,
-			    sizeof(b2), metric_recall(&t.cm)));
-			addline(&l, "%s", "");
-			if (hascur == 1) {
-				deploy_time(cur, when, sizeof(when));
-				addline(&l, "deployed at         %s", when);
-				addline(&l, "deployment          %s", cur);
-			} else
-				addline(&l, "deployed at         %s",
-				    "nothing deployed yet");
-			addline(&l, "last drift check    %s", drift ? drift :
-			    "none yet");
-			if (drift)
-				addline(&l, "%s", "                    "
-				    "(time,f1,model,event)");
-			free(drift);
-			textpage(gp, "riskwatch report", l.v, l.n);
-			freelines(&l);
-			fprintf(gp, "reset\n");
-		}
-		title = emalloc(strlen(m.trained_at) + 128);
-		sprintf(title, "Confusion matrix of %s model trained at %s, "
-		    "F1 %s", modelopt ? "the" : "the deployed", m.trained_at,
-		    f1s);
-		fprintf(gp, "set title S[%zu] noenhanced\n", str(title));
-		free(title);
-		fprintf(gp, "set xlabel 'predicted'\nset ylabel 'true'\n"
-		    "set xrange [-0.5:1.5]\nset yrange [1.5:-0.5]\n"
-		    "set xtics ('0' 0, '1' 1)\nset ytics ('0' 0, '1' 1)\n"
-		    "set size ratio 1\nset palette defined (0 '#f7fbff', "
-		    "1 '#08306b')\nset cblabel 'rows'\nunset key\n"
-		    "set cbrange [0:%lld]\n",
-		    (long long)fmax(1, fmax(fmax(t.cm.tn, t.cm.tp),
-		    fmax(t.cm.fn, t.cm.fp))));
-		fprintf(gp, "plot 'cm.dat' using 1:2:3 with image, '' using "
-		    "1:2:(sprintf('%%d', $3)):($3 > %g ? 0xffffff : 0) "
-		    "with labels tc rgb variable font '" FONT ",28'\n",
-		    fmax(fmax(t.cm.tn, t.cm.tp), fmax(t.cm.fn, t.cm.fp)) / 2);
-		fprintf(gp, "reset\n");
-	}
+	title = emalloc(strlen(r->m.trained_at) + 128);
+	sprintf(title, "Confusion matrix of %s model trained at %s, F1 %s",
+	    r->modelopt ? "the" : "the deployed", r->m.trained_at, r->f1s);
+	fprintf(r->gp, "set title S[%zu] noenhanced\n", str(title));
+	free(title);
+	fprintf(r->gp, "set xlabel 'predicted'\nset ylabel 'true'\n"
+	    "set xrange [-0.5:1.5]\nset yrange [1.5:-0.5]\n"
+	    "set xtics ('0' 0, '1' 1)\nset ytics ('0' 0, '1' 1)\n"
+	    "set size ratio 1\nset palette defined (0 '#f7fbff', "
+	    "1 '#08306b')\nset cblabel 'rows'\nunset key\n"
+	    "set cbrange [0:%lld]\n", (long long)fmax(1, top));
+	fprintf(r->gp, "plot 'cm.dat' using 1:2:3 with image, '' using "
+	    "1:2:(sprintf('%%d', $3)):($3 > %g ? 0xffffff : 0) "
+	    "with labels tc rgb variable font '" FONT ",28'\n", top / 2);
+	fprintf(r->gp, "reset\n");
+}
 
-	/* the F1 of every deployment, and of every drift check */
+/* the F1 of every deployment */
+static void
+page_history(struct report *r)
+{
+	const char *prod = r->cfg.prod_deployment_path;
+	char **ids = NULL, when[32], *h, *p;
+	size_t nid = 0, i;
+	time_t tmin = 0, tmax = 0, tt;
+	double f1, w;
+	FILE *df;
+
 	df = scratchfile("f1.dat");
-	if (deploy_list(cfg.prod_deployment_path, &ids, &nid) == -1)
+	if (deploy_list(prod, &ids, &nid) == -1)
 		warnx_("%s", risk_err);
 	for (i = 0; i < nid; i++) {
-		char *h = path_join(cfg.prod_deployment_path, "history"), *p;
-
+		h = path_join(prod, "history");
 		p = path_join(h, ids[i]);
 		free(h);
 		h = path_join(p, "latestscore.txt");
@@ -451,85 +426,110 @@ main(int argc, char *argv[])
 	}
 	deploy_freelist(ids, nid);
 	closescratch(df, "f1.dat");
-	if (tmin == 0)
-		fprintf(gp, "set label 'no deployment yet' at graph 0.5,0.5 "
+	if (tmin == 0) {
+		fprintf(r->gp, "set label 'no deployment yet' at graph 0.5,0.5 "
 		    "center\nset xrange [0:1]\nset yrange [0:1]\n"
 		    "set title 'F1 of every deployment'\nplot 2 notitle\n");
-	else {
-		if (tmax - tmin < 3600)
-			tmin -= 1800, tmax += 1800;
-		else {
-			w = (tmax - tmin) * 0.05;
-			tmin -= w, tmax += w;
-		}
-		fprintf(gp, "set title 'F1 of every deployment on the test data"
-		    " it was scored on'\nset xdata time\nset timefmt '%%s'\n"
-		    "set format x \"%%Y-%%m-%%d\\n%%H:%%M\"\n"
-		    "set xrange [%lld:%lld]\nset yrange [0:1.05]\n"
-		    "set ylabel 'F1'\nset xlabel 'deployed at (UTC)'\n"
-		    "set grid lc rgb '#cccccc' lt 1\nset key bottom right\n"
-		    "plot 'f1.dat' using 1:2 with linespoints pt 7 ps 1.2 lw 2 "
-		    "title 'deployment'\nreset\n", (long long)tmin,
-		    (long long)tmax);
+		return;
 	}
+	if (tmax - tmin < 3600)
+		tmin -= 1800, tmax += 1800;
+	else {
+		w = (tmax - tmin) * 0.05;
+		tmin -= w, tmax += w;
+	}
+	fprintf(r->gp, "set title 'F1 of every deployment on the test data"
+	    " it was scored on'\nset xdata time\nset timefmt '%%s'\n"
+	    "set format x \"%%Y-%%m-%%d\\n%%H:%%M\"\n"
+	    "set xrange [%lld:%lld]\nset yrange [0:1.05]\n"
+	    "set ylabel 'F1'\nset xlabel 'deployed at (UTC)'\n"
+	    "set grid lc rgb '#cccccc' lt 1\nset key bottom right\n"
+	    "plot 'f1.dat' using 1:2 with linespoints pt 7 ps 1.2 lw 2 "
+	    "title 'deployment'\nreset\n", (long long)tmin, (long long)tmax);
+}
 
-	/* the features' distributions: the share of rows in each bin */
-	for (f = 0; f < fin.nfeat; f++) {
-		double *a = fin.x[f], *c = tst.x[f];
-		long long nf[NBIN] = { 0 }, nt[NBIN] = { 0 }, cf = 0, ct = 0;
-		char name[32];
+/* the share of rows in each of NBIN bins over lo..hi */
+static void
+histogram(const double *x, size_t n, double lo, double w, double *share)
+{
+	long long cnt[NBIN] = { 0 }, all = 0;
+	size_t j, b;
 
+	for (j = 0; j < n; j++)
+		if (!isnan(x[j])) {
+			b = (size_t)((x[j] - lo) / w);
+			cnt[b < NBIN ? b : NBIN - 1]++, all++;
+		}
+	for (b = 0; b < NBIN; b++)
+		share[b] = all ? (double)cnt[b] / all : 0.;
+}
+
+/* the features' distributions in finaldata.csv and the test data, three
+ * a page */
+static void
+page_features(struct report *r)
+{
+	const struct columns *fin = &r->fin, *tst = &r->tst;
+	double sf[NBIN], st[NBIN], lo, hi, w;
+	size_t f, j, b;
+	char name[32];
+	FILE *df;
+
+	for (f = 0; f < fin->nfeat; f++) {
 		lo = INFINITY, hi = -INFINITY;
-		for (j = 0; j < fin.nrow; j++)
-			if (!isnan(a[j]))
-				lo = fmin(lo, a[j]), hi = fmax(hi, a[j]);
-		for (j = 0; j < tst.nrow; j++)
-			if (!isnan(c[j]))
-				lo = fmin(lo, c[j]), hi = fmax(hi, c[j]);
+		for (j = 0; j < fin->nrow; j++)
+			if (!isnan(fin->x[f][j]))
+				lo = fmin(lo, fin->x[f][j]),
+				hi = fmax(hi, fin->x[f][j]);
+		for (j = 0; j < tst->nrow; j++)
+			if (!isnan(tst->x[f][j]))
+				lo = fmin(lo, tst->x[f][j]),
+				hi = fmax(hi, tst->x[f][j]);
 		if (!isfinite(lo))
 			lo = 0, hi = 1;
 		if (hi <= lo)
 			hi = lo + 1;
 		w = (hi - lo) / NBIN;
-		for (j = 0; j < fin.nrow; j++)
-			if (!isnan(a[j])) {
-				b = (size_t)((a[j] - lo) / w);
-				nf[b < NBIN ? b : NBIN - 1]++, cf++;
-			}
-		for (j = 0; j < tst.nrow; j++)
-			if (!isnan(c[j])) {
-				b = (size_t)((c[j] - lo) / w);
-				nt[b < NBIN ? b : NBIN - 1]++, ct++;
-			}
+		histogram(fin->x[f], fin->nrow, lo, w, sf);
+		histogram(tst->x[f], tst->nrow, lo, w, st);
 		snprintf(name, sizeof(name), "hist%zu.dat", f);
 		df = scratchfile(name);
 		for (b = 0; b < NBIN; b++)
 			fprintf(df, "%.17g %.17g %.17g\n", lo + (b + 0.5) * w,
-			    cf ? (double)nf[b] / cf : 0.,
-			    ct ? (double)nt[b] / ct : 0.);
+			    sf[b], st[b]);
 		closescratch(df, name);
 		if (f % 3 == 0)
-			fprintf(gp, "set multiplot layout 3,1 title "
+			fprintf(r->gp, "set multiplot layout 3,1 title "
 			    "'Feature distributions: finaldata.csv (%zu rows) "
 			    "against the test data (%zu rows)' noenhanced "
-			    "font '" FONT ",14'\n", fin.nrow, tst.nrow);
-		fprintf(gp, "set style fill solid 0.5 noborder\n"
+			    "font '" FONT ",14'\n", fin->nrow, tst->nrow);
+		fprintf(r->gp, "set style fill solid 0.5 noborder\n"
 		    "set boxwidth %.17g absolute\nset ylabel 'share of rows'\n"
-		    "set key top right\nset grid y lc rgb '#cccccc' lt 1\nset xrange [%.17g:%.17g]\n"
-		    "set yrange [0:*]\nset title S[%zu] noenhanced\n", w * 0.9,
-		    lo, hi, str(fin.name[fin.feat[f]]));
-		fprintf(gp, "plot '%s' using 1:2 with boxes lc rgb '#4477aa' "
+		    "set key top right\nset grid y lc rgb '#cccccc' lt 1\n"
+		    "set xrange [%.17g:%.17g]\nset yrange [0:*]\n"
+		    "set title S[%zu] noenhanced\n", w * 0.9, lo, hi,
+		    str(fin->name[fin->feat[f]]));
+		fprintf(r->gp, "plot '%s' using 1:2 with boxes lc rgb '#4477aa' "
 		    "title 'finaldata.csv', '' using 1:3 with linespoints "
 		    "pt 7 ps 0.6 lw 2 lc rgb '#cc3311' title 'test data'\n",
 		    name);
-		if (f % 3 == 2 || f + 1 == fin.nfeat)
-			fprintf(gp, "unset multiplot\nreset\n");
+		if (f % 3 == 2 || f + 1 == fin->nfeat)
+			fprintf(r->gp, "unset multiplot\nreset\n");
 	}
+}
 
-	/* the tables */
-	summary = diag_summary_of(&fin);
-	missing = diag_missing_of(&fin);
-	addline(&l, "summary of %s (%zu rows)", finpath, fin.nrow);
+/* the summary statistics and missing data of finaldata.csv */
+static void
+page_tables(struct report *r)
+{
+	struct lines l = { 0 };
+	json_t *summary, *missing, *e;
+	char b1[40], b2[40], b3[40];
+	const char *k;
+
+	summary = diag_summary_of(&r->fin);
+	missing = diag_missing_of(&r->fin);
+	addline(&l, "summary of %s (%zu rows)", r->finpath, r->fin.nrow);
 	addline(&l, "%s", "");
 	addline(&l, "%-24s %22s %22s %22s", "column", "mean", "median", "std");
 	json_object_foreach(summary, k, e)
@@ -544,18 +544,28 @@ main(int argc, char *argv[])
 	addline(&l, "%-24s %22s", "column", "missing %");
 	json_object_foreach(missing, k, e)
 		addline(&l, "%-24.24s %22s", k, num(b1, 40, e));
-	textpage(gp, "Summary and missing data", l.v, l.n);
+	textpage(r->gp, "Summary and missing data", l.v, l.n);
 	freelines(&l);
 	json_decref(summary);
 	json_decref(missing);
+}
 
-	addline(&l, "timings (seconds, on a scratch copy of the workspace)%s",
-	    saved ? "" : "");
+/* the timings of ingest and train, the dependencies' versions */
+static void
+page_timings(struct report *r)
+{
+	struct lines l = { 0 };
+	char b1[40];
+	const char *k;
+	json_t *e;
+	size_t i;
+
+	addline(&l, "timings (seconds, on a scratch copy of the workspace)");
 	addline(&l, "%s", "");
-	if (timing == NULL)
+	if (r->timing == NULL)
 		addline(&l, "%s", "not measured: see the log");
 	else
-		json_object_foreach(timing, k, e) {
+		json_object_foreach(r->timing, k, e) {
 			if (json_is_real(e))
 				snprintf(b1, sizeof(b1), "%.4f",
 				    json_real_value(e));
@@ -568,16 +578,24 @@ main(int argc, char *argv[])
 	addline(&l, "dependencies (version in use, newest in the package index)");
 	addline(&l, "%s", "");
 	addline(&l, "%-24s %14s %14s", "name", "version", "latest");
-	json_array_foreach(deps, i, e) {
-		v = json_object_get(e, "name");
-		addline(&l, "%-24s %14s %14s", json_string_value(v),
+	json_array_foreach(r->deps, i, e)
+		addline(&l, "%-24s %14s %14s",
+		    json_string_value(json_object_get(e, "name")),
 		    json_string_value(json_object_get(e, "version")),
 		    json_string_value(json_object_get(e, "latest")));
-	}
-	textpage(gp, "Timings and dependencies", l.v, l.n);
+	textpage(r->gp, "Timings and dependencies", l.v, l.n);
 	freelines(&l);
-	fprintf(gp, "unset output\n");
-	closescratch(gp, "report.gp");
+}
+
+/* the strings of the data, read into S before report.gp runs; then
+ * gnuplot in the scratch folder: no path is named in the script */
+static void
+rungnuplot(void)
+{
+	char *argv[] = { "gnuplot", "strings.gp", "report.gp", NULL };
+	FILE *gp;
+	int st;
+
 	closescratch(strfp, "strings.dat");
 	gp = scratchfile("strings.gp");
 	fprintf(gp, "set encoding utf8\nset datafile separator '\\t'\n"
@@ -585,39 +603,101 @@ main(int argc, char *argv[])
 	    "strcol(1), 0) nooutput\nset datafile separator whitespace\n",
 	    nstr);
 	closescratch(gp, "strings.gp");
-
-	/* run in the scratch folder: no path is named in the script */
-	gpargv[0] = "gnuplot";
-	gpargv[1] = "strings.gp";
-	gpargv[2] = "report.gp";
-	gpargv[3] = NULL;
-	st = spawn_in(scratch, gpargv, NULL, SPAWN_OUTNULL);
+	st = spawn_in(scratch, argv, NULL, SPAWN_OUTNULL);
 	if (st == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	if (st != 0)
 		errx_(EXIT_FAIL, "gnuplot failed (exit %d): nothing written",
 		    st);
+}
+
+static void
+freereport(struct report *r)
+{
+	json_decref(r->timing);
+	json_decref(r->deps);
+	columns_free(&r->fin);
+	columns_free(&r->tst);
+	model_free(&r->m);
+	free(r->modelpath);
+	free(r->testpath);
+	free(r->finpath);
+	config_free(&r->cfg);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
+	struct report r;
+	char *tmp, *png, *pdf;
+	int ch, ret;
+
+	memset(&r, 0, sizeof(r));
+	setprogname_(argv[0]);
+	while ((ch = getopt_long(argc, argv, TOOL_OPTS "m:", longopts,
+	    NULL)) != -1) {
+		if (tool_opt(&opt, ch, optarg))
+			continue;
+		if (ch == 'm')
+			r.modelopt = optarg;
+		else
+			tool_usage(&opt);
+	}
+	if (optind != argc)
+		tool_usage(&opt);
+	if ((ret = tool_start(&opt, &r.cfg)) != EXIT_OK)
+		return ret;
+	if (!ongnuplotpath())
+		errx_(EXIT_FAIL, "gnuplot not found: install the package "
+		    "gnuplot-nox");
+	load(&r);
+
+	tmp = path_join(getenv("TMPDIR") && *getenv("TMPDIR") ?
+	    getenv("TMPDIR") : "/tmp", "riskwatch-report.XXXXXX");
+	if (mkdtemp(tmp) == NULL)
+		errx_(EXIT_FAIL, "%s: %s", tmp, strerror(errno));
+	scratch = tmp;
+	atexit(cleanup);
+	if (config_mkdir("output_model_path", r.cfg.output_model_path) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	png = path_join(r.cfg.output_model_path, "confusionmatrix.png");
+	pdf = path_join(r.cfg.output_model_path, "report.pdf");
+	r.gp = scratchfile("report.gp");
+	strfp = scratchfile("strings.dat");
+
+	fprintf(r.gp, "set terminal pngcairo size 800,700 font '" FONT ",12'\n"
+	    "set output 'out.png'\n");
+	page_confusion(&r);
+	fprintf(r.gp, "set terminal pdfcairo size 29.7cm,21cm font '" FONT
+	    ",16'\nset output 'out.pdf'\n");
+	page_keyfigures(&r);
+	page_confusion(&r);
+	page_history(&r);
+	page_features(&r);
+	page_tables(&r);
+	page_timings(&r);
+	fprintf(r.gp, "unset output\n");
+	closescratch(r.gp, "report.gp");
+	rungnuplot();
+
 	/* both on disk under temp names, then renamed over the old ones */
 	output(&out[0], "out.png", png);
 	output(&out[1], "out.pdf", pdf);
 	if (atomic_commit(&out[0]) == -1 || atomic_commit(&out[1]) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	printf("%s\n%s\n", png, pdf);
-	infox("F1 %s on %s: %s, %s", f1s, testpath, png, pdf);
-	json_decref(timing);
-	json_decref(deps);
-	columns_free(&fin);
-	columns_free(&tst);
-	model_free(&m);
-	free(modelpath);
-	free(testpath);
-	free(finpath);
+	infox("F1 %s on %s: %s, %s", r.f1s, r.testpath, png, pdf);
 	cleanup();
 	scratch = NULL;
 	free(tmp);
 	free(png);
 	free(pdf);
-	free(dpath);
-	config_free(&cfg);
+	freereport(&r);
 	return EXIT_OK;
 }
