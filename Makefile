@@ -22,6 +22,7 @@ LIBOBJ = \
 	lib/model.o\
 	lib/number.o\
 	lib/predict.o\
+	lib/profile.o\
 	lib/rowset.o\
 	lib/scratch.o\
 	lib/sha256.o\

@@ -48,7 +48,8 @@ static const char *artifacts[] = {
 	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
 };
 
-/* a half-made deployment folder goes: it holds at most the artifacts */
+/* a half-made deployment folder goes: it holds at most the artifacts and
+ * the reference profile */
 static void
 rmtmp(const char *dir)
 {
@@ -60,6 +61,9 @@ rmtmp(const char *dir)
 		unlink(p);
 		free(p);
 	}
+	p = path_join(dir, PROFILE_FILE);
+	unlink(p);
+	free(p);
 	rmdir(dir);
 }
 
@@ -211,7 +215,7 @@ static int
 deploy(const struct config *cfg)
 {
 	const char *prod = cfg->prod_deployment_path;
-	char *src[3], *hist, *tmpdir, *final, id[96], hex[65], when[32];
+	char *src[3], *hist, *tmpdir, *final, *data, id[96], hex[65], when[32];
 	char f1[40];
 	double score;
 	size_t i;
@@ -220,6 +224,7 @@ deploy(const struct config *cfg)
 	src[0] = path_join(cfg->output_model_path, artifacts[0]);
 	src[1] = path_join(cfg->output_model_path, artifacts[1]);
 	src[2] = path_join(cfg->output_folder_path, artifacts[2]);
+	data = path_join(cfg->output_folder_path, "finaldata.csv");
 	if (sha256_file(src[0], hex) == -1 && access(src[0], F_OK) == 0)
 		goto out;
 	if (validate(cfg, src, &score) == -1)
@@ -245,7 +250,8 @@ deploy(const struct config *cfg)
 			rmtmp(tmpdir);
 			goto out2;
 		}
-	if (unchanged(tmpdir, hex, score, src) == -1) {
+	/* what the data drift tests compare new data with */
+	if (profile_write(cfg, data, tmpdir) == -1 || unchanged(tmpdir, hex, score, src) == -1) {
 		rmtmp(tmpdir);
 		goto out2;
 	}
@@ -275,6 +281,7 @@ out:
 		close(lock);
 	for (i = 0; i < 3; i++)
 		free(src[i]);
+	free(data);
 	return r;
 }
 

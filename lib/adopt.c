@@ -419,6 +419,10 @@ stage(const struct config *cfg, const char *scr, char **files, size_t n,
 	p = path_join(tmp, artifacts[2]);
 	r = writelist(scr, files, n, p);
 	free(p);
+	p = path_join(scr, "ingesteddata/finaldata.csv");
+	if (r == 0)
+		r = profile_write(cfg, p, tmp);
+	free(p);
 	if (r == -1 || mkdir(o, 0755) == -1) {
 		if (r == 0)
 			seterr("%s: %s", o, strerror(errno));

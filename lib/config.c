@@ -38,6 +38,11 @@ config_init(struct config *c)
 	c->api_port = 8000;
 	c->api_max_body = 8LL << 20;
 	c->lock_timeout = 3600;
+	c->drift_rows = 10000;
+	c->drift_ks_pvalue = 0.05;
+	c->drift_ks_rows = 1000;
+	c->drift_wasserstein = 0.1;
+	c->drift_share = 0.5;
 }
 
 static int
@@ -201,6 +206,59 @@ getapi(const char *file, struct config *c, json_t *obj)
 	return 0;
 }
 
+/* a share or a p-value: a number from 0 to 1 */
+static int
+getshare(const char *file, const char *key, json_t *v, double *dst)
+{
+	if (!json_is_number(v) || !(json_number_value(v) >= 0) ||
+	    !(json_number_value(v) <= 1))
+		return seterr("%s: key \"%s\": expected a number from 0 to 1",
+		    file, key);
+	*dst = json_number_value(v);
+	return 0;
+}
+
+/* the data drift tests: "drift":{"reference_rows":10000,...} */
+static int
+getdrift(const char *file, struct config *c, json_t *obj)
+{
+	const char *k;
+	json_t *v;
+	long long n;
+
+	if (!json_is_object(obj))
+		return seterr("%s: key \"drift\": expected an object", file);
+	json_object_foreach(obj, k, v) {
+		if (strcmp(k, "reference_rows") == 0) {
+			if (getint(file, "drift.reference_rows", v, 1, 1000000,
+			    &n) == -1)
+				return -1;
+			c->drift_rows = (size_t)n;
+		} else if (strcmp(k, "ks_pvalue") == 0) {
+			if (getshare(file, "drift.ks_pvalue", v,
+			    &c->drift_ks_pvalue) == -1)
+				return -1;
+		} else if (strcmp(k, "ks_rows") == 0) {
+			if (getint(file, "drift.ks_rows", v, 0, 1LL << 53,
+			    &c->drift_ks_rows) == -1)
+				return -1;
+		} else if (strcmp(k, "wasserstein") == 0) {
+			if (!json_is_number(v) ||
+			    !(json_number_value(v) >= 0) ||
+			    !isfinite(json_number_value(v)))
+				return seterr("%s: key \"drift.wasserstein\": "
+				    "expected a number from 0 up", file);
+			c->drift_wasserstein = json_number_value(v);
+		} else if (strcmp(k, "share") == 0) {
+			if (getshare(file, "drift.share", v,
+			    &c->drift_share) == -1)
+				return -1;
+		} else
+			warnx_("%s: unknown key \"drift.%s\" ignored", file, k);
+	}
+	return 0;
+}
+
 static int
 getkey(const char *file, struct config *c, const char *k, json_t *v)
 {
@@ -228,6 +286,8 @@ getkey(const char *file, struct config *c, const char *k, json_t *v)
 		return getmodel(file, c, v);
 	if (strcmp(k, "api") == 0)
 		return getapi(file, c, v);
+	if (strcmp(k, "drift") == 0)
+		return getdrift(file, c, v);
 	if (strcmp(k, "lock_timeout") == 0)
 		return getint(file, k, v, 1, 31536000, &c->lock_timeout);
 	if (strcmp(k, "drift_test") == 0) {
@@ -471,5 +531,9 @@ config_print(const struct config *c, const char *key, FILE *fp)
 		return fprintf(fp, "%lld\n", c->api_max_body) < 0 ? -1 : 0;
 	if (strcmp(key, "lock_timeout") == 0)
 		return fprintf(fp, "%lld\n", c->lock_timeout) < 0 ? -1 : 0;
+	if (strcmp(key, "drift.reference_rows") == 0)
+		return fprintf(fp, "%zu\n", c->drift_rows) < 0 ? -1 : 0;
+	if (strcmp(key, "drift.ks_rows") == 0)
+		return fprintf(fp, "%lld\n", c->drift_ks_rows) < 0 ? -1 : 0;
 	return seterr("unknown key \"%s\"", key);
 }

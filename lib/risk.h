@@ -48,6 +48,12 @@ struct config {
 	int api_port;
 	long long api_max_body;
 	long long lock_timeout;	/* seconds: a fullprocess lock older is stale */
+	/* drift: the data drift tests (profile.c, datadrift.c) */
+	size_t drift_rows;	/* rows sampled for a reference profile */
+	double drift_ks_pvalue;	/* a feature drifts when KS p is below */
+	long long drift_ks_rows;	/* KS decides up to this many rows */
+	double drift_wasserstein;	/* beyond: normalised W1 at least this */
+	double drift_share;	/* the data drifts: this share of features */
 };
 void config_init(struct config *);	/* the defaults */
 int config_load(struct config *, const char *path);	/* path NULL: config.json */
@@ -311,6 +317,32 @@ void drift_freelist(struct filelist *);
 int drift_isnew(const struct filelist *, const char *path, const char *sha);
 /* src's lines replace dst's for the same path or are appended; the count */
 size_t drift_mergelist(struct filelist *dst, const struct filelist *src);
+
+/* profile: what the data drift tests keep of a deployment's training data,
+ * history/ID/reference.json (the format in profile.c) */
+#define PROFILE_FORMAT "riskwatch-reference/1"
+#define PROFILE_FILE "reference.json"
+struct profile {
+	long long rows;		/* rows of the data */
+	size_t sample;		/* rows in the sample */
+	size_t nfeat;
+	char **name;
+	long long *missing;	/* each feature's missing values, of rows */
+	double **x;		/* each feature's sampled values, sorted */
+	size_t *n;		/* how many */
+	char *target;
+	int hastarget;		/* the data had the target column */
+	long long classes[2], tmissing;	/* target 0, 1, missing */
+	char data_sha256[65];
+};
+/* path's rows, sampled to at most cap rows; features and target as cfg */
+int profile_make(struct profile *, const char *path, const struct config *,
+    size_t cap);
+int profile_save(const struct profile *, const char *path);
+int profile_load(struct profile *, const char *path);	/* hostile file */
+void profile_free(struct profile *);
+/* dir/reference.json from the data file, drift.reference_rows rows */
+int profile_write(const struct config *, const char *data, const char *dir);
 
 /* stats: a column's figures as pandas computes them (NaN is missing) */
 struct colstats {

@@ -395,3 +395,17 @@ deploy: score failed (exit 2) on the files the Python deployment's ingestedfiles
 	[ "$stderr" = "deploy: $PROD/latestscore.txt changed while the model was retrained: nothing was adopted; run deploy --adopt again" ]
 	[ "$(ls -A "$PROD")" = "$(printf '%s\n' .deploy.lock ingestedfiles.txt latestscore.txt trainedmodel.pkl)" ]
 }
+
+@test "deploy --adopt keeps a reference profile of the data it retrained on (pandas counts 26 rows, 11 of class 0)" {
+	seedws
+	python list
+	adopted
+	run -0 ingest -q
+	sum=$(sha256sum ingesteddata/finaldata.csv | cut -d' ' -f1)
+	run -0 "$ORACLE" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["data_sha256"], d["rows"], d["target"]["counts"], [f["name"] for f in d["features"]])
+' "$PROD/history/$ID/reference.json"
+	[ "$output" = "$sum 26 [11, 15] ['lastmonth_activity', 'lastyear_activity', 'number_of_employees']" ]
+}

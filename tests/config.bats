@@ -286,6 +286,23 @@ badconfig() {
 	done
 }
 
+@test "drift.reference_rows is an integer from 1 to 1000000, 10000 by default" {
+	ingested
+	run -0 deploy --get drift.reference_rows
+	[ "$output" = 10000 ]
+	printf '{"drift": {"reference_rows": 50}}\n' >config.json
+	run -0 deploy --get drift.reference_rows
+	[ "$output" = 50 ]
+	for v in 0 1000001 '"10"' 1.5; do
+		printf '{"drift": {"reference_rows": %s}}\n' "$v" >config.json
+		BEFORE=$(treesum "$WS")
+		badconfig deploy 'deploy: config.json: key "drift.reference_rows": expected an integer from 1 to 1000000'
+	done
+	printf '{"drift": []}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	badconfig deploy 'deploy: config.json: key "drift": expected an object'
+}
+
 @test "a feature or target the data lacks is a config error, exit 2" {
 	ingested
 	run -0 train -q

@@ -108,7 +108,7 @@ prodstate() {
 @test "deploy copies the model, its score and the ingested files' list" {
 	pipeline
 	deployed
-	[ "$(ls -A "$PROD/history/$ID")" = "$(printf '%s\n' ingestedfiles.txt latestscore.txt trainedmodel.json)" ]
+	[ "$(ls -A "$PROD/history/$ID")" = "$(printf '%s\n' ingestedfiles.txt latestscore.txt reference.json trainedmodel.json)" ]
 	cmp practicemodels/trainedmodel.json "$PROD/history/$ID/trainedmodel.json"
 	cmp practicemodels/latestscore.txt "$PROD/history/$ID/latestscore.txt"
 	cmp ingesteddata/ingestedfiles.txt "$PROD/history/$ID/ingestedfiles.txt"
@@ -384,7 +384,7 @@ EOF2
 	diff -u expected got
 	[ "$(ls -A "$PROD")" = "$(printf '%s\n' .deploy.lock current history ingestedfiles.txt latestscore.txt scorehistory.csv trainedmodel.json)" ]
 	[ "$(ls -A "$PROD/history")" = "$(printf '%s\n' "$first" "${output#"$PROD/history/"}")" ]
-	[ "$(ls -A "$PROD/history/$first")" = "$(printf '%s\n' ingestedfiles.txt latestscore.txt trainedmodel.json)" ]
+	[ "$(ls -A "$PROD/history/$first")" = "$(printf '%s\n' ingestedfiles.txt latestscore.txt reference.json trainedmodel.json)" ]
 }
 
 @test "deploy refuses a model whose features are not the config's" {
@@ -533,4 +533,48 @@ EOF2
 	umask 002
 	deployed
 	[ "$(stat -c %a "$PROD/history/$ID")" = 775 ]
+}
+
+@test "deploy keeps a reference profile of finaldata.csv for the data drift tests" {
+	localpipeline
+	deployed
+	sum=$(sha256sum ingesteddata/finaldata.csv | cut -d' ' -f1)
+	cat >expected <<EOF2
+{"format":"riskwatch-reference/1","data_sha256":"$sum","rows":8,"sample_rows":8,"target":{"name":"exited","missing":0,"counts":[4,4]},"features":[{"name":"lastmonth_activity","missing":0,"values":[5.0,12.0,18.0,40.0,160.0,220.0,250.0,310.0]},{"name":"lastyear_activity","missing":0,"values":[60.0,90.0,340.0,400.0,980.0,1200.0,1500.0,2600.0]},{"name":"number_of_employees","missing":0,"values":[2.0,3.0,4.0,7.0,18.0,25.0,30.0,60.0]}]}
+EOF2
+	diff -u expected "$PROD/history/$ID/reference.json"
+}
+
+@test "deploy samples drift.reference_rows rows of finaldata.csv, the same rows every time, missing values counted over all" {
+	localpipeline
+	printf '%s\n' 'zz,,100,,' 'yy,7,,9,1' >>ingesteddata/finaldata.csv
+	sed -i 's/^{/{"drift":{"reference_rows":3},/' config.json
+	deployed
+	first=$ID
+	sleep 0.01
+	deployed
+	cmp "$PROD/history/$first/reference.json" "$PROD/history/$ID/reference.json"
+	run -0 "$ORACLE" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = [l.split(",") for l in open("ingesteddata/finaldata.csv").read().split("\n")[1:] if l]
+print(d["rows"], d["sample_rows"], d["target"])
+for i, f in enumerate(d["features"]):
+    col = [float(r[i + 1]) for r in rows if r[i + 1] != ""]
+    v = f["values"]
+    print(f["name"], f["missing"], len(v) <= 3, v == sorted(v), all(x in col for x in v))
+' "$PROD/history/$ID/reference.json"
+	[ "$output" = "10 3 {'name': 'exited', 'missing': 1, 'counts': [4, 5]}
+lastmonth_activity 1 True True True
+lastyear_activity 1 True True True
+number_of_employees 1 True True True" ]
+}
+
+@test "deploy without finaldata.csv fails, names the file and deploys nothing" {
+	localpipeline
+	rm ingesteddata/finaldata.csv
+	run -1 --separate-stderr deploy
+	[ "$stderr" = "deploy: ingesteddata/finaldata.csv: No such file or directory" ]
+	[ ! -e "$PROD/current" ]
+	[ "$(ls -A "$PROD/history")" = "" ]
 }
