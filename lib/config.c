@@ -527,6 +527,12 @@ config_print(const struct config *c, const char *key, FILE *fp)
 			return fprintf(fp, "%s\n", s[i].val) < 0 ? -1 : 0;
 	if (strcmp(key, "api.port") == 0)
 		return fprintf(fp, "%d\n", c->api_port) < 0 ? -1 : 0;
+	/* the API's address as a URL: the one place the scripts get it,
+	 * an IPv6 host in brackets */
+	if (strcmp(key, "api.url") == 0)
+		return fprintf(fp, strchr(c->api_host, ':') != NULL ?
+		    "http://[%s]:%d\n" : "http://%s:%d\n", c->api_host,
+		    c->api_port) < 0 ? -1 : 0;
 	if (strcmp(key, "api.max_body") == 0)
 		return fprintf(fp, "%lld\n", c->api_max_body) < 0 ? -1 : 0;
 	if (strcmp(key, "lock_timeout") == 0)

@@ -218,8 +218,18 @@ EOF
 	[ "$output" = 127.0.0.1 ]
 	run -0 deploy --get api.port
 	[ "$output" = 8000 ]
+	run -0 deploy --get api.url
+	[ "$output" = http://127.0.0.1:8000 ]
 	run -2 --separate-stderr deploy --get api
 	[ "$stderr" = 'deploy: --get: unknown key "api"' ]
+}
+
+@test "deploy --get api.url brackets an IPv6 host: the scripts' one URL" {
+	mkws "$FIXTURES/deploy/ws"
+	cd "$WS"
+	printf '{"api": {"host": "::1", "port": 8123}}\n' >config.json
+	run -0 deploy --get api.url
+	[ "$output" = 'http://[::1]:8123' ]
 }
 
 @test "ingest -n lists the input files the deployment has not seen, and writes nothing" {

@@ -3,6 +3,7 @@ bats_require_minimum_version 1.5.0
 
 export LC_ALL=C
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# shellcheck disable=SC2034 # the suites that load this file use it
 FIXTURES=$ROOT/tests/fixtures
 SEED=${RISK_SEED:-$ROOT/../shared/seed-data}
 PATH=$ROOT/bin:$ROOT/scripts:$PATH
