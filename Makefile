@@ -164,6 +164,32 @@ test: deps
 	$(MAKE) all unit
 	tests/run
 
+# cppcheck over the C of the tools and the library, shellcheck over the
+# scripts, and no eval in them; tests/lint.bats runs it, so make test does.
+# Suppressed everywhere, each for its reason:
+#   variableScope  declarations open their function or block, as style(9)
+#                  has them
+# and in one place: the ternary of cmd/report.c's timing page title, which
+# names its two cases alike
+LINTC = cmd lib
+LINTSH = .ci/run scripts/apicalls scripts/bench scripts/bench-api \
+	scripts/demo scripts/faulttest scripts/fullprocess scripts/fuzz \
+	scripts/gendata scripts/install-deps scripts/mksample scripts/vgwrap \
+	tests/run tests/test_helper.bash tests/fixtures/crosscheck/ingest
+CPPCHECK = cppcheck -q --error-exitcode=1 --inline-suppr --std=c11 \
+	--enable=warning,style,performance,portability \
+	--library=tests/lint/jansson.cfg \
+	--template='{file}:{line}: {severity}: {id}: {message}' \
+	--suppress=variableScope \
+	--suppress=duplicateExpressionTernary:cmd/report.c
+lint:
+	$(CPPCHECK) $(CPPFLAGS) -Ilib -Icmd/serve $(LINTC)
+	shellcheck $(LINTSH)
+	if grep -nw eval $(LINTSH); then \
+	    echo "lint: eval in a script: call the command itself" >&2; \
+	    exit 1; \
+	fi
+
 check-asan: deps
 	$(MAKE) clean
 	$(MAKE) CFLAGS="$(CFLAGS) -O1 $(SANFLAGS)" LDFLAGS="$(LDFLAGS) $(SANFLAGS)" all unit
@@ -264,4 +290,4 @@ clean:
 	    tests/bench/bare
 	rm -rf bin/.vg tests/unit/.vg tests/fuzz/.vg
 
-.PHONY: all unit deps test check-asan check-valgrind crosscheck fuzz faulttest demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess
+.PHONY: all unit deps test lint check-asan check-valgrind crosscheck fuzz faulttest demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess

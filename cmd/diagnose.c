@@ -50,7 +50,7 @@ static int
 printpred(const struct record *r, int pred, double p, void *arg)
 {
 	struct printing *pr = arg;
-	char num[40];
+	char nbuf[40];
 
 	(void)r;
 	pr->rows++;
@@ -59,7 +59,7 @@ printpred(const struct record *r, int pred, double p, void *arg)
 	else
 		putchar('0' + pred);
 	if (pr->proba)
-		printf("\t%s", pred < 0 ? "NA" : fmt_double(num, sizeof(num), p));
+		printf("\t%s", pred < 0 ? "NA" : fmt_double(nbuf, sizeof(nbuf), p));
 	if (putchar('\n') == EOF)
 		return seterr("stdout: %s", "write error");
 	return 0;

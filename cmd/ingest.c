@@ -283,7 +283,10 @@ keyrow(struct ingest *g, const struct record *r)
 				v = t;
 			} else if (number_parse(r->field[i], r->len[i], &v) != 0)
 				v = 0;	/* cannot be: the first pass parsed it */
+			/* -0 becomes 0, which pandas counts as one key:
+			 * the assignment is not redundant */
 			if (v == 0)
+				/* cppcheck-suppress duplicateConditionalAssign */
 				v = 0;
 			addkey(g, "N", 1);
 			addkey(g, &v, sizeof(v));
@@ -361,7 +364,7 @@ newfiles(const struct config *cfg, char **files, size_t n)
 	int k, r = 0, deployed;
 
 	list = path_join(cfg->prod_deployment_path, "ingestedfiles.txt");
-	if ((deployed = access(list, F_OK) == 0) &&
+	if ((deployed = (access(list, F_OK) == 0)) &&
 	    drift_readlist(list, &seen) == -1)
 		r = -1;
 	for (i = 0; r == 0 && i < n; i++) {

@@ -255,8 +255,7 @@ schema_free(struct schema *s)
 }
 
 static int
-fail(struct reader *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+fail(struct reader *r, const char *fmt, ...) RISK_PRINTF(2, 3);
 
 static int
 fail(struct reader *r, const char *fmt, ...)
@@ -481,7 +480,6 @@ record(struct reader *r)
 
 		/* 0 and 1 in any numeric spelling; True and False in a
 		 * column of only those, which pandas reads as boolean */
-		t = -1;
 		kind = 0;
 		if (number(f, n, &v) && (v == 0 || v == 1))
 			t = v == 1, kind = TNUM;

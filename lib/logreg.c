@@ -160,9 +160,13 @@ rowloss(struct solver *sv, size_t lo, size_t hi)
 
 	for (i = lo; i < hi; i++) {
 		yz = p->y[i] * margin(p, i, sv->v);
+		/* log(1 + x), not log1p(x): liblinear's very operations, so
+		 * that the loss rounds as scikit-learn's does */
 		if (yz >= 0)
+			/* cppcheck-suppress unpreciseMathCall */
 			sv->a[i] = p->C * log(1 + exp(-yz));
 		else
+			/* cppcheck-suppress unpreciseMathCall */
 			sv->a[i] = p->C * (-yz + log(1 + exp(yz)));
 	}
 }

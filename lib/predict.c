@@ -25,6 +25,8 @@ score_file(const struct model *m, const struct config *cfg, const char *path,
     const char *modelname, struct scored *out)
 {
 	struct schema schema;
+	/* cppcheck-suppress ctuuninitvar ; out is cleared below, before any
+	 * read */
 	struct acc a = { m, out };
 	int r;
 

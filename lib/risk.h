@@ -14,11 +14,15 @@ extern const char *argv0;
 extern int quiet;
 extern _Thread_local char risk_err[1024];	/* why the last library call failed */
 extern _Thread_local int risk_status;	/* its exit status: 1, 2 for config */
+/* printf-like: the compiler checks the arguments against the format */
+#define RISK_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+/* cppcheck reads _Noreturn as nothing; this it understands */
+#define RISK_NORETURN __attribute__((noreturn))
 void setprogname_(const char *);
-int seterr(const char *, ...);	/* sets risk_err, returns -1 */
-void warnx_(const char *, ...);
-_Noreturn void errx_(int, const char *, ...);
-void infox(const char *, ...);	/* silent under -q */
+int seterr(const char *, ...) RISK_PRINTF(1, 2);	/* sets risk_err, returns -1 */
+void warnx_(const char *, ...) RISK_PRINTF(1, 2);
+RISK_NORETURN void errx_(int, const char *, ...) RISK_PRINTF(2, 3);
+void infox(const char *, ...) RISK_PRINTF(1, 2);	/* silent under -q */
 void *emalloc(size_t);
 void *ecalloc(size_t, size_t);
 void *erealloc(void *, size_t);
@@ -234,8 +238,8 @@ struct toolopt {
 	const char *const *help;
 };
 int tool_opt(struct toolopt *, int ch, const char *arg);	/* 1: was one */
-_Noreturn void tool_usage(const struct toolopt *);
-_Noreturn void tool_help(const struct toolopt *);	/* -h: on stdout */
+RISK_NORETURN void tool_usage(const struct toolopt *);
+RISK_NORETURN void tool_help(const struct toolopt *);	/* -h: on stdout */
 int tool_start(const struct toolopt *, struct config *);
 void print_version(void);
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "risk.h"
+
 struct MHD_Connection;
 
 /*
@@ -131,7 +133,8 @@ char *metrics_text(void);
 
 /* routes.c */
 void answer(struct req *, int status, const char *type, char *out);
-void answer_error(struct req *, int status, const char *fmt, ...);
+void answer_error(struct req *, int status, const char *fmt, ...)
+    RISK_PRINTF(3, 4);
 void answer_json(struct req *, int status, struct json_t *);
 
 /* dataset.c */
