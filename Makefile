@@ -106,6 +106,9 @@ tests/bench/bare: tests/bench/bare.c config.mk
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(MHDCFLAGS) $(LDFLAGS) -o $@ \
 	    tests/bench/bare.c $(MHDLIBS)
 
+tests/bench/floor: tests/bench/floor.c $(LIB) $(HDR) config.mk
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ tests/bench/floor.c $(LIB) $(DEPLIBS)
+
 $(UNIT): $(LIB) $(HDR) tests/unit/unit.h config.mk
 tests/unit/csvread_test: tests/unit/csvread_test.c
 tests/unit/drift_test: tests/unit/drift_test.c
@@ -135,7 +138,7 @@ tests/fuzz/serve_replay: tests/fuzz/serve.c $(SERVEFUZZ) cmd/serve/serve.h
 	    -o $@ tests/fuzz/serve.c $(SERVEFUZZ) tests/fuzz/fuzz.c \
 	    tests/fuzz/replay.c $(LIB) $(DEPLIBS) $(MHDLIBS)
 
-unit: $(UNIT) $(REPLAY) tests/fuzz/serve_replay
+unit: $(UNIT) $(REPLAY) tests/fuzz/serve_replay tests/bench/floor
 
 # every harness under libFuzzer for FUZZ_SECONDS; a finding is kept in
 # tests/fuzz/crash-NAME-*, the corpus grown in tests/fuzz/work/NAME
@@ -229,9 +232,10 @@ demo: deps
 	$(MAKE) all
 	scripts/demo
 
+# BENCH_ROWS="2000000 5000000" BENCH_RUNS=3: see BENCHMARKS.md
 bench: deps
-	$(MAKE) all
-	scripts/bench $(ROWS)
+	$(MAKE) all tests/bench/floor
+	scripts/bench $(BENCH_ROWS)
 
 bench-api: deps
 	$(MAKE) all tests/bench/bare
@@ -287,7 +291,7 @@ uninstall:
 clean:
 	rm -f $(LIB) $(LIBOBJ) $(BIN) bin/serve $(UNIT) $(REPLAY) \
 	    tests/fuzz/serve_replay $(FUZZBIN) tests/fuzz/serve_fuzz \
-	    tests/bench/bare
+	    tests/bench/bare tests/bench/floor
 	rm -rf bin/.vg tests/unit/.vg tests/fuzz/.vg
 
 .PHONY: all unit deps test lint check-asan check-valgrind crosscheck fuzz faulttest demo bench bench-api install uninstall clean ingest train score deploy diagnose report fullprocess
