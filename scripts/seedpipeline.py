@@ -12,10 +12,12 @@ train    LogisticRegression(solver="liblinear") fitted on that file, kept in
 score    F1 on testdata/testdata.csv, written to seedpipeline/latestscore.txt
 summary  mean, median, std of each feature of finaldata.csv, written to
          seedpipeline/summary.json
-compare  riskwatch's outputs in WORKSPACE (finaldata.csv, trainedmodel.json,
+compare  riskwatch's answers in WORKSPACE (trainedmodel.json,
          latestscore.txt and SUMMARY_JSON, the output of diagnose --json
-         summary) against the steps' outputs: "agree" or one line per
-         difference on standard error, exit 1.
+         summary) against the steps' answers, bit for bit: "agree" and
+         whether the two finaldata.csv are the same bytes (a difference
+         there is told, not a failure: the answers are what is compared),
+         or one line per difference on standard error, exit 1.
 
 The workspace is the one config.json describes, with its default paths
 and features."""
@@ -86,11 +88,19 @@ def same(a, b):
 def compare(ws, summary_json):
     out, final, model_path = paths(ws)
     bad = []
+    note = "finaldata.csv byte for byte"
     with open(final, "rb") as f:
-        want = f.read()
+        want = f.read().split(b"\n")
     with open(os.path.join(ws, "ingesteddata", "finaldata.csv"), "rb") as f:
-        if f.read() != want:
-            bad.append("finaldata.csv: the bytes differ")
+        got = f.read().split(b"\n")
+    if got != want:
+        diff = [i for i, (g, w) in enumerate(zip(got, want)) if g != w]
+        i = diff[0] if diff else min(len(got), len(want))
+        note = (f"finaldata.csv not byte for byte ({len(diff)} of {len(want)} lines "
+                f"differ, first line {i + 1}: {got[i][:60]!r} against "
+                f"{want[i][:60]!r})" if i < min(len(got), len(want)) else
+                f"finaldata.csv not byte for byte ({len(got)} lines "
+                f"against {len(want)})")
     with open(model_path, "rb") as f:
         model = pickle.load(f)
     with open(os.path.join(ws, "practicemodels", "trainedmodel.json")) as f:
@@ -121,9 +131,9 @@ def compare(ws, summary_json):
         print(f"seedpipeline: differs: {line}", file=sys.stderr)
     if bad:
         sys.exit(1)
-    print(f"agree: finaldata.csv bytes, {len(want_coef)} coefficients and the "
-          f"intercept bit for bit, f1 {want_f1}, summary of {len(FEATURES)} "
-          "features bit for bit")
+    print(f"agree: {len(want_coef)} coefficients and the intercept bit for "
+          f"bit, f1 {want_f1}, summary of {len(FEATURES)} features bit for "
+          f"bit; {note}")
 
 
 STEPS = {"ingest": ingest, "train": train, "score": score, "summary": summary}
