@@ -545,23 +545,21 @@ out:
 int
 main(int argc, char *argv[])
 {
+	/* each verb is its long option's value: getopt_long returns it */
 	enum {
-		DEPLOY, LIST, ROLLBACK, CHECK, SEEN, GET, VERIFY, ADOPT, FOREIGN
+		DEPLOY = 0, LIST = TOOL_OPT_JSON + 1, ROLLBACK, CHECK, SEEN,
+		GET, VERIFY, ADOPT, FOREIGN
 	} verb = DEPLOY;
-	enum {
-		OPT_LIST = TOOL_OPT_JSON + 1, OPT_ROLLBACK, OPT_CHECK,
-		OPT_SEEN, OPT_GET, OPT_VERIFY, OPT_ADOPT, OPT_FOREIGN
-	};
 	static const struct option longopts[] = {
-		{ "adopt", no_argument, NULL, OPT_ADOPT },
-		{ "check", required_argument, NULL, OPT_CHECK },
-		{ "foreign", no_argument, NULL, OPT_FOREIGN },
-		{ "get", required_argument, NULL, OPT_GET },
+		{ "adopt", no_argument, NULL, ADOPT },
+		{ "check", required_argument, NULL, CHECK },
+		{ "foreign", no_argument, NULL, FOREIGN },
+		{ "get", required_argument, NULL, GET },
 		{ "help", no_argument, NULL, 'h' },
-		{ "list", no_argument, NULL, OPT_LIST },
-		{ "rollback", no_argument, NULL, OPT_ROLLBACK },
-		{ "seen", no_argument, NULL, OPT_SEEN },
-		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "list", no_argument, NULL, LIST },
+		{ "rollback", no_argument, NULL, ROLLBACK },
+		{ "seen", no_argument, NULL, SEEN },
+		{ "verify", no_argument, NULL, VERIFY },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -584,17 +582,17 @@ main(int argc, char *argv[])
 		case 'n':
 			dry = 1;
 			break;
-		case OPT_LIST:
-		case OPT_ROLLBACK:
-		case OPT_CHECK:
-		case OPT_SEEN:
-		case OPT_GET:
-		case OPT_ADOPT:
-		case OPT_FOREIGN:
-		case OPT_VERIFY:
+		case LIST:
+		case ROLLBACK:
+		case CHECK:
+		case SEEN:
+		case GET:
+		case ADOPT:
+		case FOREIGN:
+		case VERIFY:
 			if (verb != DEPLOY)
 				tool_usage(&opt);
-			verb = ch - OPT_LIST + LIST;
+			verb = ch;
 			arg = optarg;
 			break;
 		default:
@@ -647,11 +645,8 @@ main(int argc, char *argv[])
 		r = 0;
 	if (r == -1)
 		warnx_("%s", risk_err);
-	else if (fflush(stdout) == EOF || ferror(stdout)) {
-		warnx_("stdout: write error");
-		risk_status = EXIT_FAIL;
-		r = -1;
-	}
+	else if ((r = tool_flush()) == -1)
+		warnx_("%s", risk_err);
 	if (lock != -1)
 		close(lock);
 	config_free(&cfg);

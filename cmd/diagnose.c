@@ -3,11 +3,13 @@
  * missing data of the ingested data, timings of ingest and train, and the
  * versions of the dependencies.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "risk.h"
 
@@ -258,14 +260,17 @@ main(int argc, char *argv[])
 		v = proba = NULL;
 		switch (i) {
 		case PREDICTIONS:
+			/* the deployed model not there at all: say how to
+			 * get one */
+			if (modelopt == NULL && access(modelpath, F_OK) == -1 &&
+			    errno == ENOENT) {
+				warnx_("%s: no deployed model: deploy one, or "
+				    "name one with -m", modelpath);
+				ret = EXIT_FAIL;
+				continue;
+			}
 			if (model_load(&m, modelpath) == -1) {
-				if (modelopt == NULL && strstr(risk_err,
-				    "No such file") != NULL)
-					warnx_("%s: no deployed model: deploy "
-					    "one, or name one with -m",
-					    modelpath);
-				else
-					warnx_("%s", risk_err);
+				warnx_("%s", risk_err);
 				ret = EXIT_FAIL;
 				continue;
 			}
@@ -331,8 +336,8 @@ main(int argc, char *argv[])
 			errx_(EXIT_FAIL, "cannot write the JSON result");
 		putchar('\n');
 	}
-	if (fflush(stdout) == EOF || ferror(stdout))
-		errx_(EXIT_FAIL, "stdout: write error");
+	if (tool_flush() == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
 	if (save && ret == EXIT_OK) {
 		struct atomic a;
 

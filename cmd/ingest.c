@@ -376,8 +376,8 @@ newfiles(const struct config *cfg, char **files, size_t n)
 			count++;
 		}
 	}
-	if (r == 0 && (fflush(stdout) == EOF || ferror(stdout)))
-		r = seterr("stdout: write error");
+	if (r == 0)
+		r = tool_flush();
 	if (r == 0)
 		infox("%zu of %zu file%s new to %s%s", count, n,
 		    n == 1 ? "" : "s", list, deployed ? "" : " (none yet)");

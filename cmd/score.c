@@ -116,8 +116,8 @@ main(int argc, char *argv[])
 		putchar('\n');
 	} else
 		fputs(line, stdout);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		errx_(EXIT_FAIL, "stdout: write error");
+	if (tool_flush() == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
 	infox("F1 %s on %lld rows of %s (%lld left out)%s%s", f1,
 	    s.cm.tp + s.cm.tn + s.cm.fp + s.cm.fn,
 	    strcmp(data, "-") == 0 ? "(stdin)" : data, s.left,

@@ -131,8 +131,8 @@ main(int argc, char *argv[])
 		printf("intercept\t%s\n", fmt_double(num, sizeof(num),
 		    m.intercept));
 	}
-	if (fflush(stdout) == EOF || ferror(stdout))
-		errx_(EXIT_FAIL, "stdout: write error");
+	if (tool_flush() == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
 	infox("%zu rows (%lld left out), %d iterations: %s", t.lr.n, t.left,
 	    m.iterations, out);
 	free(w);

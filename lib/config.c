@@ -275,7 +275,7 @@ getkey(const char *file, struct config *c, const char *k, json_t *v)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+	for (i = 0; i < NELEM(paths); i++)
 		if (strcmp(k, paths[i].key) == 0)
 			return (strcmp(k, "target") == 0 ? getname :
 			    getstr)(file, k, v,
@@ -522,7 +522,7 @@ config_print(const struct config *c, const char *key, FILE *fp)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+	for (i = 0; i < NELEM(s); i++)
 		if (strcmp(key, s[i].key) == 0)
 			return fprintf(fp, "%s\n", s[i].val) < 0 ? -1 : 0;
 	if (strcmp(key, "api.port") == 0)

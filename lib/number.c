@@ -84,7 +84,7 @@ number_isna(const char *s, size_t n)
 
 	if (n > 8)
 		return 0;
-	for (i = 0; i < sizeof(nawords) / sizeof(nawords[0]); i++)
+	for (i = 0; i < NELEM(nawords); i++)
 		if (strlen(nawords[i]) == n && memcmp(nawords[i], s, n) == 0)
 			return 1;
 	return 0;
@@ -215,7 +215,7 @@ infinity(const char *s, size_t n, double *v)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(inf) / sizeof(inf[0]); i++)
+	for (i = 0; i < NELEM(inf); i++)
 		if (strlen(inf[i].word) == n &&
 		    strncasecmp(inf[i].word, s, n) == 0) {
 			*v = inf[i].v;

@@ -5,7 +5,16 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define RISK_VERSION "0.1.0"
+/* the version and the tools' names come from the Makefile (VERSION in
+ * config.mk, TOOLS), their one source */
+#ifndef RISK_VERSION
+#error "RISK_VERSION is defined by the Makefile from config.mk's VERSION"
+#endif
+#ifndef RISK_TOOLS
+#error "RISK_TOOLS is defined by the Makefile from its TOOLS"
+#endif
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))	/* an array's length */
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -241,6 +250,7 @@ int tool_opt(struct toolopt *, int ch, const char *arg);	/* 1: was one */
 RISK_NORETURN void tool_usage(const struct toolopt *);
 RISK_NORETURN void tool_help(const struct toolopt *);	/* -h: on stdout */
 int tool_start(const struct toolopt *, struct config *);
+int tool_flush(void);	/* stdout flushed, no write error; -1 else */
 void print_version(void);
 
 /* deployments: prod/history/ID folders, prod/current a symlink to one */

@@ -108,15 +108,12 @@ spawn_in(const char *dir, char *const argv[], char **out, int flags)
 	return WEXITSTATUS(st);
 }
 
-static const char *tools[] = {
-	"diagnose", "report", "serve", "ingest", "train", "score", "deploy"
-};
-
 char *
 tool_path(const char *tool)
 {
 	char self[PATH_MAX], *base, *p, *pre = estrdup("");
-	size_t i, nb, nt;
+	const char *t, *e;
+	size_t nb, nt;
 	ssize_t n;
 
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1) {
@@ -129,9 +126,10 @@ tool_path(const char *tool)
 	*base++ = '\0';
 	/* installed as PREFIXdiagnose: the siblings carry the same prefix */
 	nb = strlen(base);
-	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
-		nt = strlen(tools[i]);
-		if (nb > nt && strcmp(base + nb - nt, tools[i]) == 0) {
+	for (t = RISK_TOOLS; *t != '\0'; t = e + strspn(e, " ")) {
+		e = t + strcspn(t, " ");
+		nt = (size_t)(e - t);
+		if (nb > nt && memcmp(base + nb - nt, t, nt) == 0) {
 			free(pre);
 			pre = estrdup(base);
 			pre[nb - nt] = '\0';

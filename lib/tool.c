@@ -82,7 +82,15 @@ tool_help(const struct toolopt *o)
 	    "off)");
 	helpline("-V, --version", "print the version and exit");
 	manual();
-	exit(fflush(stdout) == EOF || ferror(stdout) ? EXIT_FAIL : EXIT_OK);
+	exit(tool_flush() == -1 ? EXIT_FAIL : EXIT_OK);
+}
+
+int
+tool_flush(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		return seterr("stdout: write error");
+	return 0;
 }
 
 void

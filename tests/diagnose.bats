@@ -77,6 +77,16 @@ seeddeployed() {
 	[ "$stderr" = "diagnose: production_deployment/trainedmodel.json: no deployed model: deploy one, or name one with -m" ]
 }
 
+@test "diagnose gives the no-model hint from the file's absence, not from words in the error" {
+	mkws "$FIXTURES/deploy/ws"
+	cd "$WS"
+	printf '{"prod_deployment_path": "No such file"}\n' >config.json
+	mkdir "No such file"
+	echo x >"No such file/trainedmodel.json"
+	run -1 --separate-stderr diagnose predictions
+	[ "$stderr" = "diagnose: No such file/trainedmodel.json:1: not a valid model: '[' or '{' expected near 'x'" ]
+}
+
 @test "diagnose predictions refuses a corrupt model" {
 	seeddeployed
 	printf '{"format":"riskwatch-model/1"}\n' >bad.json

@@ -26,11 +26,12 @@ static const char *keys[] = {
 	"dataset", "filepath", "data_path", "file_location", "data_file",
 	"datafile", "datapath", "location", "filename"
 };
-#define NJSONKEY 8		/* all but filename, which only forms use */
-#define NKEY (sizeof(keys) / sizeof(keys[0]))
+#define NJSONKEY (NKEY - 1)	/* all but filename, the last, which only
+				 * forms use */
+#define NKEY NELEM(keys)
 /* the query strings that name it */
 static const char *queries[] = { "filename", "filepath" };
-#define NQUERY (sizeof(queries) / sizeof(queries[0]))
+#define NQUERY NELEM(queries)
 
 /* where the rows come from */
 struct source {
@@ -315,7 +316,8 @@ predict(struct req *r, FILE *in, const char *name)
 		ok = -1;
 	if (ok == 1 && fputs("]}", out.fp) == EOF)
 		ok = 0;
-	if (fclose(out.fp) == EOF || buf == NULL)
+	/* a stream that closed holds its bytes in buf */
+	if (fclose(out.fp) == EOF)
 		ok = ok == -1 ? -1 : 0;
 	snap_put(s);
 	if (ok == 1)

@@ -31,7 +31,8 @@ const struct route routes[] = {
 	{ "/health", M_GET | M_POST, QUICK, health, NULL },
 	{ "/metrics", M_GET | M_POST, QUICK, metrics, NULL },
 };
-const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
+const size_t nroutes = NELEM(routes);
+_Static_assert(NELEM(routes) <= MAXROUTE, "state.c counts MAXROUTE routes");
 
 void
 answer(struct req *r, int status, const char *type, char *out)
@@ -48,14 +49,16 @@ answer_json(struct req *r, int status, json_t *o)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
-	int ok = o != NULL && fp != NULL;
+	int ok = 0;
 
-	/* the stream is closed exactly once, whatever failed */
-	if (ok && jsonout(fp, o) == -1)
-		ok = 0;
-	if (fp != NULL && fclose(fp) == EOF)
-		ok = 0;
-	if (!ok || buf == NULL) {
+	/* buf is the answer only when the stream opened, took the whole
+	 * value and closed; it is closed exactly once */
+	if (fp != NULL) {
+		ok = o != NULL && jsonout(fp, o) == 0;
+		if (fclose(fp) == EOF)
+			ok = 0;
+	}
+	if (!ok) {
 		free(buf);
 		buf = estrdup("{\"error\":\"cannot build the answer\"}");
 		status = 500;

@@ -64,6 +64,7 @@ struct route {
 
 extern const struct route routes[];
 extern const size_t nroutes;	/* and one more index for "other" paths */
+#define MAXROUTE 15	/* the routes /metrics has room for (routes.c checks) */
 
 /* what is known of a request: its route, its body, then its answer */
 struct req {

@@ -213,14 +213,14 @@ filekey(const char *path, char *buf, size_t size)
 }
 
 /* counters for /metrics, by route and one more for other paths */
-#define NROUTE 16	/* more than the table's routes and "other" */
+#define NROUTE (MAXROUTE + 1)	/* the table's routes and "other" */
 static const int codes[] = { 200, 400, 404, 405, 413, 415, 500, 503 };
-#define NCODE (sizeof(codes) / sizeof(codes[0]))
+#define NCODE NELEM(codes)
 static const double bounds[] = {
 	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
 	2.5, 5, 10
 };
-#define NBOUND (sizeof(bounds) / sizeof(bounds[0]))
+#define NBOUND NELEM(bounds)
 
 static atomic_ullong requests[NROUTE][NCODE];
 static atomic_ullong buckets[NROUTE][NBOUND + 1];
@@ -255,8 +255,9 @@ metrics_add(size_t r, int status, double seconds)
 		r = nroutes;
 	for (i = 0; i < NCODE && codes[i] != status; i++)
 		;
-	if (i == NCODE)
-		i = 6;		/* counted as a 500 */
+	if (i == NCODE)		/* counted as a 500 */
+		for (i = 0; codes[i] != 500; i++)
+			;
 	atomic_fetch_add(&requests[r][i], 1);
 	for (i = 0; i < NBOUND && seconds > bounds[i]; i++)
 		;
