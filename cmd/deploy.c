@@ -102,56 +102,18 @@ toplinks(const char *prod)
 	return r == 0 ? fsync_dir(prod) : r;
 }
 
-/*
- * One line appended by one write: the lines already there are never read
- * nor rewritten, whatever bytes they hold. A write that fails is undone.
- */
 static int
 history_add(const char *prod, const char *when, const char *f1,
     const char *id, const char *event)
 {
-	char *path = path_join(prod, "scorehistory.csv"), *line, last;
-	size_t n;
-	ssize_t w;
-	struct stat st;
-	int fd, r = 0;
+	char *line = emalloc(strlen(when) + strlen(f1) + strlen(id) +
+	    strlen(event) + 8);
+	int r;
 
-	n = strlen(when) + strlen(f1) + strlen(id) + strlen(event) + 32;
-	line = emalloc(n);
-	fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
-	if (fd == -1 && errno == ENOENT) {
-		n = snprintf(line, n, "time,f1,model,event\n%s,%s,%s,%s\n",
-		    when, f1, id, event);
-		r = atomic_write(path, line, n);
-		goto out;
-	}
-	if (fd == -1 || fstat(fd, &st) == -1) {
-		r = seterr("%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = seterr("%s: not a regular file", path);
-		goto out;
-	}
-	last = '\n';
-	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1) {
-		r = seterr("%s: read: %s", path, strerror(errno));
-		goto out;
-	}
-	n = snprintf(line, n, "%s%s,%s,%s,%s\n", last == '\n' ? "" : "\n",
-	    when, f1, id, event);
-	if ((w = write(fd, line, n)) != (ssize_t)n || fsync(fd) == -1) {
-		r = seterr("%s: write: %s", path,
-		    w >= 0 && (size_t)w < n ? "short write" : strerror(errno));
-		if (ftruncate(fd, st.st_size) == -1)
-			warnx_("%s: cannot undo a part-written line: %s", path,
-			    strerror(errno));
-	}
-out:
-	if (fd != -1)
-		close(fd);
+	sprintf(line, "%s,%s,%s,%s\n", when, f1, id, event);
+	r = deploy_append(prod, "scorehistory.csv", "time,f1,model,event\n",
+	    line);
 	free(line);
-	free(path);
 	return r;
 }
 
@@ -211,6 +173,97 @@ unchanged(const char *dir, const char *hex, double score, char *const src[])
 	return r;
 }
 
+/* a decision line of decisions.csv */
+static int
+decide(const char *prod, const char *event, const char *model,
+    const char *test, double f1, int below, double threshold,
+    const char *score, const char *drifted, const char *features,
+    const char *data, const char *decision)
+{
+	char when[32], a[40], b[40], *line;
+	int r;
+
+	utc_iso(when, sizeof(when));
+	line = emalloc(strlen(model) + strlen(test) + strlen(score) +
+	    strlen(drifted) + strlen(features) + strlen(data) +
+	    strlen(decision) + 200);
+	sprintf(line, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", when, event,
+	    model, test, fmt_double(a, sizeof(a), f1), below ? "<" : ">=",
+	    fmt_double(b, sizeof(b), threshold), score, drifted, features,
+	    data, decision);
+	r = deploy_append(prod, "decisions.csv", DECISION_HEADER, line);
+	free(line);
+	return r;
+}
+
+/* the F1 of the current deployment's model on the test data now, or -1
+ * with risk_err: the gate lets any model replace one that cannot score */
+static int
+champion(const struct config *cfg, const char *cur, double *f1)
+{
+	char *hist = path_join(cfg->prod_deployment_path, "history");
+	char *dir = path_join(hist, cur), *p, *test;
+	struct model m;
+	struct scored s;
+	int r = -1;
+
+	p = path_join(dir, "trainedmodel.json");
+	test = path_join(cfg->test_data_path, "testdata.csv");
+	if (deploy_valid(cfg, cur) == 0 && model_load(&m, p) == 0) {
+		if ((r = score_file(&m, cfg, test, p, &s)) == 0)
+			*f1 = metric_f1(&s.cm);
+		model_free(&m);
+	}
+	free(test);
+	free(p);
+	free(dir);
+	free(hist);
+	return r;
+}
+
+/*
+ * The champion/challenger gate: history/id, made and scored, becomes
+ * current only when its F1 on the test data is not below the current
+ * model's less the margin. 1: kept out (it stays in history, never
+ * current, so that rollback skips it), 0: let in, -1: error.
+ */
+static int
+gate(const struct config *cfg, const char *id, double score)
+{
+	const char *prod = cfg->prod_deployment_path;
+	char cur[256], a[40], b[40], m[40];
+	double f1 = 0, threshold;
+	int below;
+
+	switch (deploy_current(prod, cur, sizeof(cur))) {
+	case -1:
+		return -1;
+	case 0:
+		return 0;
+	}
+	if (champion(cfg, cur, &f1) == -1) {
+		warnx_("gate: %s cannot be scored, any model may replace it: "
+		    "%s", cur, risk_err);
+		return 0;
+	}
+	threshold = f1 - cfg->gate_margin;
+	below = score < threshold;
+	if (decide(prod, "gate", id, "gate", score, below, threshold, "", "",
+	    "", "", below ? "kept" : "deployed") == -1)
+		return -1;
+	fmt_double(a, sizeof(a), score);
+	fmt_double(b, sizeof(b), f1);
+	fmt_double(m, sizeof(m), cfg->gate_margin);
+	if (below)
+		infox("kept the deployed model %s (F1 %s): the new model %s "
+		    "scores %s < %s - margin %s; it stays in %s/history, "
+		    "never current", cur, b, id, a, b, m, prod);
+	else
+		infox("the new model %s scores %s >= %s - margin %s, the "
+		    "deployed model's F1: it replaces %s", id, a, b, m, cur);
+	return below;
+}
+
 static int
 deploy(const struct config *cfg)
 {
@@ -219,7 +272,7 @@ deploy(const struct config *cfg)
 	char f1[40];
 	double score;
 	size_t i;
-	int r = -1, lock = -1;
+	int r = -1, lock = -1, kept;
 
 	src[0] = path_join(cfg->output_model_path, artifacts[0]);
 	src[1] = path_join(cfg->output_model_path, artifacts[1]);
@@ -260,7 +313,18 @@ deploy(const struct config *cfg)
 		rmtmp(tmpdir);
 		goto out2;
 	}
-	if (fsync_dir(hist) == -1 || deploy_switch(prod, id) == -1)
+	if (fsync_dir(hist) == -1)
+		goto out2;
+	if (cfg->gate) {
+		if ((kept = gate(cfg, id, score)) == -1)
+			goto out2;
+		if (kept) {
+			printf("%s\n", final);
+			r = 0;
+			goto out2;
+		}
+	}
+	if (deploy_switch(prod, id) == -1)
 		goto out2;
 	/* deployed: what fails from here on is said, and the run succeeds */
 	deploy_time(id, when, sizeof(when));
@@ -352,8 +416,11 @@ list(const char *prod)
 			model_free(&m);
 		free(p);
 		free(dir);
+		/* x: never current (kept out by the gate, or a deploy
+		 * killed before it switched) */
 		printf("%s\t%s\t%lld\t%s\t%s\n", when, f1, m.rows, ids[i],
-		    hascur && strcmp(cur, ids[i]) == 0 ? "*" : "-");
+		    hascur && strcmp(cur, ids[i]) == 0 ? "*" :
+		    deploy_recorded(prod, ids[i]) ? "-" : "x");
 	}
 	deploy_freelist(ids, n);
 	return 0;

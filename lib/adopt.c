@@ -46,6 +46,7 @@ ours(const char *prod, const char *name)
 	/* the names only deploy uses, a temp file a crash left */
 	if (strcmp(name, "history") == 0 ||
 	    strcmp(name, "scorehistory.csv") == 0 ||
+	    strcmp(name, "decisions.csv") == 0 ||
 	    strcmp(name, ".deploy.lock") == 0 ||
 	    strncmp(name, ".tmp.", 5) == 0)
 		r = 1;

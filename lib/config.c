@@ -259,6 +259,34 @@ getdrift(const char *file, struct config *c, json_t *obj)
 	return 0;
 }
 
+/* true, false, or {"margin": m}: a retrained model is deployed only when
+ * its F1 is not below the deployed one's less m */
+static int
+getgate(const char *file, struct config *c, json_t *v)
+{
+	const char *k;
+	json_t *m;
+
+	if (json_is_boolean(v)) {
+		c->gate = json_is_true(v);
+		c->gate_margin = 0;
+		return 0;
+	}
+	if (!json_is_object(v))
+		return seterr("%s: key \"gate\": expected true, false or an "
+		    "object", file);
+	json_object_foreach(v, k, m) {
+		if (strcmp(k, "margin") != 0) {
+			warnx_("%s: unknown key \"gate.%s\" ignored", file, k);
+			continue;
+		}
+		if (getshare(file, "gate.margin", m, &c->gate_margin) == -1)
+			return -1;
+	}
+	c->gate = 1;
+	return 0;
+}
+
 static int
 getkey(const char *file, struct config *c, const char *k, json_t *v)
 {
@@ -299,6 +327,8 @@ getkey(const char *file, struct config *c, const char *k, json_t *v)
 			    "\"parametric\" or \"nonparametric\"", file);
 		return getstr(file, k, v, &c->drift_test);
 	}
+	if (strcmp(k, "gate") == 0)
+		return getgate(file, c, v);
 	warnx_("%s: unknown key \"%s\" ignored", file, k);
 	return 0;
 }
@@ -520,11 +550,17 @@ config_print(const struct config *c, const char *key, FILE *fp)
 		{ "drift_test", c->drift_test },
 		{ "api.host", c->api_host },
 	};
+	char b[40];
 	size_t i;
 
 	for (i = 0; i < NELEM(s); i++)
 		if (strcmp(key, s[i].key) == 0)
 			return fprintf(fp, "%s\n", s[i].val) < 0 ? -1 : 0;
+	if (strcmp(key, "gate") == 0)
+		return fprintf(fp, "%s\n", c->gate ? "on" : "off") < 0 ? -1 : 0;
+	if (strcmp(key, "gate.margin") == 0)
+		return fprintf(fp, "%s\n", fmt_double(b, sizeof(b),
+		    c->gate_margin)) < 0 ? -1 : 0;
 	if (strcmp(key, "api.port") == 0)
 		return fprintf(fp, "%d\n", c->api_port) < 0 ? -1 : 0;
 	/* the API's address as a URL: the one place the scripts get it,

@@ -345,6 +345,134 @@ deploy_valid(const struct config *cfg, const char *id)
 	return r;
 }
 
+/*
+ * prod/name gets line (ending in a newline) appended by one write, the
+ * file made with header first when there is none: the lines already
+ * there are never read nor rewritten, whatever bytes they hold. A write
+ * that fails is undone. The caller holds deploy_lock.
+ */
+int
+deploy_append(const char *prod, const char *name, const char *header,
+    const char *line)
+{
+	char *path = path_join(prod, name), *buf, last;
+	size_t n = strlen(line);
+	ssize_t w;
+	struct stat st;
+	int fd, r = 0;
+
+	fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT) {
+		buf = emalloc(strlen(header) + n + 1);
+		strcpy(buf, header);
+		strcat(buf, line);
+		r = atomic_write(path, buf, strlen(buf));
+		free(buf);
+		goto out;
+	}
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		r = seterr("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = seterr("%s: not a regular file", path);
+		goto out;
+	}
+	last = '\n';
+	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1) {
+		r = seterr("%s: read: %s", path, strerror(errno));
+		goto out;
+	}
+	buf = emalloc(n + 2);
+	n = sprintf(buf, "%s%s", last == '\n' ? "" : "\n", line);
+	if ((w = write(fd, buf, n)) != (ssize_t)n || fsync(fd) == -1) {
+		r = seterr("%s: write: %s", path,
+		    w >= 0 && (size_t)w < n ? "short write" : strerror(errno));
+		if (ftruncate(fd, st.st_size) == -1)
+			warnx_("%s: cannot undo a part-written line: %s", path,
+			    strerror(errno));
+	}
+	free(buf);
+out:
+	if (fd != -1)
+		close(fd);
+	free(path);
+	return r;
+}
+
+/* a field of a decision line: any bytes but a comma or a newline, cut to
+ * fit */
+static void
+decision_field(char *dst, size_t size, const char *s, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/*
+ * decisions.csv: a line at every drift check and every gate decision, in
+ * DECISION_HEADER's columns. fn gets each well-formed line, oldest first;
+ * lines of another shape are skipped. No file is no decision.
+ */
+int
+deploy_decisions(const char *prod, int (*fn)(const struct decision *,
+    void *), void *arg)
+{
+	char *path = path_join(prod, "decisions.csv"), *buf, *line, *eol, *f;
+	char *field[DECISION_NFIELD];
+	size_t len, sizes[DECISION_NFIELD], k;
+	struct decision d;
+	int r = 0;
+
+	if (access(path, F_OK) == -1 && errno == ENOENT) {
+		free(path);
+		return 0;
+	}
+	buf = slurp(path, &len);
+	free(path);
+	if (buf == NULL)
+		return -1;
+	for (line = buf; r == 0 && line < buf + len; line = eol + 1) {
+		if ((eol = memchr(line, '\n', buf + len - line)) == NULL)
+			eol = buf + len;
+		for (f = line, k = 0; k < DECISION_NFIELD; k++) {
+			field[k] = f;
+			if (k + 1 < DECISION_NFIELD &&
+			    (f = memchr(f, ',', eol - f)) == NULL)
+				break;
+			if (k + 1 < DECISION_NFIELD)
+				sizes[k] = f++ - field[k];
+			else
+				sizes[k] = eol - field[k];
+		}
+		if (k < DECISION_NFIELD || memchr(field[DECISION_NFIELD - 1],
+		    ',', sizes[DECISION_NFIELD - 1]) != NULL ||
+		    (line == buf && memcmp(line, "time,", 5) == 0))
+			continue;
+		decision_field(d.time, sizeof(d.time), field[0], sizes[0]);
+		decision_field(d.event, sizeof(d.event), field[1], sizes[1]);
+		decision_field(d.model, sizeof(d.model), field[2], sizes[2]);
+		decision_field(d.test, sizeof(d.test), field[3], sizes[3]);
+		decision_field(d.f1, sizeof(d.f1), field[4], sizes[4]);
+		decision_field(d.op, sizeof(d.op), field[5], sizes[5]);
+		decision_field(d.threshold, sizeof(d.threshold), field[6],
+		    sizes[6]);
+		decision_field(d.score, sizeof(d.score), field[7], sizes[7]);
+		decision_field(d.drifted, sizeof(d.drifted), field[8],
+		    sizes[8]);
+		decision_field(d.features, sizeof(d.features), field[9],
+		    sizes[9]);
+		decision_field(d.data, sizeof(d.data), field[10], sizes[10]);
+		decision_field(d.decision, sizeof(d.decision), field[11],
+		    sizes[11]);
+		r = fn(&d, arg);
+	}
+	free(buf);
+	return r;
+}
+
 /* 20261124T154500.123456Z-... to 2026-11-24T15:45:00Z */
 void
 deploy_time(const char *id, char *iso, size_t size)

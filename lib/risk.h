@@ -56,7 +56,9 @@ struct config {
 	size_t nfeat;
 	double C, tol;
 	int max_iter;
-	char *drift_test;
+	char *drift_test;	/* the score test: raw, parametric, ... */
+	int gate;		/* deploy only a model not worse than current */
+	double gate_margin;	/* ... by more than this */
 	char *api_host;
 	int api_port;
 	long long api_max_body;
@@ -267,6 +269,29 @@ int deploy_recorded(const char *prod, const char *id);	/* was current */
 int deploy_valid(const struct config *, const char *id);
 int deploy_readscore(const char *path, double *f1);
 void deploy_time(const char *id, char *iso, size_t size);
+/* prod/name gets a line appended, the file made with header if none */
+int deploy_append(const char *prod, const char *name, const char *header,
+    const char *line);
+/* decisions.csv: the drift checks' and the gate's decisions, with their
+ * figures; a field empty where a test did not run */
+#define DECISION_HEADER "time,event,model,test,f1,op,threshold,score," \
+    "drifted,features,data,decision\n"
+#define DECISION_NFIELD 12
+struct decision {
+	char time[32];
+	char event[16];		/* check, gate */
+	char model[128];	/* check: the deployed model; gate: the new */
+	char test[16];		/* check: the score test that decided */
+	char f1[40];		/* check: on the new data; gate: the new model's */
+	char op[4];		/* < or >= */
+	char threshold[40];	/* what f1 was held against */
+	char score[16];		/* drift, nodrift: the score test's verdict */
+	char drifted[24], features[24];	/* the data test's count */
+	char data[16];		/* drift, nodrift, or empty: not run */
+	char decision[16];	/* check: drift, nodrift; gate: deployed, kept */
+};
+int deploy_decisions(const char *prod,
+    int (*fn)(const struct decision *, void *), void *arg);
 /* a new deployment's ID: the time and the model's digest (hex) */
 int deploy_newid(char *id, size_t size, const char *hex);
 

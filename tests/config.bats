@@ -132,6 +132,30 @@ badconfig() {
 	badconfig ingest 'ingest: config.json: key "drift_test": expected "raw", "parametric" or "nonparametric"'
 }
 
+@test "the gate is off by default, on with true or a margin; a bad margin names the key" {
+	ws
+	run -0 deploy --get gate
+	[ "$output" = off ]
+	local v
+	for v in 'true=on=0.0' 'false=off=0.0' '{"margin": 0.05}=on=0.05' \
+	    '{}=on=0.0' '{"margin": 1}=on=1.0'; do
+		printf '{"gate": %s}\n' "${v%%=*}" >config.json
+		run -0 deploy --get gate
+		[ "$output" = "$(cut -d= -f2 <<<"$v")" ]
+		run -0 deploy --get gate.margin
+		[ "$output" = "${v##*=}" ]
+	done
+	BEFORE=$(treesum "$WS")
+	for v in '{"margin": -0.1}' '{"margin": 1.5}' '{"margin": "0.1"}'; do
+		printf '{"gate": %s}\n' "$v" >config.json
+		BEFORE=$(treesum "$WS")
+		badconfig ingest 'ingest: config.json: key "gate.margin": expected a number from 0 to 1'
+	done
+	printf '{"gate": 1}\n' >config.json
+	BEFORE=$(treesum "$WS")
+	badconfig ingest 'ingest: config.json: key "gate": expected true, false or an object'
+}
+
 @test "an unknown key is a warning and the tool still works" {
 	ws
 	printf '{"colour": "blue", "model": {"penalty": "l2"}, "input_folder_path": "practicedata"}\n' >config.json

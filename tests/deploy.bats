@@ -578,3 +578,86 @@ number_of_employees 1 True True True" ]
 	[ ! -e "$PROD/current" ]
 	[ "$(ls -A "$PROD/history")" = "" ]
 }
+
+# gate [MARGIN]: the champion/challenger gate on, with that margin
+gate() {
+	sed -i "s/^{/{ \"gate\": {\"margin\": ${1:-0}},/" config.json
+}
+
+@test "deploy with the gate keeps a worse model out of current, in history and the decisions" {
+	pipeline
+	deployed
+	local first=$ID before
+	gate
+	retrain_on_sourcedata
+	before=$(cat "$PROD/scorehistory.csv")
+	run -0 --separate-stderr deploy
+	ID=${output#"$PROD/history/"}
+	[ "$output" = "$PROD/history/$ID" ]
+	[ "$ID" != "$first" ]
+	[ "$stderr" = "deploy: kept the deployed model $first (F1 0.5714285714285715): the new model $ID scores 0.3333333333333333 < 0.5714285714285715 - margin 0.0; it stays in $PROD/history, never current" ]
+	[ "$(readlink "$PROD/current")" = "history/$first" ]
+	[ "$(cat "$PROD/latestscore.txt")" = 0.5714285714285715 ]
+	cmp practicemodels/trainedmodel.json "$PROD/history/$ID/trainedmodel.json"
+	[ "$(cat "$PROD/scorehistory.csv")" = "$before" ]
+	[ "$(sed 's/^[^,]*,//' "$PROD/decisions.csv")" = "event,model,test,f1,op,threshold,score,drifted,features,data,decision
+gate,$ID,gate,0.3333333333333333,<,0.5714285714285715,,,,,kept" ]
+	run -0 --separate-stderr deploy --list
+	[ "$output" = "$(idtime "$first")	0.5714285714285715	26	$first	*
+$(idtime "$ID")	0.3333333333333333	26	$ID	x" ]
+}
+
+@test "deploy --rollback never selects a model the gate kept out" {
+	pipeline
+	deployed
+	local first=$ID kept
+	gate
+	retrain_on_sourcedata
+	deployed
+	kept=$ID
+	sed -i 's/"sourcedata"/"practicedata"/' config.json
+	run -0 ingest -q
+	run -0 train -q
+	run -0 score -q
+	deployed
+	[ "$(readlink "$PROD/current")" = "history/$ID" ]
+	run -0 --separate-stderr deploy --rollback
+	[ "$output" = "$PROD/history/$first" ]
+	[ "$stderr" = "deploy: skipped $kept: it never was deployed (no line in $PROD/scorehistory.csv)
+deploy: rolled back from $ID to $first" ]
+}
+
+@test "deploy with the gate lets in a model not worse than the deployed one less the margin" {
+	# 0.333 deployed, then 0.571 replaces it
+	pipeline sourcedata
+	deployed
+	local first=$ID
+	gate
+	sed -i 's/"sourcedata"/"practicedata"/' config.json
+	run -0 ingest -q
+	run -0 train -q
+	run -0 score -q
+	run -0 --separate-stderr deploy
+	ID=${output#"$PROD/history/"}
+	[ "$(readlink "$PROD/current")" = "history/$ID" ]
+	[ "${stderr_lines[0]}" = "deploy: the new model $ID scores 0.5714285714285715 >= 0.3333333333333333 - margin 0.0, the deployed model's F1: it replaces $first" ]
+	[ "${stderr_lines[1]}" = "deploy: deployed $PROD/history/$ID (F1 0.5714285714285715)" ]
+	[ "$(tail -1 "$PROD/decisions.csv" | cut -d, -f2-)" = "gate,$ID,gate,0.5714285714285715,>=,0.3333333333333333,,,,,deployed" ]
+	# a margin lets in a model up to that much worse
+	sed -i 's/"margin": 0/"margin": 0.25/' config.json
+	retrain_on_sourcedata
+	run -0 --separate-stderr deploy
+	local third=${output#"$PROD/history/"}
+	[ "$(readlink "$PROD/current")" = "history/$third" ]
+	[ "$(tail -1 "$PROD/decisions.csv" | cut -d, -f2-)" = "gate,$third,gate,0.3333333333333333,>=,0.3214285714285715,,,,,deployed" ]
+}
+
+@test "deploy without the gate deploys a worse model and writes no decision" {
+	pipeline
+	deployed
+	retrain_on_sourcedata
+	deployed
+	[ "$(readlink "$PROD/current")" = "history/$ID" ]
+	[ "$(cat "$PROD/latestscore.txt")" = 0.3333333333333333 ]
+	[ ! -e "$PROD/decisions.csv" ]
+}
