@@ -23,6 +23,7 @@ LIBOBJ = \
 	lib/number.o\
 	lib/predict.o\
 	lib/profile.o\
+	lib/progress.o\
 	lib/rowset.o\
 	lib/scratch.o\
 	lib/sha256.o\

@@ -45,6 +45,7 @@ struct ingest {
 	unsigned char *seen_as;	/* each column's values in this file */
 	unsigned char *kind;	/* each column's kind in this file */
 	size_t ncol;
+	struct progress prog;
 };
 
 /* what a column's values were in the first pass, and so its kind, as
@@ -344,6 +345,7 @@ onrecord(const struct record *r, void *arg)
 	}
 	g->read++;
 	g->filerows++;
+	progress_rows(&g->prog, g->read);
 	if (writeheader(g) == -1)
 		return -1;
 	keyrow(g, r);
@@ -485,6 +487,7 @@ main(int argc, char *argv[])
 	g.seen_as = ecalloc(g.ncol, 1);
 	g.kind = ecalloc(g.ncol, 1);
 	realigned = open_memstream(&names, &nameslen);
+	progress_start(&g.prog, "read");
 	for (i = 0; i < nfiles; i++) {
 		if (bad[i])
 			continue;
@@ -524,6 +527,7 @@ main(int argc, char *argv[])
 			ret = EXIT_FAIL;
 		}
 	}
+	progress_clear();
 	fclose(realigned);
 	free(bad);
 	snprintf(shortrows, sizeof(shortrows), "%lld row%s", nshort,

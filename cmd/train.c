@@ -21,6 +21,7 @@ struct rows {
 	struct logreg lr;
 	size_t cap;
 	long long left;
+	struct progress prog;
 };
 
 static int
@@ -29,6 +30,7 @@ onrecord(const struct record *r, void *arg)
 	struct rows *t = arg;
 	size_t d = t->lr.d;
 
+	progress_rows(&t->prog, t->lr.n + t->left);
 	if (!r->complete) {
 		t->left++;
 		return 0;
@@ -85,8 +87,10 @@ main(int argc, char *argv[])
 	t.lr.tol = cfg.tol;
 	t.lr.max_iter = cfg.max_iter;
 	schema_init(&schema, &cfg, 1);
+	progress_start(&t.prog, "read");
 	if (csvread(data, &schema, onrecord, &t) == -1)
 		errx_(risk_status, "%s", risk_err);
+	progress_clear();
 	for (i = 0; i < t.lr.n; i++)
 		pos += t.lr.y[i] > 0;
 	if (t.lr.n == 0)

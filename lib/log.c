@@ -37,6 +37,7 @@ seterr(const char *fmt, ...)
 static void
 vlog(const char *fmt, va_list ap)
 {
+	progress_clear();
 	fprintf(stderr, "%s: ", argv0);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

@@ -42,6 +42,24 @@ char *estrdup(const char *);
 const char *log_esc(char *buf, size_t size, const char *s, size_t n);
 const char *log_escs(char *buf, const char *s);
 
+/* progress: rows done and their rate on one updating line of stderr when
+ * it is a terminal and not under -q */
+struct progress {
+	int on;
+	const char *what;
+	long long next;		/* the rows at the next look at the clock */
+	double start, last;
+};
+void progress_start(struct progress *, const char *what);
+void progress_show(struct progress *, long long rows);
+static inline void
+progress_rows(struct progress *p, long long rows)
+{
+	if (rows >= p->next)
+		progress_show(p, rows);
+}
+void progress_clear(void);	/* the line erased; every message does it */
+
 /* config */
 #define MAXFEAT 10000	/* features at most: a bound on a hostile file */
 #define MAXFEATS "10000"

@@ -677,3 +677,15 @@ d = pd.concat([pd.read_csv(f) for f in files])
 print("".join("0" if x else "1" for x in d.duplicated()))'
 	[ "$output" = 1110001010111101 ]
 }
+
+@test "ingest shows the rows read on one updating line only when stderr is a terminal" {
+	command -v script >/dev/null || skip "no script(1)"
+	genws 70000
+	run -0 --separate-stderr ingest
+	[ "$stderr" = "ingest: 1 file, 70000 rows read, 0 duplicates dropped, 70000 rows written to ingesteddata/finaldata.csv" ]
+	run -0 script -qec ingest /dev/null
+	[[ "$output" =~ ^$'\r'"ingest: read 65536 rows, "[0-9]+\.[0-9][0-9]" M rows/s"$'\e[K\r\e[K'"ingest: 1 file, 70000 rows read, 0 duplicates dropped, 70000 rows written to ingesteddata/finaldata.csv"$'\r'$ ]]
+	# -q: nothing on the terminal either
+	run -0 script -qec "ingest -q" /dev/null
+	[ "$output" = "" ]
+}

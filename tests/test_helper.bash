@@ -26,6 +26,16 @@ mkws() {
 	done
 }
 
+# genws ROWS: in a workspace $WS of ROWS generated rows (config.json's
+# defaults, practicedata/a.csv)
+genws() {
+	WS=$BATS_TEST_TMPDIR/ws
+	mkdir -p "$WS/practicedata"
+	cp "$ROOT/config.json" "$WS/"
+	gendata "$1" 3 >"$WS/practicedata/a.csv"
+	cd "$WS" || return 1
+}
+
 # seedws [input_folder]: a workspace holding the seed's data, or skip
 seedws() {
 	[ -d "$SEED/practicedata" ] || skip "no seed data at $SEED"

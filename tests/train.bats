@@ -269,3 +269,15 @@ unchanged() {
 	[ "$stderr" = "train: 200 rows (0 left out), 34 iterations: practicemodels/trainedmodel.json" ]
 	[ "$(grep -c '^    [-0-9]' practicemodels/trainedmodel.json)" -eq 100 ]
 }
+
+@test "train shows the rows read on one updating line only when stderr is a terminal" {
+	command -v script >/dev/null || skip "no script(1)"
+	genws 70000
+	ingest -q
+	run -0 --separate-stderr train
+	[ "$stderr" = "train: 70000 rows (0 left out), 12 iterations: practicemodels/trainedmodel.json" ]
+	run -0 script -qec "train >/dev/null" /dev/null
+	[[ "$output" =~ ^$'\r'"train: read 65536 rows, "[0-9]+\.[0-9][0-9]" M rows/s"$'\e[K\r\e[K'"train: 70000 rows (0 left out), 12 iterations: practicemodels/trainedmodel.json"$'\r'$ ]]
+	run -0 script -qec "train -q >/dev/null" /dev/null
+	[ "$output" = "" ]
+}
