@@ -544,3 +544,44 @@ holdlock() {
 	[ "$status" -eq 0 ]
 	[ "$(sed -n 1p <<<"$log")" = "new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)" ]
 }
+
+@test "fullprocess with the gate keeps the deployed model when the retrained one scores worse, and exits 0" {
+	samplews
+	sed -i 's/^{/{ "gate": true,/' config.json
+	fp
+	local first
+	first=$(current)
+	config sourcedata
+	sed -i 's/^{/{ "gate": true,/' config.json
+	fp
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	local kept
+	kept=$(ls "$PROD/history" | grep -vx "$first")
+	diff -u - <(echo "$log") <<EOF2
+new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)
+drift check (raw): new F1 0.5266903914590747 < 0.7142857142857142 (the deployed score): drift
+kept the deployed model $first (F1 0.7142857142857142 on the test data): the new model $kept scores 0.696 < 0.7142857142857142 - margin 0.0
+the new files are recorded as seen; $first stays deployed
+EOF2
+	[ "$(current)" = "$first" ]
+	run -0 deploy --list
+	[[ ${lines[0]} == *"	0.7142857142857142	507	$first	*" ]]
+	[[ ${lines[1]} == *"	0.696	594	$kept	x" ]]
+	[ "$(tail -1 "$PROD/decisions.csv" | cut -d, -f2-)" = "gate,$kept,gate,0.696,<,0.7142857142857142,,,,,kept" ]
+	fp
+	[ "$log" = "no new data" ]
+}
+
+@test "fullprocess with a gate margin deploys a retrained model within it" {
+	samplews
+	fp
+	config sourcedata
+	sed -i 's/^{/{ "gate": {"margin": 0.05},/' config.json
+	fp
+	[ "$status" -eq 0 ]
+	local id
+	id=$(current)
+	[ "$(sed -n 3p <<<"$log")" = "deployed $id (F1 0.696 on the test data)" ]
+	[ "$(tail -1 "$PROD/decisions.csv" | cut -d, -f2-)" = "gate,$id,gate,0.696,>=,0.6642857142857141,,,,,deployed" ]
+}
