@@ -10,6 +10,7 @@ LIBOBJ = \
 	lib/atomic.o\
 	lib/config.o\
 	lib/csvread.o\
+	lib/datadrift.o\
 	lib/deploy.o\
 	lib/deps.o\
 	lib/diag.o\
@@ -43,6 +44,7 @@ BIN = \
 	bin/report
 UNIT = \
 	tests/unit/csvread_test\
+	tests/unit/datadrift_test\
 	tests/unit/drift_test\
 	tests/unit/fmt_test\
 	tests/unit/logreg_test\
@@ -115,6 +117,7 @@ tests/bench/floor: tests/bench/floor.c $(LIB) $(HDR) config.mk
 
 $(UNIT): $(LIB) $(HDR) tests/unit/unit.h config.mk
 tests/unit/csvread_test: tests/unit/csvread_test.c
+tests/unit/datadrift_test: tests/unit/datadrift_test.c
 tests/unit/drift_test: tests/unit/drift_test.c
 tests/unit/fmt_test: tests/unit/fmt_test.c
 tests/unit/logreg_test: tests/unit/logreg_test.c
@@ -203,12 +206,14 @@ check-asan: deps
 	    RISK_SLOW=1 tests/run || r=$$?; \
 	    $(MAKE) clean; exit $$r
 
-# the whole corpus of tests/crosscheck.py (make test runs its fast subset);
-# the oracle is Debian's python3, with pandas and scikit-learn
+# the whole corpus of tests/crosscheck.py (make test runs its fast subset)
+# and its KS pairs; the oracle is Debian's python3, with pandas,
+# scikit-learn and scipy
 ORACLE = /usr/bin/python3
 crosscheck: deps
-	$(MAKE) all
+	$(MAKE) all tests/unit/datadrift_test
 	$(ORACLE) tests/crosscheck.py --corpus bin
+	$(ORACLE) tests/crosscheck.py --ks tests/unit/datadrift_test
 
 # the tests with every tool, unit test and fuzz replay run under valgrind's
 # memcheck: an error or a leak fails the test and is shown at the end

@@ -1,7 +1,8 @@
 /*
  * diagnose: predictions of the deployed model, summary statistics and
- * missing data of the ingested data, timings of ingest and train, and the
- * versions of the dependencies.
+ * missing data of the ingested data, timings of ingest and train, the
+ * versions of the dependencies, and the data drift of new data against
+ * the deployed model's training data.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,13 +16,13 @@
 
 #define SYNOPSIS "[-hoqV] [-C dir] [-c file] [-d data] [-m model] " \
 	"[-n runs] [--json] [--proba] [predictions | summary | missing | " \
-	"timing | deps ...]"
+	"timing | deps | drift ...]"
 
 static const char *const help[] = {
 	"-d data",
-	    "predict the rows of data, - for standard input (default: the test data)",
+	    "predict the rows of data, - for standard input (default: the test data); drift: test data for drift (default: finaldata.csv)",
 	"-m model",
-	    "predict with that model (default: the deployed one)",
+	    "predict with that model; drift: against the reference profile beside it (default: the deployed one)",
 	"-n runs",
 	    "time ingest and train runs times, 1 to 1000 (default: 1)",
 	"-o",
@@ -33,14 +34,14 @@ static const char *const help[] = {
 	NULL
 };
 
-enum { PREDICTIONS, SUMMARY, MISSING, TIMING, DEPS, NPART };
+enum { PREDICTIONS, SUMMARY, MISSING, TIMING, DEPS, DRIFT, NPART };
 enum { OPT_PROBA = TOOL_OPT_JSON + 1 };
 
 static const char *parts[NPART] = {
-	"predictions", "summary", "missing", "timing", "deps"
+	"predictions", "summary", "missing", "timing", "deps", "drift"
 };
 static const char *keys[NPART] = {
-	"predictions", "summary", "missing", "timing", "dependencies"
+	"predictions", "summary", "missing", "timing", "dependencies", "drift"
 };
 
 struct printing {
@@ -176,6 +177,34 @@ printpart(int part, json_t *v)
 	free(cell);
 }
 
+/* one line per feature, the target's class share, the verdict */
+static void
+printdrift(json_t *v)
+{
+	char a[40], b[40], c[40], d[40], e[40], f[40];
+	const char *k;
+	json_t *x, *t = json_object_get(v, "target");
+
+	json_object_foreach(json_object_get(v, "features"), k, x)
+		printf("%s: ks %s p %s psi %s wasserstein %s missing %s -> %s: "
+		    "%s\n", k, num(a, 40, json_object_get(x, "ks")),
+		    num(b, 40, json_object_get(x, "ks_pvalue")),
+		    num(c, 40, json_object_get(x, "psi")),
+		    num(d, 40, json_object_get(x, "wasserstein")),
+		    num(e, 40, json_object_get(x, "reference_missing")),
+		    num(f, 40, json_object_get(x, "missing")),
+		    json_is_true(json_object_get(x, "drifted")) ? "drifted" :
+		    "ok");
+	printf("target: class 1 share %s -> %s\n",
+	    num(a, 40, json_object_get(t, "reference_share")),
+	    num(b, 40, json_object_get(t, "share")));
+	printf("data: %s (%lld of %lld features)\n",
+	    json_is_true(json_object_get(v, "drifted")) ? "drifted" :
+	    "no drift", (long long)json_integer_value(json_object_get(v,
+	    "drifted_features")), (long long)json_integer_value(
+	    json_object_get(v, "tested_features")));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -191,8 +220,9 @@ main(int argc, char *argv[])
 	struct config cfg;
 	struct model m;
 	const char *dataopt = NULL, *modelopt = NULL;
-	char *data = NULL, *modelpath = NULL, *outpath, *end;
+	char *data = NULL, *modelpath = NULL, *outpath, *end, *final;
 	int want[NPART] = { 0 }, ch, i, ret, nwant = 0, save = 0, runs = 1;
+	int last = 0;
 	json_t *all = json_object(), *v, *proba;
 	long n;
 
@@ -234,7 +264,7 @@ main(int argc, char *argv[])
 				break;
 		if (i == NPART) {
 			warnx_("%s: not a part (predictions, summary, missing, "
-			    "timing, deps)", argv[optind]);
+			    "timing, deps, drift)", argv[optind]);
 			tool_usage(&opt);
 		}
 		nwant += !want[i];
@@ -242,7 +272,11 @@ main(int argc, char *argv[])
 	}
 	if (nwant == 0)
 		for (i = 0; i < NPART; i++)
-			want[i] = 1, nwant++;
+			if (i != DRIFT)
+				want[i] = 1, nwant++;
+	for (i = 0; i < NPART; i++)
+		if (want[i])
+			last = i;
 	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
 		return ret;
 
@@ -292,6 +326,13 @@ main(int argc, char *argv[])
 		case DEPS:
 			v = diag_deps();
 			break;
+		case DRIFT:
+			final = path_join(cfg.output_folder_path,
+			    "finaldata.csv");
+			v = diag_drift(&cfg, dataopt ? dataopt : final,
+			    modelopt);
+			free(final);
+			break;
 		}
 		if (v == NULL) {
 			warnx_("%s: %s", parts[i], risk_err);
@@ -319,6 +360,10 @@ main(int argc, char *argv[])
 				    proba ? json_real_value(json_array_get(
 				    proba, k)) : 0, &pr);
 			}
+		} else if (i == DRIFT) {
+			if (nwant > 1)
+				printf("drift\n");
+			printdrift(v);
 		} else {
 			if (nwant > 1)
 				printf("%s\n", i == SUMMARY ?
@@ -328,11 +373,16 @@ main(int argc, char *argv[])
 				    "dependencies");
 			printpart(i, v);
 		}
-		if (nwant > 1 && i != DEPS)
+		if (nwant > 1 && i != last)
 			putchar('\n');
 	}
 	if (opt.json) {
-		if (jsonout(stdout, all) == -1)
+		/* drift alone is its object, as serve's /drift answers it */
+		if (nwant == 1 && want[DRIFT] && ret == EXIT_OK)
+			v = json_object_get(all, keys[DRIFT]);
+		else
+			v = all;
+		if (jsonout(stdout, v) == -1)
 			errx_(EXIT_FAIL, "cannot write the JSON result");
 		putchar('\n');
 	}

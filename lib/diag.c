@@ -247,3 +247,49 @@ diag_predictions(const struct model *m, const char *path, json_t **proba)
 		*proba = l.proba;
 	return l.pred;
 }
+
+/*
+ * The data drift of data against the reference profile of the deployment
+ * that holds model, or of the current deployment when model is NULL.
+ */
+json_t *
+diag_drift(const struct config *cfg, const char *data, const char *model)
+{
+	struct profile ref, cur;
+	char id[256], why[sizeof(risk_err)], *dir, *hist, *path;
+	json_t *o = NULL;
+
+	if (model != NULL) {
+		dir = path_dir(model);
+		snprintf(id, sizeof(id), "%s", dir);
+	} else {
+		switch (deploy_current(cfg->prod_deployment_path, id,
+		    sizeof(id))) {
+		case -1:
+			return NULL;
+		case 0:
+			seterr("%s: nothing is deployed: no reference to "
+			    "measure data drift against", cfg->prod_deployment_path);
+			return NULL;
+		}
+		hist = path_join(cfg->prod_deployment_path, "history");
+		dir = path_join(hist, id);
+		free(hist);
+	}
+	path = path_join(dir, PROFILE_FILE);
+	free(dir);
+	if (profile_load(&ref, path) == -1) {
+		free(path);
+		return NULL;
+	}
+	if (profile_make(&cur, data, cfg, cfg->drift_rows) == 0) {
+		if ((o = datadrift_report(&ref, id, &cur, cfg)) == NULL) {
+			snprintf(why, sizeof(why), "%s", risk_err);
+			seterr("%s: %s", path, why);
+		}
+		profile_free(&cur);
+	}
+	profile_free(&ref);
+	free(path);
+	return o;
+}

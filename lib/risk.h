@@ -401,6 +401,25 @@ void profile_free(struct profile *);
 /* dir/reference.json from the data file, drift.reference_rows rows */
 int profile_write(const struct config *, const char *data, const char *dir);
 
+/* datadrift: one feature's drift between two samples, as scipy computes it */
+struct ksresult {
+	double d, p;	/* the statistic, its two-sided p-value */
+	int exact;	/* 1: the exact distribution, 0: asymptotic */
+};
+/* scipy 1.10's ks_2samp(a, b) (two-sided, 'auto'); a and b sorted */
+int datadrift_ks(const double *a, size_t, const double *b, size_t,
+    struct ksresult *);
+double datadrift_kolmogn_sf(long long n, double x);	/* scipy's kstwo.sf */
+/* PSI over ref's deciles; both sorted, not empty */
+double datadrift_psi(const double *ref, size_t, const double *cur, size_t);
+/* scipy.stats.wasserstein_distance; both sorted, not empty */
+double datadrift_wasserstein(const double *u, size_t, const double *v,
+    size_t);
+struct json_t;
+/* the drift of cur against ref, as diagnose drift --json prints it */
+struct json_t *datadrift_report(const struct profile *ref,
+    const char *refname, const struct profile *cur, const struct config *);
+
 /* stats: a column's figures as pandas computes them (NaN is missing) */
 struct colstats {
 	size_t count;		/* values not missing */
@@ -430,6 +449,10 @@ struct json_t *diag_summary(const struct config *);
 struct json_t *diag_summary_of(struct columns *);	/* reorders x */
 struct json_t *diag_missing(const struct config *);
 struct json_t *diag_missing_of(const struct columns *);
+/* data against the reference profile of model's deployment folder, or of
+ * the current deployment when model is NULL */
+struct json_t *diag_drift(const struct config *, const char *data,
+    const char *model);
 /* fn gets each row's prediction (-1 when a feature is missing) and
  * probability of 1; path "-" is stdin */
 int diag_predict_fp(const struct model *, FILE *, const char *name,

@@ -110,3 +110,12 @@ stubbin() {
 	[ "${lines[1]}" = "     finaldata bytes: line 2: got b'17,swug,1414,10056,880,0' want b'327,hxag,1255,7924,67,0'" ]
 	[ "${lines[2]}" = "     finaldata values: row 1 column id: got 0x1.1000000000000p+4 (17.0) want 0x1.4700000000000p+8 (327.0)" ]
 }
+
+@test "the KS test, PSI and Wasserstein distance agree with scipy on crosscheck.py --ks --fast: statistic bit for bit, p within 1e-12" {
+	"$ORACLE" -c 'import scipy.stats' 2>/dev/null || skip "no scipy for $ORACLE"
+	run -0 "$ORACLE" "$XC" --ks --fast "$ROOT/tests/unit/datadrift_test"
+	[ "${lines[-1]}" = "crosscheck: 0 of 42 pairs differ" ]
+	# two 5/5 pairs where scipy's exact p is above 1 and it falls back too
+	[ "$(grep -c '^ok .* (exact)$' <<<"$output")" -eq 40 ]
+	[ "$(grep -c '^ok ' <<<"$output")" -eq 42 ]
+}

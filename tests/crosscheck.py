@@ -5,6 +5,7 @@ usage: /usr/bin/python3 tests/crosscheck.py BINDIR WORKSPACE
        /usr/bin/python3 tests/crosscheck.py --oracle-only WORKSPACE
        /usr/bin/python3 tests/crosscheck.py --corpus [--fast] [--list]
                  [-g GROUP] [-k TEXT] [--keep DIR] BINDIR
+       /usr/bin/python3 tests/crosscheck.py --ks [--fast] DRIVER
 
 The oracle is the original system's pipeline, run with pandas 1.5 and
 scikit-learn 1.2 on the workspace:
@@ -48,6 +49,14 @@ seconds.
   -g GROUP     only the cases exercising capability GROUP
   -k TEXT      only the cases whose name contains TEXT
   --keep DIR   build the workspaces in DIR and leave them there
+
+--ks runs DRIVER (tests/unit/datadrift_test --pairs) on pairs of samples
+from a fixed seed, random and tie-heavy, small (the exact distribution)
+and past 10000 values (the asymptotic one), and compares with scipy 1.10:
+ks_2samp's statistic bit for bit and its p-value within 1e-12,
+wasserstein_distance and the PSI of riskwatch's definition (numpy
+quantile edges, math.log) within 1e-12 of the larger. --fast: the small
+pairs only.
 
 Exit status: 0 everything agreed, 1 something differed, 2 usage error or
 input the oracle cannot read.
@@ -963,11 +972,93 @@ def report_group(group, results):
         print(f"  first mismatch: {c.name}: {field}: {diff}")
 
 
+def ks_pairs(fast):
+    """(name, a, b): the samples of --ks, the same every run"""
+    rng = np.random.default_rng(13)
+    small = [(5, 5), (7, 10), (26, 30), (100, 100), (300, 250), (507, 594),
+             (1000, 999), (2000, 3000), (9999, 10000), (10000, 10000)]
+    large = [(10001, 50), (20000, 30), (20000, 140), (12000, 200),
+             (15000, 3000), (10001, 10001), (50000, 400), (30000, 20000)]
+    out = []
+    for n1, n2 in small if fast else small + large:
+        if fast and n1 > 1000:
+            continue
+        for shift in (0, 0.05, 0.3, 1.0):
+            out.append((f"normal {n1}/{n2} shift {shift}",
+                        rng.normal(size=n1), rng.normal(shift, 1, n2)))
+        out.append((f"ties {n1}/{n2}", rng.integers(0, 5, n1).astype(float),
+                    rng.integers(0, 6, n2).astype(float)))
+        out.append((f"counts {n1}/{n2}",
+                    np.floor(rng.lognormal(3, 1.2, n1)),
+                    np.floor(rng.lognormal(3.2, 1.2, n2))))
+    return out
+
+
+def ks_psi(ref, cur):
+    """riskwatch's PSI: numpy quantile edges at 0.1..0.9, right-closed bins,
+    0.0001 for an empty bin, summed in bin order"""
+    edges = []
+    for k in range(1, 10):
+        e = float(np.quantile(ref, k / 10.0))
+        if not edges or e != edges[-1]:
+            edges.append(e)
+    r = list(np.searchsorted(ref, edges, "right")) + [len(ref)]
+    c = list(np.searchsorted(cur, edges, "right")) + [len(cur)]
+    s, r0, c0 = 0.0, 0, 0
+    for r1, c1 in zip(r, c):
+        p = (r1 - r0) / len(ref) or 0.0001
+        q = (c1 - c0) / len(cur) or 0.0001
+        s += (q - p) * math.log(q / p)
+        r0, c0 = r1, c1
+    return s
+
+
+def run_ks(driver, fast):
+    from scipy import stats
+    cases = ks_pairs(fast)
+    text = "".join(" ".join(repr(float(x)) for x in a) + "\n" +
+                   " ".join(repr(float(x)) for x in b) + "\n"
+                   for _, a, b in cases)
+    proc = subprocess.run([driver, "--pairs"], input=text, text=True,
+                          capture_output=True, timeout=TOOL_TIMEOUT)
+    got = proc.stdout.split("\n")
+    if proc.returncode != 0 or len(got) < len(cases):
+        print(f"crosscheck: {driver} failed: {proc.stderr.strip()}",
+              file=sys.stderr)
+        return 1
+    bad = 0
+    for (name, a, b), line in zip(cases, got):
+        d, p, exact, psi, wd = line.split()
+        with warnings.catch_warnings():
+            # scipy's note that its exact method gave way to the asymptotic
+            warnings.simplefilter("ignore", RuntimeWarning)
+            r = stats.ks_2samp(a, b)
+        want_wd = stats.wasserstein_distance(a, b)
+        want_psi = ks_psi(np.sort(a), np.sort(b))
+        diffs = []
+        if float(d) != r.statistic:
+            diffs.append(f"ks {d} != {r.statistic!r}")
+        if not abs(float(p) - r.pvalue) <= 1e-12:
+            diffs.append(f"p {p} != {r.pvalue!r}")
+        for what, x, y in (("wasserstein", float(wd), want_wd),
+                           ("psi", float(psi), want_psi)):
+            if not abs(x - y) <= 1e-12 * max(abs(x), abs(y), 1e-300):
+                diffs.append(f"{what} {x!r} != {y!r}")
+        method = "exact" if exact == "1" else "asymptotic"
+        print(("FAIL " if diffs else "ok ") + f"{name} ({method})")
+        for line in diffs:
+            print("  " + line)
+        bad += bool(diffs)
+    print(f"crosscheck: {bad} of {len(cases)} pairs differ")
+    return 1 if bad else 0
+
+
 def usage():
     print("usage: crosscheck.py BINDIR WORKSPACE\n"
           "       crosscheck.py --oracle-only WORKSPACE\n"
           "       crosscheck.py --corpus [--fast] [--list] [-g GROUP] [-k TEXT] "
-          "[--keep DIR] BINDIR", file=sys.stderr)
+          "[--keep DIR] BINDIR\n"
+          "       crosscheck.py --ks [--fast] DRIVER", file=sys.stderr)
     return 2
 
 
@@ -984,6 +1075,11 @@ def main(argv):
             print(f"crosscheck: oracle: {e}", file=sys.stderr)
             return 2
         return 0
+    if argv and argv[0] == "--ks":
+        fast = len(argv) == 3 and argv[1] == "--fast"
+        if len(argv) != 2 + fast:
+            return usage()
+        return run_ks(os.path.abspath(argv[-1]), fast)
     if argv and argv[0] == "--corpus":
         fast = listing = False
         group = text = keep = None

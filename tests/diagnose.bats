@@ -4,7 +4,7 @@
 
 load test_helper
 
-USAGE="usage: diagnose [-hoqV] [-C dir] [-c file] [-d data] [-m model] [-n runs] [--json] [--proba] [predictions | summary | missing | timing | deps ...]"
+USAGE="usage: diagnose [-hoqV] [-C dir] [-c file] [-d data] [-m model] [-n runs] [--json] [--proba] [predictions | summary | missing | timing | deps | drift ...]"
 SEEDSUMMARY='{"summary":{"lastmonth_activity":{"mean":165.65384615384616,"median":73.0,"std":284.0332293669447},"lastyear_activity":{"mean":1502.923076923077,"median":955.0,"std":2192.6449584568304},"number_of_employees":{"mean":26.884615384615383,"median":14.0,"std":31.353885785435814}}}'
 
 # the seed's practicedata ingested, trained on, scored and deployed
@@ -20,7 +20,7 @@ seeddeployed() {
 @test "diagnose with an unknown part is a usage error" {
 	run -2 --separate-stderr diagnose everything
 	[ "$output" = "" ]
-	[ "${stderr_lines[0]}" = "diagnose: everything: not a part (predictions, summary, missing, timing, deps)" ]
+	[ "${stderr_lines[0]}" = "diagnose: everything: not a part (predictions, summary, missing, timing, deps, drift)" ]
 	[ "${stderr_lines[1]}" = "$USAGE" ]
 }
 
@@ -273,4 +273,143 @@ print("same")' "$FIXTURES/diagnose/$d" "$BATS_TEST_TMPDIR/c.json"
 	echo a,b >"$tmp/riskwatch-timing.$dead.Ab12Cd/input/a.csv"
 	TMPDIR=$tmp run -0 diagnose -q timing
 	[ "$(ls -A "$tmp")" = "$(printf '%s\n' "riskwatch-timing.$$.Ij56Kl" riskwatch-timing.x.Mn78Op)" ]
+}
+
+# the sample workspace's practicedata ingested, trained on, scored and
+# deployed; then its sourcedata (scripts/mksample: SHIFT 80 and 100 of
+# scripts/gendata, which moves number_of_employees and lastmonth_activity
+# and leaves lastyear_activity be) ingested as the new data
+sampledrift() {
+	WS=$BATS_TEST_TMPDIR/ws
+	mkdir -p "$WS"
+	cp -R "$ROOT/config.json" "$ROOT/practicedata" "$ROOT/sourcedata" \
+	    "$ROOT/testdata" "$WS"/
+	cd "$WS"
+	run -0 ingest -q
+	run -0 train -q
+	run -0 score -q
+	run -0 deploy -q
+	ID=${output#production_deployment/history/}
+	sed -i 's/"practicedata"/"sourcedata"/' config.json
+	run -0 ingest -q
+}
+
+# the figures below agree with scipy 1.10 and numpy: ks_2samp(ref, new)
+# for ks and p; wasserstein_distance(ref, new) / numpy.std(ref); PSI as
+# tests/unit/datadrift_test.c computes it in Python (checked once with
+# /usr/bin/python3 on the deployment's reference.json and finaldata.csv)
+SAMPLEDRIFT="lastmonth_activity: ks 0.139760524375909 p 3.94331083017278e-05 psi 0.14657843679371418 wasserstein 0.2695837179187407 missing 0.0 -> 0.0: drifted
+lastyear_activity: ks 0.052676668061283446 p 0.41486847707890984 psi 0.01835296698861019 wasserstein 0.04415480962777524 missing 0.0 -> 0.0: ok
+number_of_employees: ks 0.25560337098798636 p 3.3152104245104854e-16 psi 0.4619434971947377 wasserstein 1.2408626471902993 missing 0.0 -> 0.0: drifted
+target: class 1 share 0.5542406311637081 -> 0.5454545454545454
+data: drifted (2 of 3 features)"
+
+@test "diagnose drift flags the features the sample's sourcedata shifts, and only those" {
+	sampledrift
+	run -0 --separate-stderr diagnose drift
+	[ "$output" = "$SAMPLEDRIFT" ]
+	[ "$stderr" = "" ]
+}
+
+@test "diagnose drift --json prints the drift object, with the deployment it measured against" {
+	sampledrift
+	run -0 --separate-stderr diagnose drift --json
+	[ "$output" = '{"reference":"'"$ID"'","reference_rows":507,"rows":594,"features":{"lastmonth_activity":{"ks":0.139760524375909,"ks_pvalue":3.94331083017278e-05,"psi":0.14657843679371418,"wasserstein":0.2695837179187407,"missing":0.0,"reference_missing":0.0,"test":"ks","drifted":true},"lastyear_activity":{"ks":0.052676668061283446,"ks_pvalue":0.41486847707890984,"psi":0.01835296698861019,"wasserstein":0.04415480962777524,"missing":0.0,"reference_missing":0.0,"test":"ks","drifted":false},"number_of_employees":{"ks":0.25560337098798636,"ks_pvalue":3.3152104245104854e-16,"psi":0.4619434971947377,"wasserstein":1.2408626471902993,"missing":0.0,"reference_missing":0.0,"test":"ks","drifted":true}},"target":{"name":"exited","reference_share":0.5542406311637081,"share":0.5454545454545454,"change":-0.008786085709162728},"drifted_features":2,"tested_features":3,"drifted":true}' ]
+}
+
+@test "diagnose drift of the training data itself finds no drift; -d names another file" {
+	sampledrift
+	run -0 diagnose drift -d practicedata/dataset1.csv
+	[ "${lines[-1]}" = "data: no drift (0 of 3 features)" ]
+	sed -i 's/"sourcedata"/"practicedata"/' config.json
+	run -0 ingest -q
+	run -0 diagnose drift
+	[ "$output" = "lastmonth_activity: ks 0.0 p 1.0 psi 0.0 wasserstein 0.0 missing 0.0 -> 0.0: ok
+lastyear_activity: ks 0.0 p 1.0 psi 0.0 wasserstein 0.0 missing 0.0 -> 0.0: ok
+number_of_employees: ks 0.0 p 1.0 psi 0.0 wasserstein 0.0 missing 0.0 -> 0.0: ok
+target: class 1 share 0.5542406311637081 -> 0.5542406311637081
+data: no drift (0 of 3 features)" ]
+}
+
+@test "diagnose drift: past drift.ks_rows reference rows the normalised Wasserstein distance decides, at drift.wasserstein" {
+	sampledrift
+	sed -i 's/^{/{"drift":{"ks_rows":100,"wasserstein":0.25},/' config.json
+	run -0 diagnose drift
+	[ "${lines[0]}" = "lastmonth_activity: ks 0.139760524375909 p 3.94331083017278e-05 psi 0.14657843679371418 wasserstein 0.2695837179187407 missing 0.0 -> 0.0: drifted" ]
+	[ "${lines[1]}" = "lastyear_activity: ks 0.052676668061283446 p 0.41486847707890984 psi 0.01835296698861019 wasserstein 0.04415480962777524 missing 0.0 -> 0.0: ok" ]
+	sed -i 's/"wasserstein":0.25/"wasserstein":0.27/' config.json
+	run -0 diagnose drift
+	[ "${lines[0]}" = "lastmonth_activity: ks 0.139760524375909 p 3.94331083017278e-05 psi 0.14657843679371418 wasserstein 0.2695837179187407 missing 0.0 -> 0.0: ok" ]
+	[ "${lines[-1]}" = "data: no drift (1 of 3 features)" ]
+	sed -i 's/"wasserstein":0.27/"wasserstein":0.27,"share":0.3/' config.json
+	run -0 diagnose drift
+	[ "${lines[-1]}" = "data: drifted (1 of 3 features)" ]
+}
+
+@test "diagnose drift counts missing values as a share of the rows" {
+	sampledrift
+	{ cat ingesteddata/finaldata.csv; printf 'zzzz,,,,\nyyyy,5,,,1\n'; } >new.csv
+	run -0 diagnose drift -d new.csv
+	# 1 and 2 of 596 rows
+	[ "${lines[0]}" = "${lines[0]%missing*}missing 0.0 -> 0.0016778523489932886: drifted" ]
+	[ "${lines[1]}" = "${lines[1]%missing*}missing 0.0 -> 0.003355704697986577: ok" ]
+	[ "${lines[2]}" = "${lines[2]%missing*}missing 0.0 -> 0.003355704697986577: drifted" ]
+	[ "${lines[1]%missing*}" != "${lines[1]}" ]
+}
+
+@test "diagnose drift with nothing deployed fails and says so" {
+	mkws "$FIXTURES/deploy/ws"
+	cd "$WS"
+	run -0 ingest -q
+	run -1 --separate-stderr diagnose drift
+	[ "$output" = "" ]
+	[ "$stderr" = "diagnose: drift: production_deployment: nothing is deployed: no reference to measure data drift against" ]
+}
+
+@test "diagnose drift against a deployment without a reference profile says to deploy again" {
+	sampledrift
+	rm "production_deployment/history/$ID/reference.json"
+	run -1 --separate-stderr diagnose drift
+	[ "$stderr" = "diagnose: drift: production_deployment/history/$ID/reference.json: no reference profile: the deployment was made before deploy kept one; deploy again to measure data drift" ]
+	run -1 --separate-stderr diagnose drift --json
+	[ "$output" = "{}" ]
+}
+
+@test "diagnose drift refuses a damaged reference profile, naming the file and the key" {
+	sampledrift
+	ref=production_deployment/history/$ID/reference.json
+	cp "$ref" good.json
+	chmod u+w "$ref"
+	check() {
+		run -1 --separate-stderr diagnose drift
+		[ "$output" = "" ]
+		[ "$stderr" = "diagnose: drift: $ref$1" ]
+	}
+	printf 'not json' >"$ref"
+	check ':1: '"'"'['"'"' or '"'"'{'"'"' expected near '"'"'not'"'"''
+	sed 's/riskwatch-reference\/1/riskwatch-reference\/9/' good.json >"$ref"
+	check ': key "format": expected "riskwatch-reference/1"'
+	sed 's/"values":\[0.0,0.0,/"values":[1.0,0.0,/' good.json >"$ref"
+	check ': key "features[0].values[1]": 0 is below the value before it (the values are sorted)'
+	sed 's/"values":\[0.0,/"values":["x",/' good.json >"$ref"
+	check ': key "features[0].values[0]": expected a finite number'
+	sed 's/"rows":507/"rows":-1/' good.json >"$ref"
+	check ': key "rows": expected an integer from 0 to 9007199254740992'
+	sed 's/"counts":\[226,281\]/"counts":[226,280]/' good.json >"$ref"
+	check ': key "target": the counts and missing do not add up to rows 507'
+	sed 's/"name":"lastyear_activity"/"name":"lastmonth_activity"/' good.json >"$ref"
+	check ': key "features[1].name": "lastmonth_activity" named twice'
+	sed 's/"name":"lastyear_activity"/"name":"seats"/' good.json >"$ref"
+	check ': feature "seats" of the reference is not among the config'"'"'s features'
+	rm "$ref"
+	mkdir "$ref"
+	check ': not a reference profile (a regular file of at most 536870912 bytes)'
+}
+
+@test "diagnose drift of a file without a feature column is an error naming the file" {
+	sampledrift
+	printf 'a,b\n1,2\n' >bad.csv
+	run -2 --separate-stderr diagnose drift -d bad.csv
+	[ "$output" = "" ]
+	[[ "$stderr" == "diagnose: drift: bad.csv:1: "* ]]
 }
