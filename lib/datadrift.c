@@ -552,7 +552,7 @@ datadrift_ks(const double *a, size_t n1, const double *b, size_t n2,
 double
 datadrift_psi(const double *ref, size_t nr, const double *cur, size_t nc)
 {
-	double edge[10], psi = 0, p, q;
+	double edge[10] = { 0 }, psi = 0, p, q;
 	size_t ne = 0, k, r0 = 0, c0 = 0, r1, c1;
 
 	for (k = 1; k <= 9; k++) {
