@@ -541,7 +541,10 @@ check(const struct config *cfg, double score, int dry)
 		snprintf(detail, sizeof(detail), "the deployed score");
 	if (!dry) {
 		utc_iso(when, sizeof(when));
-		if (history_add(prod, when, f1, id, "check") == -1)
+		if (history_add(prod, when, f1, id, "check") == -1 ||
+		    decide(prod, "check", id, drift_name(d.test), score,
+		    d.drift, d.threshold, d.drift ? "drift" : "nodrift", "",
+		    "", "", d.drift ? "drift" : "nodrift") == -1)
 			return -1;
 	}
 	printf("%s\t%s\t%s\t%s\t%s\t%s\n", d.drift ? "drift" : "nodrift",

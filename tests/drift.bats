@@ -60,6 +60,18 @@ history() {
 	[[ $(sed -n 3p "$PROD/scorehistory.csv") =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z,0.25,$ID,check$ ]]
 }
 
+@test "deploy --check records its decision with the figures in decisions.csv" {
+	deployedws
+	run -0 deploy --check 0.25
+	run -0 deploy --check 0.5
+	[ "$(sed -n 1p "$PROD/decisions.csv")" = "time,event,model,test,f1,op,threshold,score,drifted,features,data,decision" ]
+	[[ $(sed -n 2p "$PROD/decisions.csv") =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z,check,$ID,raw,0.25,\<,0.4,drift,,,,drift$ ]]
+	[ "$(sed -n 3p "$PROD/decisions.csv" | cut -d, -f2-)" = "check,$ID,raw,0.5,>=,0.4,nodrift,,,,nodrift" ]
+	[ "$(wc -l <"$PROD/decisions.csv")" -eq 3 ]
+	run -0 deploy -n --check 0.1
+	[ "$(wc -l <"$PROD/decisions.csv")" -eq 3 ]
+}
+
 @test "deploy --check by the parametric test: mean - 2 std of the history" {
 	deployedws
 	drifttest parametric
