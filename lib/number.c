@@ -70,11 +70,20 @@ static const double tens[309] = {
 	1e304, 1e305, 1e306, 1e307, 1e308,
 };
 
+/* a word and its length, known at compile time: the lists below are
+ * looked through for every field read */
+#define WORD(s) { s, sizeof(s) - 1 }
+
 /* pandas' default NA words (keep_default_na) */
-static const char *nawords[] = {
-	"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
-	"1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan",
-	"null"
+static const struct {
+	const char *w;
+	size_t n;
+} nawords[] = {
+	WORD(""), WORD("#N/A"), WORD("#N/A N/A"), WORD("#NA"),
+	WORD("-1.#IND"), WORD("-1.#QNAN"), WORD("-NaN"), WORD("-nan"),
+	WORD("1.#IND"), WORD("1.#QNAN"), WORD("<NA>"), WORD("N/A"),
+	WORD("NA"), WORD("NULL"), WORD("NaN"), WORD("n/a"), WORD("nan"),
+	WORD("null")
 };
 
 int
@@ -85,7 +94,8 @@ number_isna(const char *s, size_t n)
 	if (n > 8)
 		return 0;
 	for (i = 0; i < NELEM(nawords); i++)
-		if (strlen(nawords[i]) == n && memcmp(nawords[i], s, n) == 0)
+		if (nawords[i].n == n && (n == 0 || nawords[i].w[0] == s[0]) &&
+		    memcmp(nawords[i].w, s, n) == 0)
 			return 1;
 	return 0;
 }
@@ -207,17 +217,17 @@ infinity(const char *s, size_t n, double *v)
 {
 	static const struct {
 		const char *word;
+		size_t n;
 		double v;
 	} inf[] = {
-		{ "inf", INFINITY }, { "+inf", INFINITY }, { "-inf", -INFINITY },
-		{ "infinity", INFINITY }, { "+infinity", INFINITY },
-		{ "-infinity", -INFINITY }
+		{ "inf", 3, INFINITY }, { "+inf", 4, INFINITY },
+		{ "-inf", 4, -INFINITY }, { "infinity", 8, INFINITY },
+		{ "+infinity", 9, INFINITY }, { "-infinity", 9, -INFINITY }
 	};
 	size_t i;
 
 	for (i = 0; i < NELEM(inf); i++)
-		if (strlen(inf[i].word) == n &&
-		    strncasecmp(inf[i].word, s, n) == 0) {
+		if (inf[i].n == n && strncasecmp(inf[i].word, s, n) == 0) {
 			*v = inf[i].v;
 			return 0;
 		}
