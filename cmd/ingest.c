@@ -38,6 +38,7 @@ struct ingest {
 	size_t off[BATCH + 1];
 	int nrow;
 	long long read, written, filerows;
+	size_t inferred;	/* rows of the first pass over a file */
 	char *key;		/* the batch's rows as compared */
 	size_t klen, kcap;
 	size_t koff[BATCH + 1];
@@ -240,8 +241,10 @@ truthword(const char *v, size_t n)
 	    "true" };
 	size_t i;
 
+	if (n != 4 && n != 5)
+		return -1;
 	for (i = 0; i < 6; i++)
-		if (strlen(w[i]) == n && memcmp(w[i], v, n) == 0)
+		if (n == 5 - (i >= 3) && memcmp(w[i], v, n) == 0)
 			return i >= 3;
 	return -1;
 }
@@ -340,6 +343,7 @@ onrecord(const struct record *r, void *arg)
 	struct ingest *g = arg;
 
 	if (g->infer) {
+		g->inferred++;
 		inferrow(g, r);
 		return 0;
 	}
@@ -405,7 +409,7 @@ main(int argc, char *argv[])
 	long long nshort = 0;
 	FILE *realigned;
 	const char *outdir = NULL;
-	size_t nfiles, i, total;
+	size_t nfiles, i, rest, *size;
 	struct stat st;
 	int ch, ret = EXIT_OK, listnew = 0;
 
@@ -468,11 +472,11 @@ main(int argc, char *argv[])
 		atomic_abort(&g.out);
 		errx_(EXIT_FAIL, "%s", risk_err);
 	}
-	/* room for the rows the files can hold, at ~24 bytes a row */
-	for (i = 0, total = 0; i < nfiles; i++)
+	/* the files' sizes: room in the row table for the rows they may hold */
+	size = ecalloc(nfiles, sizeof(*size));
+	for (i = 0, rest = 0; i < nfiles; i++)
 		if (stat(files[i], &st) == 0)
-			total += st.st_size;
-	rowset_reserve(&g.seen, total / 24);
+			rest += size[i] = st.st_size;
 	/* the headers first: the output's columns are all files' columns,
 	 * in the order pandas' concat gives */
 	bad = ecalloc(nfiles, 1);
@@ -489,6 +493,7 @@ main(int argc, char *argv[])
 	realigned = open_memstream(&names, &nameslen);
 	progress_start(&g.prog, "read");
 	for (i = 0; i < nfiles; i++) {
+		rest -= size[i];
 		if (bad[i])
 			continue;
 		/* a first pass for each column's kind in this file, a
@@ -496,6 +501,7 @@ main(int argc, char *argv[])
 		if (g.ncol > 0)
 			memset(g.seen_as, 0, g.ncol);
 		g.infer = 1;
+		g.inferred = 0;
 		g.schema.limit = 0;
 		if (csvread(files[i], &g.schema, onrecord, &g) == -1) {
 			warnx_("%s", risk_err);
@@ -504,6 +510,10 @@ main(int argc, char *argv[])
 			continue;
 		}
 		kinds(&g);
+		/* room for every row of this file, which the first pass
+		 * counted, and the later files' at ~24 bytes a row: the table
+		 * grows at most once a file, never while one is read */
+		rowset_reserve(&g.seen, g.seen.count + g.inferred + rest / 24);
 		memcpy(digest, g.schema.digest, sizeof(digest));
 		g.infer = 0;
 		g.filerows = 0;
@@ -530,6 +540,7 @@ main(int argc, char *argv[])
 	progress_clear();
 	fclose(realigned);
 	free(bad);
+	free(size);
 	snprintf(shortrows, sizeof(shortrows), "%lld row%s", nshort,
 	    nshort == 1 ? "" : "s");
 	/* both outputs on disk under their temp names, then both renamed */
