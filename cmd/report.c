@@ -307,8 +307,9 @@ load(struct report *r)
 	if (r->t.cm.tp + r->t.cm.tn + r->t.cm.fp + r->t.cm.fn == 0)
 		errx_(EXIT_FAIL, "%s: no complete rows to score", r->testpath);
 	fmt_double(r->f1s, sizeof(r->f1s), metric_f1(&r->t.cm));
-	if (columns_load(&r->fin, r->finpath, &r->cfg, 1) == -1 ||
-	    columns_load(&r->tst, r->testpath, &r->cfg, 1) == -1)
+	if (columns_load(&r->fin, r->finpath, &r->cfg, COLUMNS_VALUES |
+	    COLUMNS_FINALDATA) == -1 ||
+	    columns_load(&r->tst, r->testpath, &r->cfg, COLUMNS_VALUES) == -1)
 		errx_(risk_status, "%s", risk_err);
 
 	dpath = path_join(r->cfg.output_model_path, "diagnostics.json");

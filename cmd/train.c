@@ -30,6 +30,11 @@ onrecord(const struct record *r, void *arg)
 	struct rows *t = arg;
 	size_t d = t->lr.d;
 
+	if (r == NULL) {	/* the rows come again */
+		t->lr.n = 0;
+		t->left = 0;
+		return 0;
+	}
 	progress_rows(&t->prog, t->lr.n + t->left);
 	if (!r->complete) {
 		t->left++;
@@ -87,6 +92,7 @@ main(int argc, char *argv[])
 	t.lr.tol = cfg.tol;
 	t.lr.max_iter = cfg.max_iter;
 	schema_init(&schema, &cfg, 1);
+	schema_reread(&schema);
 	progress_start(&t.prog, "read");
 	if (csvread(data, &schema, onrecord, &t) == -1)
 		errx_(risk_status, "%s", risk_err);

@@ -251,7 +251,40 @@ schema_free(struct schema *s)
 {
 	clearheader(s);
 	free(s->feat);
+	free(s->type);
+	free(s->bigint);
 	s->feat = NULL;
+	s->type = s->bigint = NULL;
+}
+
+void
+schema_reread(struct schema *s)
+{
+	s->reread = 1;
+	s->type = ecalloc(s->nfeat + 1, 1);
+	s->bigint = ecalloc(s->nfeat + 1, 1);
+}
+
+/*
+ * Feature i's field as the original system's later steps read it from its
+ * own finaldata.csv (schema_reread), the column's type as pandas infers it
+ * over the whole column; an integer of 9e14 or more read before the type
+ * rose was read wrong, and the read starts over (see changedtype).
+ */
+static int
+feature(struct schema *s, size_t i, const char *f, size_t n, double *v)
+{
+	int r;
+
+	if (!s->reread)
+		return number(f, n, v);
+	if ((r = number_reread(f, n, s->type[i], v)) == -1)
+		return 0;
+	if (r == 0)
+		s->type[i] = NUMBER_FLOAT64;
+	else if (fabs(*v) >= 9e14 && s->bigint[i] == 0)
+		s->bigint[i] = s->type[i] + 1;
+	return isfinite(*v);
 }
 
 static int
@@ -462,11 +495,13 @@ record(struct reader *r)
 	rec.complete = 1;
 	for (i = 0; i < s->nfeat; i++) {
 		c = s->feat[i];
-		if (number(r->out[c], r->outlen[c], &v))
+		if (feature(s, i, r->out[c], r->outlen[c], &v))
 			rec.x[i] = v;
 		else if (csv_ismissing(r->out[c], r->outlen[c])) {
 			rec.x[i] = NAN;
 			rec.complete = 0;
+			if (s->reread && s->type[i] == NUMBER_INT64)
+				s->type[i] = NUMBER_INT64NA;
 		} else
 			return fail(r, "field %zu (%s): \"%s\" is not a number",
 			    r->map[c] + 1, log_esc(e1, sizeof(e1), s->col[c],
@@ -566,6 +601,22 @@ nospace(unsigned char c)
 	return 0;
 }
 
+/* a feature's type rose after it read a big integer: that integer was
+ * read wrong; the next read knows each column's type from the start */
+static int
+changedtype(struct schema *s)
+{
+	size_t i;
+	int changed = 0;
+
+	for (i = 0; i < s->nfeat; i++) {
+		if (s->bigint[i] != 0 && s->bigint[i] - 1 != s->type[i])
+			changed = 1;
+		s->bigint[i] = 0;
+	}
+	return changed;
+}
+
 int
 csvread(const char *path, struct schema *s, csvread_fn fn, void *arg)
 {
@@ -578,6 +629,13 @@ csvread(const char *path, struct schema *s, csvread_fn fn, void *arg)
 	if ((fp = fopen(path, "r")) == NULL)
 		return seterr("%s: %s", log_escs(e, path), strerror(errno));
 	r = csvread_fp(fp, path, s, fn, arg);
+	if (r == 0 && s->reread && changedtype(s)) {
+		if (fseek(fp, 0, SEEK_SET) == -1)
+			r = seterr("%s: %s", log_escs(e, path),
+			    strerror(errno));
+		else if ((r = fn(NULL, arg)) == 0)
+			r = csvread_fp(fp, path, s, fn, arg);
+	}
 	fclose(fp);
 	return r;
 }

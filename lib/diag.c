@@ -22,6 +22,12 @@ oncolumns(const struct record *r, void *arg)
 	struct columns *c = arg;
 	size_t i;
 
+	if (r == NULL) {	/* the rows come again */
+		if (c->missing != NULL)
+			memset(c->missing, 0, c->ncol * sizeof(*c->missing));
+		c->nrow = 0;
+		return 0;
+	}
 	if (c->nrow == 0 && c->ncol == 0) {
 		c->ncol = r->nfield;
 		c->missing = ecalloc(c->ncol, sizeof(*c->missing));
@@ -45,17 +51,19 @@ oncolumns(const struct record *r, void *arg)
 
 int
 columns_load(struct columns *c, const char *path, const struct config *cfg,
-    int values)
+    int flags)
 {
 	struct schema s;
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
-	c->values = values;
+	c->values = (flags & COLUMNS_VALUES) != 0;
 	c->nfeat = cfg->nfeat;
 	c->feat = ecalloc(c->nfeat + 1, sizeof(*c->feat));
 	c->x = ecalloc(c->nfeat + 1, sizeof(*c->x));
 	schema_init(&s, cfg, 0);
+	if (flags & COLUMNS_FINALDATA)
+		schema_reread(&s);
 	if (csvread(path, &s, oncolumns, c) == -1) {
 		schema_free(&s);
 		columns_free(c);
@@ -130,7 +138,7 @@ finaldata(const struct config *cfg, int values,
 	char *path = path_join(cfg->output_folder_path, "finaldata.csv");
 	json_t *o = NULL;
 
-	if (columns_load(&c, path, cfg, values) == 0) {
+	if (columns_load(&c, path, cfg, values | COLUMNS_FINALDATA) == 0) {
 		o = fn(&c);
 		columns_free(&c);
 	}
@@ -149,7 +157,7 @@ missingof(struct columns *c)
 json_t *
 diag_summary(const struct config *cfg)
 {
-	return finaldata(cfg, 1, diag_summary_of);
+	return finaldata(cfg, COLUMNS_VALUES, diag_summary_of);
 }
 
 json_t *

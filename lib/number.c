@@ -141,12 +141,21 @@ integer(const char *p, const char *e, double *v)
 	return 0;
 }
 
-/* the parser's own decimal reading: the rules above */
+/*
+ * the parser's own decimal reading: the rules above. *safe (when asked)
+ * tells that pandas reads the value back unchanged from the text to_csv
+ * writes of it (see number_reread): the digits summed to 2^53 or less and
+ * the power was at most 10^22, so the value is the correctly rounded one of
+ * k <= 13 significant digits; its shortest form has k digits or fewer, and
+ * from 1e-9 up to 9e14 to_csv writes those in at most 17 digits with a
+ * power of at most 10^22 (a whole number as "x.0", 10x < 2^53), which
+ * read back exactly as correctly rounded.
+ */
 static int
-decimal(const char *p, const char *e, double *v)
+decimal(const char *p, const char *e, double *v, int *safe)
 {
-	double d = 0;
-	int neg = 0, ndig = 0, nfrac = 0, eneg;
+	double d = 0, a;
+	int neg = 0, ndig = 0, nfrac = 0, eneg, first = -1, last = -1;
 	uint32_t n;
 	int32_t exp = 0;
 	int edig;
@@ -157,6 +166,11 @@ decimal(const char *p, const char *e, double *v)
 		neg = *p++ == '-';
 	for (; p < e && isdig(*p); p++) {
 		if (ndig < MAXDIGITS) {
+			if (*p != '0') {
+				if (first < 0)
+					first = ndig;
+				last = ndig;
+			}
 			d = d * 10. + (*p - '0');
 			ndig++;
 		} else
@@ -165,6 +179,11 @@ decimal(const char *p, const char *e, double *v)
 	if (p < e && *p == '.') {
 		p++;
 		for (; ndig < MAXDIGITS && p < e && isdig(*p); p++) {
+			if (*p != '0') {
+				if (first < 0)
+					first = ndig;
+				last = ndig;
+			}
 			d = d * 10. + (*p - '0');
 			ndig++;
 			nfrac++;
@@ -175,6 +194,7 @@ decimal(const char *p, const char *e, double *v)
 	}
 	if (ndig == 0)
 		return -1;
+	a = d;
 	if (neg)
 		d = -d;
 	if (p < e && (*p == 'e' || *p == 'E')) {
@@ -209,6 +229,10 @@ decimal(const char *p, const char *e, double *v)
 	if (p != e)
 		return -1;
 	*v = d;
+	if (safe != NULL)
+		*safe = d == 0 || (a <= 9007199254740992. && exp >= -22 &&
+		    exp <= 22 && last - first < 13 && fabs(d) >= 1e-9 &&
+		    fabs(d) < 9e14);
 	return 0;
 }
 
@@ -237,7 +261,57 @@ infinity(const char *s, size_t n, double *v)
 int
 number_parse(const char *s, size_t n, double *v)
 {
-	if (integer(s, s + n, v) == 0 || decimal(s, s + n, v) == 0)
+	if (integer(s, s + n, v) == 0 || decimal(s, s + n, v, NULL) == 0)
 		return 0;
+	return infinity(s, n, v);
+}
+
+/* v written as to_csv writes a float64 and read back */
+static double
+reread(double v)
+{
+	char buf[40];
+	double w;
+
+	if (!isfinite(v))
+		return v;
+	fmt_double(buf, sizeof(buf), v);
+	if (decimal(buf, buf + strlen(buf), &w, NULL) == -1)
+		return v > 0 ? HUGE_VAL : -HUGE_VAL;
+	return w;
+}
+
+/*
+ * The original system reads finaldata.csv back after writing it with
+ * to_csv, and its later steps see what that gives. Per file, pandas reads
+ * a column of integers as int64 (the integer, rounded once to a double
+ * when used), one of integers and missing values as int64 too, upcast to
+ * float64, one with any other number through its float converter, an
+ * integer text too. to_csv writes an int64 column's integers, and read_csv
+ * gives them back; a float64 column's values in their shortest form
+ * (Python's repr), which that parser misreads where it misrounds. So the
+ * later steps see parse(repr(parse(text))) in a float64 column. A value
+ * that comes back unchanged (an integer below 9e14, a decimal that
+ * decimal() calls safe) is not printed.
+ */
+int
+number_reread(const char *s, size_t n, int type, double *v)
+{
+	int safe;
+
+	if (integer(s, s + n, v) == 0) {
+		if (type == NUMBER_FLOAT64) {
+			decimal(s, s + n, v, &safe);
+			if (!safe)
+				*v = reread(*v);
+		} else if (type == NUMBER_INT64NA && fabs(*v) >= 9e14)
+			*v = reread(*v);
+		return 1;
+	}
+	if (decimal(s, s + n, v, &safe) == 0) {
+		if (!safe)
+			*v = reread(*v);
+		return 0;
+	}
 	return infinity(s, n, v);
 }

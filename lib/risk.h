@@ -123,6 +123,10 @@ struct schema {
 	int found;		/* feat and tcol are set */
 	int tkind;		/* the target's values so far, in every file
 				 * read: numbers (1) or True/False (2) */
+	int reread;		/* features as read back from to_csv */
+	unsigned char *type;	/* each feature's NUMBER_ type so far */
+	unsigned char *bigint;	/* each feature: the lowest type that read an
+				 * integer of 9e14 or more, + 1; 0: none */
 };
 struct record {
 	const char *path;
@@ -137,6 +141,10 @@ struct record {
 typedef int (*csvread_fn)(const struct record *, void *);
 void schema_init(struct schema *, const struct config *, int need_target);
 void schema_free(struct schema *);
+/* read the features as the original system's later steps read its own
+ * finaldata.csv back (number_reread); a callback may then be called with
+ * a NULL record: forget the rows so far, they come again */
+void schema_reread(struct schema *);
 /* reads path ("-" is stdin); -1 with risk_err "path:line: field n (name): ..." */
 int csvread(const char *path, struct schema *, csvread_fn, void *);
 int csvread_fp(FILE *, const char *name, struct schema *, csvread_fn, void *);
@@ -153,6 +161,12 @@ int number_isna(const char *, size_t);	/* one of pandas' default NA words */
 /* 0 and the double a float64 column holds (±inf for its inf words), or -1:
  * not a number */
 int number_parse(const char *, size_t, double *);
+/* a column's type as pandas reads it: integers; integers and missing
+ * values (float64 from int64); other numbers (float64 throughout) */
+enum { NUMBER_INT64, NUMBER_INT64NA, NUMBER_FLOAT64 };
+/* the double read from a column of that type, then written by to_csv and
+ * read again: 1 for an integer text, 0 another number, -1 no number */
+int number_reread(const char *, size_t, int type, double *);
 
 /* atomic output: a temp file in the target's folder, renamed over it */
 struct atomic {
@@ -441,8 +455,10 @@ struct columns {
 	double **x;		/* each feature's values, NaN when missing */
 	int values;		/* x was filled */
 };
+/* flags: fill x; read it as the original system reads its finaldata.csv */
+enum { COLUMNS_VALUES = 1, COLUMNS_FINALDATA = 2 };
 int columns_load(struct columns *, const char *path, const struct config *,
-    int values);
+    int flags);
 void columns_free(struct columns *);
 struct json_t *diag_number(double);	/* null when not finite */
 struct json_t *diag_summary(const struct config *);

@@ -413,3 +413,36 @@ data: no drift (0 of 3 features)" ]
 	[ "$output" = "" ]
 	[[ "$stderr" == "diagnose: drift: bad.csv:1: "* ]]
 }
+
+# Expected: pandas 1.5.3's figures of read_csv(to_csv(read_csv(file))), the
+# original system's own finaldata.csv read back. Read once, lastyear's
+# median would be 918.4660343854877 and number_of_employees' mean
+# 0.00047229997061287824.
+@test "diagnose summary sees finaldata.csv as the original system reads it back" {
+	mkdir -p "$BATS_TEST_TMPDIR/r/ingesteddata"
+	cd "$BATS_TEST_TMPDIR/r"
+	printf '%s\n' corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited \
+	    a,22.61897767549093174877893,918.46603438548766,5.60717775137624950e-04,0 \
+	    b,49.64884362599762824174218,960.9644534367178,7.24094634287115232e-04,1 \
+	    c,49.10967103993890959792908,906.3164920058482,1.32087502413894475e-04,0 \
+	    >ingesteddata/finaldata.csv
+	run -0 diagnose --json summary
+	[ "$output" = '{"summary":{"lastmonth_activity":{"mean":40.45916411380915,"median":49.1096710399389,"std":15.45240647552524},"lastyear_activity":{"mean":928.5823266093512,"median":918.4660343854875,"std":28.694153557935905},"number_of_employees":{"mean":0.00047229997061283335,"median":0.0005607177751376,"std":0.000305747268450509}}}' ]
+}
+
+# An int64 column is written and read back as integers; integers with a
+# missing value are int64 upcast to float64, written in shortest form and
+# misread past 9e14 (8883630563124567 comes back 8883630563124566); beside
+# another number, pandas reads an integer with its float parser
+# (83979937318606949 is 8.397993731860696e+16, not ...694e+16). The big
+# integers come before the row that sets the type.
+@test "diagnose summary reads integers past 9e14 as pandas types their column" {
+	mkdir -p "$BATS_TEST_TMPDIR/r/ingesteddata"
+	cd "$BATS_TEST_TMPDIR/r"
+	printf '%s\n' corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited \
+	    a,8883630563124567,8883630563124567,83979937318606949,0 \
+	    b,8883630563124567,,83979937318606949,1 \
+	    c,1,8883630563124567,0.5,0 >ingesteddata/finaldata.csv
+	run -0 diagnose --json summary
+	[ "$output" = '{"summary":{"lastmonth_activity":{"mean":5922420375416379.0,"median":8883630563124567.0,"std":5128966497001155.0},"lastyear_activity":{"mean":8883630563124566.0,"median":8883630563124566.0,"std":0.0},"number_of_employees":{"mean":5.5986624879071304e+16,"median":8.397993731860696e+16,"std":4.8485839417425624e+16}}}' ]
+}

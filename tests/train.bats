@@ -281,3 +281,21 @@ unchanged() {
 	run -0 script -qec "train -q >/dev/null" /dev/null
 	[ "$output" = "" ]
 }
+
+# finaldata.csv as ingest keeps it (the first occurrence's text) of numbers
+# pandas' parser misreads once written in their shortest form: many digits,
+# 17 significant digits, 1e-4 to 1e-3 in scientific notation. The original
+# system fits what read_csv gives back from its own to_csv, not what it
+# read first (that fit: m 0.14070506753064707, g -0.005715305864828624,
+# z 0.00016671609850988392, intercept 0.06196520816292298). Expected:
+# scikit-learn 1.2.1 on pandas 1.5.3's read_csv(to_csv(read_csv(file))).
+@test "train fits finaldata.csv as the original system reads it back after writing it" {
+	mkws "$FIXTURES/train/ws"
+	cd "$WS"
+	cp "$FIXTURES/train/reread.csv" ingesteddata/finaldata.csv
+	printf '{"features": ["m", "g", "z"], "target": "y"}\n' >reread.json
+	run -0 --separate-stderr train -c reread.json
+	[ "$output" = "$(printf '%s\t%s\n' rows 40 left_out 0 iterations 7 \
+	    m 0.14070506753064374 g -0.005715305864903832 \
+	    z 0.00016671609850989655 intercept 0.0619652081629223)" ]
+}

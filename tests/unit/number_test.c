@@ -1,5 +1,7 @@
 /* number: every text of tests/fixtures/number/corpus.tsv read to the bits
- * pandas 1.5 reads it to (see make-corpus there) */
+ * pandas 1.5 reads it to (see make-corpus there), and every text of
+ * reread.tsv to the bits the original system reads back from its own
+ * finaldata.csv (see make-reread) */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 #include "unit.h"
 
 #define CORPUS "tests/fixtures/number/corpus.tsv"
+#define REREAD "tests/fixtures/number/reread.tsv"
 
 static uint64_t
 bitsof(double v)
@@ -55,6 +58,50 @@ check(const char *kind, const char *text)
 	return 1;
 }
 
+/*
+ * Every line of REREAD, "type <tab> bits <tab> text", read back as bits;
+ * *changed counts the texts whose value the round trip changes.
+ */
+static size_t
+reread(size_t *n, size_t *changed)
+{
+	static const char *types[] = { "int64", "int64na", "float64" };
+	FILE *fp = fopen(REREAD, "r");
+	char *line = NULL, *bits, *text;
+	size_t cap = 0, bad = 0, t;
+	ssize_t len;
+	double v, first;
+	int r;
+
+	*n = *changed = 0;
+	if (fp == NULL)
+		return 1;
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if ((bits = strchr(line, '\t')) == NULL ||
+		    (text = strchr(bits + 1, '\t')) == NULL)
+			continue;
+		*bits++ = '\0';
+		*text++ = '\0';
+		for (t = 0; t < 3 && strcmp(line, types[t]) != 0; t++)
+			;
+		(*n)++;
+		r = number_reread(text, strlen(text), (int)t, &v);
+		if (number_parse(text, strlen(text), &first) == 0 &&
+		    bitsof(first) != bitsof(v))
+			(*changed)++;
+		if (t < 3 && r != -1 && bitsof(v) == strtoull(bits, NULL, 16))
+			continue;
+		printf("# %s \"%s\": read back as %a, pandas %a\n", line,
+		    text, v, ofbits(strtoull(bits, NULL, 16)));
+		bad++;
+	}
+	free(line);
+	fclose(fp);
+	return bad;
+}
+
 int
 main(void)
 {
@@ -86,6 +133,15 @@ main(void)
 	OK(n >= 5000, "the corpus has %zu texts: %zu numbers, %zu NA words, "
 	    "%zu texts", n, nbits, nna, ntext);
 	OK(bad == 0, "every text read as pandas reads it (%zu differ)", bad);
+
+	{
+		size_t nre, changed, badre = reread(&nre, &changed);
+
+		OK(nre >= 4000 && changed >= 300, "%s has %zu texts, %zu of "
+		    "them read back otherwise than read", REREAD, nre, changed);
+		OK(badre == 0, "every text read back as the original system "
+		    "reads its finaldata.csv (%zu differ)", badre);
+	}
 
 	/* the whole field, not a prefix; the length bounds the text */
 	{
