@@ -741,3 +741,80 @@ GET /metrics 200" ]
 	[ "$body" != "$first" ]
 	still_up
 }
+
+# ownws with finaldata.csv made again from practicedata, the data of the
+# first deployment (an earlier test ingests sourcedata in the suite's)
+trainingws() {
+	ownws
+	ingest -q -C "$OWS"
+	[ "$(readlink "$OWS/production_deployment/current")" = \
+	    "$(cd "$OWS/production_deployment" && ls -d history/* | head -1)" ]
+}
+
+@test "GET /drift answers what diagnose drift --json prints, and again when finaldata.csv changes" {
+	trainingws
+	start_serve "$OWS"
+	get /drift
+	[ "$code" = 200 ]
+	[ "$body" = "$(diagnose -C "$OWS" drift --json)" ]
+	[[ "$body" == *',"drifted_features":0,"tested_features":3,"drifted":false}' ]]
+	first=$body
+	cd "$OWS"
+	sed -i 's/"practicedata"/"sourcedata"/' config.json
+	ingest -q
+	get /drift
+	[ "$code" = 200 ]
+	[ "$body" != "$first" ]
+	[ "$body" = "$(diagnose -C "$OWS" drift --json)" ]
+}
+
+@test "GET /drift is 503 naming the file when the deployment has no reference profile" {
+	ownws
+	id=$(readlink "$OWS/production_deployment/current")
+	rm "$OWS/production_deployment/$id/reference.json"
+	start_serve "$OWS"
+	get /drift
+	[ "$code" = 503 ]
+	[ "$body" = '{"error":"production_deployment/'"$id"'/reference.json: no reference profile: the deployment was made before deploy kept one; deploy again to measure data drift"}' ]
+	get /metrics
+	[ "$code" = 200 ]
+	! grep -q drift_psi <<<"$body"
+}
+
+@test "GET /metrics gives each feature's PSI, KS p-value and drifted flag of /drift" {
+	trainingws
+	start_serve "$OWS"
+	get /metrics
+	[ "$code" = 200 ]
+	run -0 grep -E '^riskwatch_(feature|data)_drift' <<<"$body"
+	[ "$output" = 'riskwatch_feature_drift_psi{feature="lastmonth_activity"} 0.0
+riskwatch_feature_drift_psi{feature="lastyear_activity"} 0.0
+riskwatch_feature_drift_psi{feature="number_of_employees"} 0.0
+riskwatch_feature_drift_ks_pvalue{feature="lastmonth_activity"} 1.0
+riskwatch_feature_drift_ks_pvalue{feature="lastyear_activity"} 1.0
+riskwatch_feature_drift_ks_pvalue{feature="number_of_employees"} 1.0
+riskwatch_feature_drifted{feature="lastmonth_activity"} 0
+riskwatch_feature_drifted{feature="lastyear_activity"} 0
+riskwatch_feature_drifted{feature="number_of_employees"} 0
+riskwatch_data_drifted 0' ]
+}
+
+@test "a feature name with a quote and a backslash is escaped in the drift gauges, and promtool accepts /metrics" {
+	command -v promtool >/dev/null || skip "no promtool"
+	WS=$BATS_TEST_TMPDIR/q
+	mkdir -p "$WS/practicedata" "$WS/testdata"
+	for f in practicedata/dataset1.csv testdata/testdata.csv; do
+		sed '1s/^corporation,lastmonth_activity,/corporation,"last""month\\act",/' \
+		    "$ROOT/$f" >"$WS/$f"
+	done
+	printf '%s\n' '{"features":["last\"month\\act","lastyear_activity","number_of_employees"]}' >"$WS/config.json"
+	for t in ingest train score deploy; do
+		"$ROOT/bin/$t" -q -C "$WS" >/dev/null
+	done
+	start_serve "$WS"
+	get /metrics
+	[ "$code" = 200 ]
+	grep -qxF 'riskwatch_feature_drift_psi{feature="last\"month\\act"} 0.0' <<<"$body"
+	grep -qxF 'riskwatch_feature_drifted{feature="last\"month\\act"} 0' <<<"$body"
+	run -0 promtool check metrics <<<"$body"
+}

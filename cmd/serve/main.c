@@ -74,9 +74,11 @@ main(int argc, char *argv[])
 	pthread_mutex_init(&srv.scoring.lock, NULL);
 	pthread_mutex_init(&srv.summary.lock, NULL);
 	pthread_mutex_init(&srv.diagnostics.lock, NULL);
+	pthread_mutex_init(&srv.drift.lock, NULL);
 	pthread_mutex_init(&srv.scoring.busy, NULL);
 	pthread_mutex_init(&srv.summary.busy, NULL);
 	pthread_mutex_init(&srv.diagnostics.busy, NULL);
+	pthread_mutex_init(&srv.drift.busy, NULL);
 	atomic_start();
 
 	/* the signals are taken by sigwait below, in this thread only */

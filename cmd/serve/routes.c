@@ -16,6 +16,7 @@
 static void scoring(struct req *, int);
 static void summary(struct req *, int);
 static void diagnostics(struct req *, int);
+static void datadrift(struct req *, int);
 static void health(struct req *, int);
 static void metrics(struct req *, int);
 
@@ -28,6 +29,7 @@ const struct route routes[] = {
 	{ "/scoring", M_GET | M_POST, CHEAP, scoring, NULL },
 	{ "/summarystats", M_GET | M_POST, CHEAP, summary, NULL },
 	{ "/diagnostics", M_GET | M_POST, SLOW, diagnostics, NULL },
+	{ "/drift", M_GET | M_POST, CHEAP, datadrift, NULL },
 	{ "/health", M_GET | M_POST, QUICK, health, NULL },
 	{ "/metrics", M_GET | M_POST, QUICK, metrics, NULL },
 };
@@ -234,6 +236,45 @@ diagnostics(struct req *r, int quick)
 
 	diagnostics_key(key);
 	cached(r, &srv.diagnostics, key, quick, diagnostics_of, NULL);
+}
+
+static json_t *
+drift_of(void *arg)
+{
+	char *final = path_join(srv.cfg.output_folder_path, "finaldata.csv");
+	json_t *o = diag_drift(&srv.cfg, final, NULL);
+
+	(void)arg;
+	free(final);
+	return o;
+}
+
+/* keyed by the reference profile and finaldata.csv; 503 while there is no
+ * profile to measure against */
+static void
+datadrift(struct req *r, int quick)
+{
+	char key[2 * PATH_MAX + 256];
+
+	if (drift_key(key, sizeof(key)) == -1)
+		answer_error(r, 503, "%s", risk_err);
+	else
+		cached(r, &srv.drift, key, quick, drift_of, NULL);
+}
+
+/* the drift answer for /metrics: cached, or computed now; NULL when
+ * there is none */
+json_t *
+drift_answer(void)
+{
+	struct req r;
+	json_t *o;
+
+	memset(&r, 0, sizeof(r));
+	datadrift(&r, 0);
+	o = r.status == 200 && r.out ? json_loads(r.out, 0, NULL) : NULL;
+	free(r.out);
+	return o;
 }
 
 /* ok only when the deployment resolves and its model loads and fits the

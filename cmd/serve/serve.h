@@ -114,7 +114,7 @@ struct server {
 	long long max_body;
 	pthread_mutex_t lock;
 	struct snap *snap;
-	struct cache scoring, summary, diagnostics;
+	struct cache scoring, summary, diagnostics, drift;
 	atomic_int jobs;	/* slow answers being computed */
 	atomic_int stopping;	/* SIGTERM or SIGINT came */
 };
@@ -129,6 +129,8 @@ void state_forget(void);	/* SIGHUP: drop the model and cached answers */
 char *cache_get(struct cache *, const char *key);
 void cache_put(struct cache *, const char *key, const char *body);
 int filekey(const char *path, char *buf, size_t size);
+/* what /drift is computed from: -1 with risk_err when there is no profile */
+int drift_key(char *buf, size_t size);
 void metrics_add(size_t route, int status, double seconds);
 char *metrics_text(void);
 
@@ -137,6 +139,7 @@ void answer(struct req *, int status, const char *type, char *out);
 void answer_error(struct req *, int status, const char *fmt, ...)
     RISK_PRINTF(3, 4);
 void answer_json(struct req *, int status, struct json_t *);
+struct json_t *drift_answer(void);	/* /drift's object, or NULL */
 
 /* dataset.c */
 void prediction(struct req *, int quick);

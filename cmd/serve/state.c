@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -169,6 +170,7 @@ state_forget(void)
 	cache_forget(&srv.scoring);
 	cache_forget(&srv.summary);
 	cache_forget(&srv.diagnostics);
+	cache_forget(&srv.drift);
 }
 
 char *
@@ -210,6 +212,98 @@ filekey(const char *path, char *buf, size_t size)
 	    (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
 	    (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	return 0;
+}
+
+int
+drift_key(char *buf, size_t size)
+{
+	const char *prod = srv.cfg.prod_deployment_path;
+	char id[256], fk[PATH_MAX + 128], rk[PATH_MAX + 128], *p, *q;
+	int r;
+
+	switch (deploy_current(prod, id, sizeof(id))) {
+	case -1:
+		return -1;
+	case 0:
+		return seterr("%s: nothing is deployed: no reference to measure "
+		    "data drift against", prod);
+	}
+	p = path_join(prod, "history");
+	q = path_join(p, id);
+	free(p);
+	p = path_join(q, PROFILE_FILE);
+	free(q);
+	r = filekey(p, rk, sizeof(rk));
+	if (r == -1)
+		seterr("%s: no reference profile: the deployment was made "
+		    "before deploy kept one; deploy again to measure data "
+		    "drift", p);
+	free(p);
+	if (r == -1)
+		return -1;
+	p = path_join(srv.cfg.output_folder_path, "finaldata.csv");
+	filekey(p, fk, sizeof(fk));
+	free(p);
+	snprintf(buf, size, "%s|%s", rk, fk);
+	return 0;
+}
+
+/* a label value in the text format: backslash, quote and newline escaped */
+static void
+putlabel(FILE *fp, const char *s)
+{
+	for (; *s; s++)
+		if (*s == '\\' || *s == '"')
+			fprintf(fp, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", fp);
+		else
+			putc(*s, fp);
+}
+
+/* each feature's PSI, KS p-value and drifted flag of /drift */
+static void
+drift_gauges(FILE *fp)
+{
+	static const struct {
+		const char *name, *key, *help;
+	} g[] = {
+		{ "riskwatch_feature_drift_psi", "psi", "Population stability "
+		    "index of the feature in finaldata.csv against the "
+		    "deployed model's training data." },
+		{ "riskwatch_feature_drift_ks_pvalue", "ks_pvalue", "Two-sample "
+		    "Kolmogorov-Smirnov p-value of the feature in finaldata.csv "
+		    "against the deployed model's training data." },
+		{ "riskwatch_feature_drifted", "drifted", "1 when the feature "
+		    "drifted by the configured rule, else 0." },
+	};
+	json_t *o = drift_answer(), *f, *v;
+	const char *k;
+	char num[40];
+	size_t i;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < NELEM(g); i++) {
+		fprintf(fp, "# HELP %s %s\n# TYPE %s gauge\n", g[i].name,
+		    g[i].help, g[i].name);
+		json_object_foreach(json_object_get(o, "features"), k, f) {
+			v = json_object_get(f, g[i].key);
+			if (!json_is_number(v) && !json_is_boolean(v))
+				continue;
+			fprintf(fp, "%s{feature=\"", g[i].name);
+			putlabel(fp, k);
+			fprintf(fp, "\"} %s\n", json_is_boolean(v) ?
+			    (json_is_true(v) ? "1" : "0") : fmt_double(num,
+			    sizeof(num), json_number_value(v)));
+		}
+	}
+	fprintf(fp, "# HELP riskwatch_data_drifted 1 when at least the "
+	    "configured share of the features drifted, else 0.\n"
+	    "# TYPE riskwatch_data_drifted gauge\n"
+	    "riskwatch_data_drifted %d\n",
+	    json_is_true(json_object_get(o, "drifted")));
+	json_decref(o);
 }
 
 /* counters for /metrics, by route and one more for other paths */
@@ -331,6 +425,7 @@ metrics_text(void)
 		    (long long)iso_to_time(when));
 		snap_put(s);
 	}
+	drift_gauges(fp);
 	fclose(fp);
 	return buf;
 }
