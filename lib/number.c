@@ -91,10 +91,19 @@ number_isna(const char *s, size_t n)
 {
 	size_t i;
 
+	if (n == 0)
+		return 1;
 	if (n > 8)
 		return 0;
+	/* most fields are numbers or names: out at the first byte */
+	switch (s[0]) {
+	case '#': case '-': case '1': case '<': case 'N': case 'n':
+		break;
+	default:
+		return 0;
+	}
 	for (i = 0; i < NELEM(nawords); i++)
-		if (nawords[i].n == n && (n == 0 || nawords[i].w[0] == s[0]) &&
+		if (nawords[i].n == n && nawords[i].w[0] == s[0] &&
 		    memcmp(nawords[i].w, s, n) == 0)
 			return 1;
 	return 0;
