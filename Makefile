@@ -15,6 +15,7 @@ LIBOBJ = \
 	lib/deps.o\
 	lib/diag.o\
 	lib/drift.o\
+	lib/filelist.o\
 	lib/fmt.o\
 	lib/jsonout.o\
 	lib/log.o\
@@ -22,11 +23,13 @@ LIBOBJ = \
 	lib/metrics.o\
 	lib/model.o\
 	lib/number.o\
+	lib/path.o\
 	lib/predict.o\
 	lib/profile.o\
 	lib/progress.o\
 	lib/rowset.o\
 	lib/scratch.o\
+	lib/score.o\
 	lib/sha256.o\
 	lib/spawn.o\
 	lib/stats.o\

@@ -99,7 +99,7 @@ toplinks(const char *prod)
 		free(link);
 		free(target);
 	}
-	return r == 0 ? fsync_dir(prod) : r;
+	return r == 0 ? atomic_fsync_dir(prod) : r;
 }
 
 static int
@@ -183,7 +183,7 @@ decide(const char *prod, const char *event, const char *model,
 	char when[32], a[40], b[40], *line;
 	int r;
 
-	utc_iso(when, sizeof(when));
+	fmt_utc_iso(when, sizeof(when));
 	line = emalloc(strlen(model) + strlen(test) + strlen(score) +
 	    strlen(drifted) + strlen(features) + strlen(data) +
 	    strlen(decision) + 200);
@@ -294,7 +294,7 @@ deploy(const struct config *cfg)
 	hist = path_join(prod, "history");
 	tmpdir = path_join(hist, ".new-XXXXXX");
 	final = path_join(hist, id);
-	if (mkdirs(hist) == -1)
+	if (path_mkdirs(hist) == -1)
 		goto out2;
 	if (atomic_mkdtemp(tmpdir) == -1)
 		goto out2;
@@ -313,7 +313,7 @@ deploy(const struct config *cfg)
 		rmtmp(tmpdir);
 		goto out2;
 	}
-	if (fsync_dir(hist) == -1)
+	if (atomic_fsync_dir(hist) == -1)
 		goto out2;
 	if (cfg->gate) {
 		if ((kept = gate(cfg, id, score)) == -1)
@@ -540,7 +540,7 @@ check(const struct config *cfg, double score, int dry)
 	else
 		snprintf(detail, sizeof(detail), "the deployed score");
 	if (!dry) {
-		utc_iso(when, sizeof(when));
+		fmt_utc_iso(when, sizeof(when));
 		if (history_add(prod, when, f1, id, "check") == -1 ||
 		    decide(prod, "check", id, drift_name(d.test), score,
 		    d.drift, d.threshold, d.drift ? "drift" : "nodrift", "",
@@ -587,10 +587,10 @@ seen(const struct config *cfg, int dry)
 		return -1;
 	dst = path_join(dir, artifacts[2]);
 	src = path_join(cfg->output_folder_path, artifacts[2]);
-	if (drift_readlist(dst, &have) == -1 ||
-	    drift_readlist(src, &add) == -1)
+	if (filelist_read(dst, &have) == -1 ||
+	    filelist_read(src, &add) == -1)
 		goto out;
-	n = drift_mergelist(&have, &add);
+	n = filelist_merge(&have, &add);
 	for (i = 0; i < have.n; i++)
 		len += strlen(have.line[i]) + 1;
 	buf = emalloc(len + 1);
@@ -603,8 +603,8 @@ seen(const struct config *cfg, int dry)
 	    dry ? "would be recorded" : "recorded", id);
 	r = 0;
 out:
-	drift_freelist(&have);
-	drift_freelist(&add);
+	filelist_free(&have);
+	filelist_free(&add);
 	free(buf);
 	free(dst);
 	free(src);

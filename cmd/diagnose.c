@@ -310,7 +310,7 @@ main(int argc, char *argv[])
 			}
 			/* all or nothing: a bad row after good ones prints
 			 * none of them */
-			v = diag_predictions(&m, data, pr.proba ? &proba :
+			v = predict_json(&m, data, pr.proba ? &proba :
 			    NULL);
 			model_free(&m);
 			break;
@@ -321,10 +321,10 @@ main(int argc, char *argv[])
 			v = diag_missing(&cfg);
 			break;
 		case TIMING:
-			v = diag_timing(&cfg, runs);
+			v = timing_measure(&cfg, runs);
 			break;
 		case DEPS:
-			v = diag_deps();
+			v = deps_versions();
 			break;
 		case DRIFT:
 			final = path_join(cfg.output_folder_path,

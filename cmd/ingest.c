@@ -371,14 +371,14 @@ newfiles(const struct config *cfg, char **files, size_t n)
 
 	list = path_join(cfg->prod_deployment_path, "ingestedfiles.txt");
 	if ((deployed = (access(list, F_OK) == 0)) &&
-	    drift_readlist(list, &seen) == -1)
+	    filelist_read(list, &seen) == -1)
 		r = -1;
 	for (i = 0; r == 0 && i < n; i++) {
 		if (sha256_file(files[i], hex) == -1)
 			r = -1;
-		else if ((k = drift_isnew(&seen, files[i], hex)) != 0) {
+		else if ((k = filelist_isnew(&seen, files[i], hex)) != 0) {
 			printf("%s\t%s\n", files[i],
-			    k == DRIFT_CHANGED ? "changed" : "new");
+			    k == FILELIST_CHANGED ? "changed" : "new");
 			count++;
 		}
 	}
@@ -387,7 +387,7 @@ newfiles(const struct config *cfg, char **files, size_t n)
 	if (r == 0)
 		infox("%zu of %zu file%s new to %s%s", count, n,
 		    n == 1 ? "" : "s", list, deployed ? "" : " (none yet)");
-	drift_freelist(&seen);
+	filelist_free(&seen);
 	free(list);
 	return r;
 }

@@ -158,7 +158,7 @@ lastdrift(const char *prod)
 	char *path = path_join(prod, "scorehistory.csv"), *s, *p, *e, *last;
 	const char *ev;
 
-	s = slurp(path, NULL);
+	s = path_slurp(path, NULL);
 	free(path);
 	if (s == NULL)
 		return NULL;
@@ -240,7 +240,7 @@ output(struct atomic *a, const char *name, const char *path)
 	char *src = path_join(scratch, name), *data;
 	size_t len;
 
-	if ((data = slurp(src, &len)) == NULL)
+	if ((data = path_slurp(src, &len)) == NULL)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	if (atomic_open(a, path) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
@@ -302,7 +302,7 @@ load(struct report *r)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	}
 	memset(&r->t, 0, sizeof(r->t));
-	if (diag_predict(&r->m, r->testpath, ontest, &r->t) == -1)
+	if (predict_file(&r->m, r->testpath, ontest, &r->t) == -1)
 		errx_(risk_status, "%s", risk_err);	/* 2: a column missing */
 	if (r->t.cm.tp + r->t.cm.tn + r->t.cm.fp + r->t.cm.fn == 0)
 		errx_(EXIT_FAIL, "%s: no complete rows to score", r->testpath);
@@ -320,10 +320,10 @@ load(struct report *r)
 		json_decref(saved);
 	}
 	free(dpath);
-	if (r->timing == NULL && (r->timing = diag_timing(&r->cfg, 1)) == NULL)
+	if (r->timing == NULL && (r->timing = timing_measure(&r->cfg, 1)) == NULL)
 		warnx_("timing: %s", risk_err);
 	if (r->deps == NULL)
-		r->deps = diag_deps();
+		r->deps = deps_versions();
 }
 
 /* page 1: the key figures */

@@ -119,7 +119,7 @@ main(int argc, char *argv[])
 	m.C = cfg.C;
 	m.tol = cfg.tol;
 	m.rows = (long long)t.lr.n;
-	utc_iso(m.trained_at, sizeof(m.trained_at));
+	fmt_utc_iso(m.trained_at, sizeof(m.trained_at));
 	/* the digest of the bytes trained on, not of the file now */
 	memcpy(m.data_sha256, schema.digest, sizeof(m.data_sha256));
 	if (config_mkdir("output_model_path", cfg.output_model_path) == -1 ||
@@ -128,7 +128,7 @@ main(int argc, char *argv[])
 		errx_(EXIT_FAIL, "%s", risk_err);
 
 	if (opt.json) {
-		if ((json = slurp(out, NULL)) == NULL)
+		if ((json = path_slurp(out, NULL)) == NULL)
 			errx_(EXIT_FAIL, "%s", risk_err);
 		fputs(json, stdout);
 		free(json);

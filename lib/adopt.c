@@ -152,7 +152,7 @@ names(const char *path, char ***v, size_t *n)
 
 	*v = NULL;
 	*n = 0;
-	if ((buf = slurp(path, &len)) == NULL)
+	if ((buf = path_slurp(path, &len)) == NULL)
 		return -1;
 	if (strlen(buf) != len || !utf8_valid(buf, len)) {
 		free(buf);
@@ -328,7 +328,7 @@ readscore(const char *path, double *f1)
 {
 	char *s, *end;
 
-	if ((s = slurp(path, NULL)) == NULL)
+	if ((s = path_slurp(path, NULL)) == NULL)
 		return -1;
 	errno = 0;
 	*f1 = strtod(s, &end);
@@ -353,23 +353,23 @@ writelist(const char *scr, char **files, size_t n, const char *dst)
 	size_t i;
 	int r;
 
-	r = drift_readlist(p, &l);
+	r = filelist_read(p, &l);
 	free(p);
 	if (r == -1)
 		return -1;
 	if (l.n != n) {
-		drift_freelist(&l);
+		filelist_free(&l);
 		return seterr("adopt: ingest listed %zu files of %zu", l.n, n);
 	}
 	if (atomic_open(&a, dst) == -1) {
-		drift_freelist(&l);
+		filelist_free(&l);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		tab = strchr(l.line[i], '\t');
 		fprintf(a.fp, "%s%s\n", files[i], tab != NULL ? tab : "");
 	}
-	drift_freelist(&l);
+	filelist_free(&l);
 	return atomic_commit(&a);
 }
 
@@ -402,7 +402,7 @@ stage(const struct config *cfg, const char *scr, char **files, size_t n,
 
 	tmp = path_join(hist, ".new-XXXXXX");
 	o = NULL;
-	if (mkdirs(hist) == -1)
+	if (path_mkdirs(hist) == -1)
 		goto out;
 	if (atomic_mkdtemp(tmp) == -1) {
 		rmdir(hist);
@@ -457,13 +457,13 @@ stage(const struct config *cfg, const char *scr, char **files, size_t n,
 	if (r == -1 || deploy_newid(ad->id, sizeof(ad->id), hex) == -1)
 		goto bad;
 	final = path_join(hist, ad->id);
-	if (fsync_dir(o) == -1 || fsync_dir(tmp) == -1)
+	if (atomic_fsync_dir(o) == -1 || atomic_fsync_dir(tmp) == -1)
 		goto bad;
 	if (rename(tmp, final) == -1) {
 		seterr("%s: %s", final, strerror(errno));
 		goto bad;
 	}
-	r = fsync_dir(hist);
+	r = atomic_fsync_dir(hist);
 	goto out;
 bad:
 	r = -1;
@@ -631,5 +631,5 @@ adopt_finish(const char *prod, const char *id)
 		free(o);
 	}
 	freenames(v, n);
-	return r == 0 ? fsync_dir(prod) : r;
+	return r == 0 ? atomic_fsync_dir(prod) : r;
 }

@@ -13,50 +13,8 @@
 
 #include "risk.h"
 
-char *
-path_join(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b);
-	char *p = emalloc(na + nb + 2);
-
-	memcpy(p, a, na);
-	p[na] = '/';
-	memcpy(p + na + 1, b, nb + 1);
-	return p;
-}
-
-char *
-path_dir(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	char *d;
-
-	if (s == NULL)
-		return estrdup(".");
-	if (s == path)
-		return estrdup("/");
-	d = emalloc(s - path + 1);
-	memcpy(d, path, s - path);
-	d[s - path] = '\0';
-	return d;
-}
-
-/* is resolved, a path realpath gave, inside dir (or dir itself, with
- * self), links in dir followed? */
 int
-path_under(const char *resolved, const char *dir, int self)
-{
-	char *d = realpath(dir, NULL);
-	size_t n = d ? strlen(d) : 0;
-	int in = d != NULL && strncmp(resolved, d, n) == 0 &&
-	    (resolved[n] == '/' || (self && resolved[n] == '\0'));
-
-	free(d);
-	return in;
-}
-
-int
-fsync_dir(const char *path)
+atomic_fsync_dir(const char *path)
 {
 	int fd, r;
 
@@ -70,7 +28,7 @@ fsync_dir(const char *path)
 }
 
 int
-fsync_file(const char *path)
+atomic_fsync_file(const char *path)
 {
 	int fd, r;
 
@@ -81,30 +39,6 @@ fsync_file(const char *path)
 	if (r == -1)
 		return seterr("%s: fsync: %s", path, strerror(errno));
 	return 0;
-}
-
-int
-mkdirs(const char *path)
-{
-	char *p = estrdup(path), *s;
-	struct stat st;
-	int r = 0;
-
-	for (s = p + 1; r == 0; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		int end = *s == '\0';
-		*s = '\0';
-		if (mkdir(p, 0777) == -1 && errno != EEXIST)
-			r = seterr("%s: %s", p, strerror(errno));
-		else if (stat(p, &st) == -1 || !S_ISDIR(st.st_mode))
-			r = seterr("%s: not a folder", p);
-		if (end)
-			break;
-		*s = '/';
-	}
-	free(p);
-	return r;
 }
 
 /* the umask, read once: umask() can only be read by setting it, which is
@@ -292,7 +226,7 @@ atomic_commit(struct atomic *a)
 	}
 	/* renamed: the new content is in place whatever follows */
 	dir = path_dir(a->path);
-	r = fsync_dir(dir);
+	r = atomic_fsync_dir(dir);
 	free(dir);
 	free(a->path);
 	free(a->tmp);
@@ -328,36 +262,6 @@ atomic_write(const char *path, const char *data, size_t len)
 	return atomic_commit(&a);
 }
 
-char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE *fp;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		seterr("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	do {
-		if (cap - len < 4096)
-			buf = erealloc(buf, cap = cap * 2 + 8192);
-		n = fread(buf + len, 1, cap - len - 1, fp);
-		len += n;
-	} while (n > 0);
-	if (ferror(fp)) {
-		seterr("%s: read: %s", path, strerror(errno));
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
-	buf[len] = '\0';
-	if (lenp)
-		*lenp = len;
-	return buf;
-}
-
 int
 atomic_copy(const char *src, const char *dst)
 {
@@ -365,7 +269,7 @@ atomic_copy(const char *src, const char *dst)
 	size_t len;
 	int r;
 
-	if ((data = slurp(src, &len)) == NULL)
+	if ((data = path_slurp(src, &len)) == NULL)
 		return -1;
 	r = atomic_write(dst, data, len);
 	free(data);

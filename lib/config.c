@@ -527,7 +527,7 @@ config_mkdir(const char *key, const char *dir)
 {
 	char why[sizeof(risk_err)];
 
-	if (mkdirs(dir) == -1) {
+	if (path_mkdirs(dir) == -1) {
 		memcpy(why, risk_err, sizeof(why));
 		return seterr("config: key \"%s\": %s", key, why);
 	}

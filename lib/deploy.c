@@ -96,7 +96,7 @@ deploy_lock(const char *prod, int create)
 	char *path;
 	int fd;
 
-	if (create && mkdirs(prod) == -1)
+	if (create && path_mkdirs(prod) == -1)
 		return -1;
 	path = path_join(prod, ".deploy.lock");
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
@@ -154,7 +154,7 @@ deploy_switch(const char *prod, const char *id)
 
 	r = deploy_link(prod, target, "current");
 	free(target);
-	return r == 0 ? fsync_dir(prod) : r;
+	return r == 0 ? atomic_fsync_dir(prod) : r;
 }
 
 /* a temp folder's files and the folder; it holds no folder of its own */
@@ -247,7 +247,7 @@ deploy_readscore(const char *path, double *f1)
 {
 	char *s, *end;
 
-	if ((s = slurp(path, NULL)) == NULL)
+	if ((s = path_slurp(path, NULL)) == NULL)
 		return -1;
 	*f1 = strtod(s, &end);
 	if (end == s || strspn(end, "\n") != strlen(end) || !isfinite(*f1) ||
@@ -296,7 +296,7 @@ deploy_recorded(const char *prod, const char *id)
 	size_t len, n = strlen(id);
 	int k, found = 0;
 
-	buf = slurp(path, &len);
+	buf = path_slurp(path, &len);
 	free(path);
 	if (buf == NULL)
 		return 0;
@@ -430,7 +430,7 @@ deploy_decisions(const char *prod, int (*fn)(const struct decision *,
 		free(path);
 		return 0;
 	}
-	buf = slurp(path, &len);
+	buf = path_slurp(path, &len);
 	free(path);
 	if (buf == NULL)
 		return -1;

@@ -122,7 +122,7 @@ libversion(int i)
 }
 
 json_t *
-diag_deps(void)
+deps_versions(void)
 {
 	char *argv[3 + NDEP * 4] = { "apt-cache", "policy" };
 	char *text = NULL, *inst, *cand, *v, *latest;

@@ -1,6 +1,7 @@
 /*
  * The diagnostics of diagnose(1), report(1) and serve(1) as JSON values in
- * the shapes SPEC.md fixes: summary, missing data, predictions.
+ * the shapes SPEC.md fixes: summary and missing data of finaldata.csv
+ * (predictions: predict.c, timing: timing.c, dependencies: deps.c).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -164,96 +165,6 @@ json_t *
 diag_missing(const struct config *cfg)
 {
 	return finaldata(cfg, 0, missingof);
-}
-
-struct predicting {
-	const struct model *m;
-	int (*fn)(const struct record *, int, double, void *);
-	void *arg;
-};
-
-static int
-onpredict(const struct record *r, void *arg)
-{
-	struct predicting *p = arg;
-	double z;
-	size_t i;
-
-	for (i = 0; i < p->m->nfeat; i++)
-		if (isnan(r->x[i]))
-			return p->fn(r, -1, NAN, p->arg);
-	z = model_decision(p->m, r->x);
-	return p->fn(r, z > 0, 1 / (1 + exp(-z)), p->arg);
-}
-
-int
-diag_predict(const struct model *m, const char *path,
-    int (*fn)(const struct record *, int, double, void *), void *arg)
-{
-	FILE *fp;
-	int r;
-
-	if (strcmp(path, "-") == 0)
-		return diag_predict_fp(m, stdin, "(stdin)", fn, arg);
-	if ((fp = fopen(path, "r")) == NULL)
-		return seterr("%s: %s", path, strerror(errno));
-	r = diag_predict_fp(m, fp, path, fn, arg);
-	fclose(fp);
-	return r;
-}
-
-int
-diag_predict_fp(const struct model *m, FILE *fp, const char *name,
-    int (*fn)(const struct record *, int, double, void *), void *arg)
-{
-	struct predicting p = { m, fn, arg };
-	struct schema s;
-	int r;
-
-	memset(&s, 0, sizeof(s));
-	s.want = (char **)m->features;
-	s.nfeat = m->nfeat;
-	s.feat = ecalloc(s.nfeat + 1, sizeof(*s.feat));
-	s.target = m->target;
-	s.tcol = (size_t)-1;
-	r = csvread_fp(fp, name, &s, onpredict, &p);
-	schema_free(&s);
-	return r;
-}
-
-struct predlists {
-	json_t *pred, *proba;
-};
-
-static int
-onpred(const struct record *r, int pred, double p, void *arg)
-{
-	struct predlists *l = arg;
-
-	(void)r;
-	if (json_array_append_new(l->pred, pred < 0 ? json_null() :
-	    json_integer(pred)) == -1)
-		return seterr("out of memory");
-	if (l->proba && json_array_append_new(l->proba, diag_number(p)) == -1)
-		return seterr("out of memory");
-	return 0;
-}
-
-json_t *
-diag_predictions(const struct model *m, const char *path, json_t **proba)
-{
-	struct predlists l;
-
-	l.pred = json_array();
-	l.proba = proba ? json_array() : NULL;
-	if (diag_predict(m, path, onpred, &l) == -1) {
-		json_decref(l.pred);
-		json_decref(l.proba);
-		return NULL;
-	}
-	if (proba)
-		*proba = l.proba;
-	return l.pred;
 }
 
 /*

@@ -1,7 +1,7 @@
 /*
- * Model drift: the score history, the raw, parametric and nonparametric
- * tests with numpy's arithmetic, and the lists of ingested files that
- * tell new data from data already seen.
+ * Model drift: who decides it. The score history, and the raw, parametric
+ * and nonparametric tests on it with numpy's arithmetic; drift_decide is
+ * the decision deploy --check (and so fullprocess) acts on.
  */
 #include <errno.h>
 #include <math.h>
@@ -120,7 +120,7 @@ drift_history(const char *path, double **f1, size_t *n)
 	*n = 0;
 	if (access(path, F_OK) == -1 && errno == ENOENT)
 		return 0;
-	if ((buf = slurp(path, &len)) == NULL)
+	if ((buf = path_slurp(path, &len)) == NULL)
 		return -1;
 	/* by length: a NUL byte is a malformed line, not the end */
 	for (line = buf; line < buf + len; line = next) {
@@ -157,101 +157,4 @@ bad:
 	*f1 = NULL;
 	*n = 0;
 	return -1;
-}
-
-/* ingestedfiles.txt: path, sha256, rows, tab-separated */
-int
-drift_readlist(const char *path, struct filelist *l)
-{
-	char *buf, *line, *next;
-	size_t cap = 0;
-
-	l->line = NULL;
-	l->n = 0;
-	if ((buf = slurp(path, NULL)) == NULL)
-		return -1;
-	for (line = buf; *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
-		if (*line == '\0' || *line == '\t')
-			continue;
-		if (l->n == cap)
-			l->line = erealloc(l->line, (cap = cap * 2 + 16) *
-			    sizeof(*l->line));
-		l->line[l->n++] = estrdup(line);
-	}
-	free(buf);
-	return 0;
-}
-
-void
-drift_freelist(struct filelist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->line[i]);
-	free(l->line);
-	l->line = NULL;
-	l->n = 0;
-}
-
-/* the line recording path, or NULL */
-static char *
-lookup(const struct filelist *l, const char *path, size_t *at)
-{
-	size_t i, n = strlen(path);
-
-	for (i = 0; i < l->n; i++)
-		if (strncmp(l->line[i], path, n) == 0 &&
-		    (l->line[i][n] == '\t' || l->line[i][n] == '\0')) {
-			if (at)
-				*at = i;
-			return l->line[i];
-		}
-	return NULL;
-}
-
-int
-drift_isnew(const struct filelist *l, const char *path, const char *sha)
-{
-	const char *s = lookup(l, path, NULL);
-	size_t n = strlen(sha);
-
-	if (s == NULL)
-		return DRIFT_NEWFILE;
-	s += strlen(path);
-	if (*s == '\t' && strncmp(s + 1, sha, n) == 0 &&
-	    (s[1 + n] == '\t' || s[1 + n] == '\0'))
-		return 0;
-	return DRIFT_CHANGED;
-}
-
-size_t
-drift_mergelist(struct filelist *dst, const struct filelist *src)
-{
-	size_t i, at, added = 0;
-	char *p, *tab, *old;
-
-	for (i = 0; i < src->n; i++) {
-		p = estrdup(src->line[i]);
-		if ((tab = strchr(p, '\t')) != NULL)
-			*tab = '\0';
-		old = lookup(dst, p, &at);
-		free(p);
-		if (old != NULL && strcmp(old, src->line[i]) == 0)
-			continue;
-		added++;
-		if (old != NULL) {
-			free(dst->line[at]);
-			dst->line[at] = estrdup(src->line[i]);
-			continue;
-		}
-		dst->line = erealloc(dst->line, (dst->n + 1) *
-		    sizeof(*dst->line));
-		dst->line[dst->n++] = estrdup(src->line[i]);
-	}
-	return added;
 }

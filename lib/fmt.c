@@ -76,7 +76,7 @@ fmt_double(char *buf, size_t size, double v)
 }
 
 void
-utc_iso(char *buf, size_t size)
+fmt_utc_iso(char *buf, size_t size)
 {
 	time_t t = time(NULL);
 	struct tm tm;

@@ -60,7 +60,42 @@ progress_rows(struct progress *p, long long rows)
 }
 void progress_clear(void);	/* the line erased; every message does it */
 
-/* config */
+/* fmt: numbers and times as text */
+char *fmt_double(char *buf, size_t size, double);	/* as Python's repr */
+void fmt_utc_iso(char *buf, size_t size);	/* 2026-11-24T15:20:00Z */
+
+/* jsonout: a jansson value, compact, numbers as fmt_double writes them */
+struct json_t;
+int jsonout(FILE *, struct json_t *);
+
+/* path: joined, split, tested, made; a file read whole */
+int path_mkdirs(const char *path);
+char *path_join(const char *, const char *);
+char *path_dir(const char *);	/* the folder part, "." when none */
+int path_under(const char *resolved, const char *dir, int self);
+char *path_slurp(const char *path, size_t *len);
+
+/* atomic output: a temp file in the target's folder, renamed over it */
+struct atomic {
+	FILE *fp;
+	char *path;
+	char *tmp;
+};
+int atomic_open(struct atomic *, const char *path);
+int atomic_commit(struct atomic *);	/* flush, fsync, close, rename, fsync dir */
+int atomic_sync(struct atomic *);	/* flush, fsync, close; -1: aborted */
+void atomic_start(void);	/* before threads: reads the umask */
+unsigned atomic_mode(void);	/* 0666 less the umask */
+int atomic_mkdtemp(char *tmpl);	/* a folder 0777 less the umask */
+void atomic_abort(struct atomic *);
+int atomic_lock(const char *dir);	/* exclusive, till exit; -1 if held */
+int atomic_sweep(const char *path);	/* killed runs' temp files of path */
+int atomic_write(const char *path, const char *data, size_t len);
+int atomic_copy(const char *src, const char *dst);
+int atomic_fsync_dir(const char *path);
+int atomic_fsync_file(const char *path);
+
+/* config: config.json read once, every key checked, defaults filled */
 #define MAXFEAT 10000	/* features at most: a bound on a hostile file */
 #define MAXFEATS "10000"
 struct config {
@@ -96,6 +131,24 @@ int config_mkdir(const char *key, const char *dir);	/* create if missing */
 int config_print(const struct config *, const char *key, FILE *);
 int config_name(const char *);	/* 0: holds a control character */
 
+/* tool: the options and the start every tool shares */
+#define TOOL_OPTS "C:c:hqV"	/* -C dir -c file -h -q -V */
+enum { TOOL_OPT_JSON = 256 };	/* --json, for tools that list it */
+struct toolopt {
+	const char *synopsis;	/* the usage line after the name */
+	const char *dir, *cfgpath;
+	int json;
+	/* the tool's own options for -h: pairs of "-n", "what it does
+	 * (default: ...)", ending with NULL */
+	const char *const *help;
+};
+int tool_opt(struct toolopt *, int ch, const char *arg);	/* 1: was one */
+RISK_NORETURN void tool_usage(const struct toolopt *);
+RISK_NORETURN void tool_help(const struct toolopt *);	/* -h: on stdout */
+int tool_start(const struct toolopt *, struct config *);
+int tool_flush(void);	/* stdout flushed, no write error; -1 else */
+void print_version(void);
+char *tool_path(const char *tool);	/* a sibling tool of this one */
 
 /* csv: streaming reader with the data files' validation; a file's columns
  * are matched to the schema's by name (the first file's header, with
@@ -168,32 +221,35 @@ enum { NUMBER_INT64, NUMBER_INT64NA, NUMBER_FLOAT64 };
  * read again: 1 for an integer text, 0 another number, -1 no number */
 int number_reread(const char *, size_t, int type, double *);
 
-/* atomic output: a temp file in the target's folder, renamed over it */
-struct atomic {
-	FILE *fp;
-	char *path;
-	char *tmp;
+/* rowset: the distinct rows seen, by content; a hash collision is resolved
+ * by comparing bytes, never by trusting the hash */
+struct rowset {
+	unsigned long long *slot;	/* 24-bit hash tag << 40 | offset + 1 */
+	size_t nslot, count;
+	char *arena;		/* each row: 4-byte length, bytes */
+	size_t len, cap;
+	unsigned long long (*hash)(const void *, size_t);
 };
-int atomic_open(struct atomic *, const char *path);
-int atomic_commit(struct atomic *);	/* flush, fsync, close, rename, fsync dir */
-int atomic_sync(struct atomic *);	/* flush, fsync, close; -1: aborted */
-void atomic_start(void);	/* before threads: reads the umask */
-unsigned atomic_mode(void);	/* 0666 less the umask */
-int atomic_mkdtemp(char *tmpl);	/* a folder 0777 less the umask */
-void atomic_abort(struct atomic *);
-int atomic_lock(const char *dir);	/* exclusive, till exit; -1 if held */
-int atomic_sweep(const char *path);	/* killed runs' temp files of path */
-int atomic_write(const char *path, const char *data, size_t len);
-int atomic_copy(const char *src, const char *dst);
-int fsync_dir(const char *path);
-int fsync_file(const char *path);
-int mkdirs(const char *path);
-char *path_join(const char *, const char *);
-char *path_dir(const char *);	/* the folder part, "." when none */
-int path_under(const char *resolved, const char *dir, int self);
-char *slurp(const char *path, size_t *len);
+unsigned long long rowset_hash(const void *, size_t);
+void rowset_init(struct rowset *);
+void rowset_free(struct rowset *);
+void rowset_reserve(struct rowset *, size_t rows);	/* room without growing */
+/* 1 when the row is new (and is now kept), 0 when seen before, -1 error */
+int rowset_add(struct rowset *, const void *, size_t);
+/* the same in two steps, for callers that prefetch a batch of rows:
+ * hash is the set's own r->hash of the row */
+void rowset_prefetch(const struct rowset *, unsigned long long hash);
+int rowset_addh(struct rowset *, const void *, size_t, unsigned long long hash);
 
-/* model */
+/* sha256: file and data digests */
+int sha256_file(const char *path, char hex[65]);
+void sha256_hex(const void *, size_t, char hex[65]);
+struct sha256;		/* a running digest; sha256_end frees it */
+struct sha256 *sha256_new(void);
+void sha256_add(struct sha256 *, const void *, size_t);
+void sha256_end(struct sha256 *, char hex[65]);
+
+/* model: the trained model's file (trainedmodel.json) and its arithmetic */
 #define MODEL_FORMAT "riskwatch-model/1"
 struct model {
 	size_t nfeat;
@@ -227,7 +283,7 @@ struct logreg {
  * -1 first, as liblinear does */
 int logreg_train(struct logreg *, double *w);
 
-/* metrics */
+/* metrics: a confusion matrix and the figures drawn from it */
 struct confusion {
 	long long tn, fp, fn, tp;
 };
@@ -236,58 +292,171 @@ double metric_precision(const struct confusion *);
 double metric_recall(const struct confusion *);
 double metric_f1(const struct confusion *);
 double metric_accuracy(const struct confusion *);
-char *fmt_double(char *buf, size_t size, double);	/* as Python's repr */
 
-/* sha256 */
-int sha256_file(const char *path, char hex[65]);
-void sha256_hex(const void *, size_t, char hex[65]);
-struct sha256;		/* a running digest; sha256_end frees it */
-struct sha256 *sha256_new(void);
-void sha256_add(struct sha256 *, const void *, size_t);
-void sha256_end(struct sha256 *, char hex[65]);
-
-/* time */
-void utc_iso(char *buf, size_t size);	/* 2026-11-24T15:20:00Z */
-
-/* rowset: the distinct rows seen, by content; a hash collision is resolved
- * by comparing bytes, never by trusting the hash */
-struct rowset {
-	unsigned long long *slot;	/* 24-bit hash tag << 40 | offset + 1 */
-	size_t nslot, count;
-	char *arena;		/* each row: 4-byte length, bytes */
-	size_t len, cap;
-	unsigned long long (*hash)(const void *, size_t);
+/* score: a model over a data file with its target: the confusion matrix
+ * F1 comes from (score(1), serve's /scoring, deploy --adopt) */
+struct scored {
+	struct confusion cm;
+	long long left;		/* rows left out: a value missing */
 };
-unsigned long long rowset_hash(const void *, size_t);
-void rowset_init(struct rowset *);
-void rowset_free(struct rowset *);
-void rowset_reserve(struct rowset *, size_t rows);	/* room without growing */
-/* 1 when the row is new (and is now kept), 0 when seen before, -1 error */
-int rowset_add(struct rowset *, const void *, size_t);
-/* the same in two steps, for callers that prefetch a batch of rows:
- * hash is the set's own r->hash of the row */
-void rowset_prefetch(const struct rowset *, unsigned long long hash);
-int rowset_addh(struct rowset *, const void *, size_t, unsigned long long hash);
+int score_file(const struct model *, const struct config *, const char *path,
+    const char *modelname, struct scored *);
 
-/* tool: the options and the start every tool shares */
-#define TOOL_OPTS "C:c:hqV"	/* -C dir -c file -h -q -V */
-enum { TOOL_OPT_JSON = 256 };	/* --json, for tools that list it */
-struct toolopt {
-	const char *synopsis;	/* the usage line after the name */
-	const char *dir, *cfgpath;
-	int json;
-	/* the tool's own options for -h: pairs of "-n", "what it does
-	 * (default: ...)", ending with NULL */
-	const char *const *help;
+/* predict: where /prediction's numbers come from; each row's class and
+ * probability of 1 under a model, for diagnose's predictions and serve's
+ * /prediction. fn gets each row's prediction (-1 when a feature is
+ * missing) and probability of 1; path "-" is stdin */
+int predict_fp(const struct model *, FILE *, const char *name,
+    int (*)(const struct record *, int, double, void *), void *);
+int predict_file(const struct model *, const char *path,
+    int (*fn)(const struct record *, int, double, void *), void *);
+/* [0,1,...], null for a row with a missing feature; *proba when asked */
+struct json_t *predict_json(const struct model *, const char *path,
+    struct json_t **proba);
+
+/* stats: a column's figures as pandas computes them (NaN is missing) */
+struct colstats {
+	size_t count;		/* values not missing */
+	double mean, median, std;	/* std with n - 1; NaN when undefined */
 };
-int tool_opt(struct toolopt *, int ch, const char *arg);	/* 1: was one */
-RISK_NORETURN void tool_usage(const struct toolopt *);
-RISK_NORETURN void tool_help(const struct toolopt *);	/* -h: on stdout */
-int tool_start(const struct toolopt *, struct config *);
-int tool_flush(void);	/* stdout flushed, no write error; -1 else */
-void print_version(void);
+double stats_sum(const double *, size_t);	/* pandas' sum, NaN as 0 */
+double stats_pairwise(const double *, size_t);	/* numpy's, NaN as 0 */
+double stats_select(double *, size_t n, size_t k);	/* k-th smallest */
+double stats_median(double *, size_t);	/* no NaN; reorders */
+void stats_describe(double *, size_t, struct colstats *);	/* reorders */
 
-/* deployments: prod/history/ID folders, prod/current a symlink to one */
+/* diag: the diagnostics of diagnose(1), report(1) and serve(1), as jansson
+ * values in SPEC.md's shapes; NULL with risk_err on failure */
+struct columns {
+	size_t nrow, ncol, nfeat, cap;
+	char **name;		/* every column's header name */
+	long long *missing;	/* missing fields in each column */
+	size_t *feat;		/* column of each feature */
+	double **x;		/* each feature's values, NaN when missing */
+	int values;		/* x was filled */
+};
+/* flags: fill x; read it as the original system reads its finaldata.csv */
+enum { COLUMNS_VALUES = 1, COLUMNS_FINALDATA = 2 };
+int columns_load(struct columns *, const char *path, const struct config *,
+    int flags);
+void columns_free(struct columns *);
+struct json_t *diag_number(double);	/* null when not finite */
+struct json_t *diag_summary(const struct config *);
+struct json_t *diag_summary_of(struct columns *);	/* reorders x */
+struct json_t *diag_missing(const struct config *);
+struct json_t *diag_missing_of(const struct columns *);
+/* data against the reference profile of model's deployment folder, or of
+ * the current deployment when model is NULL */
+struct json_t *diag_drift(const struct config *, const char *data,
+    const char *model);
+
+/* timing: {"ingest":s,"train":s}: seconds on a scratch copy of the
+ * workspace; with runs > 1 the means, and "runs", "ingest_min",
+ * "train_min" */
+struct json_t *timing_measure(const struct config *, int runs);
+
+/* deps: [{"name","version","latest"}...]: libcsv, jansson, libmicrohttpd,
+ * gnuplot, curl, bats; never fails, "unknown" where it cannot tell */
+struct json_t *deps_versions(void);
+
+/* spawn: another program (PATH searched, LC_ALL=C.UTF-8, stdin /dev/null),
+ * waited for; its stdout into *out (malloc'd) unless out is NULL; the exit
+ * status, 128 + a signal, or -1 with risk_err and errno (ENOENT: not found)
+ * when it could not start */
+enum { SPAWN_ERRNULL = 1, SPAWN_OUTNULL = 2 };	/* else shown */
+int spawn(char *const argv[], char **out, int flags);
+int spawn_in(const char *dir, char *const argv[], char **out, int flags);	/* in dir */
+
+/* scratch: a workspace in TMPDIR, riskwatch-NAME.PID.XXXXXX with the folders
+ * sub; its config.json the workspace's settings, paths inside it but the
+ * test data's */
+char *scratch_make(const char *name, const char *const *sub, size_t nsub);
+int scratch_config(const struct config *, const char *dir, const char *test);
+void scratch_remove(const char *dir);
+
+/* filelist: which files are new data; ingestedfiles.txt as lines, each
+ * starting with a path and a tab */
+struct filelist {
+	char **line;
+	size_t n;
+};
+enum { FILELIST_NEW = 1, FILELIST_CHANGED };
+int filelist_read(const char *path, struct filelist *);
+void filelist_free(struct filelist *);
+int filelist_isnew(const struct filelist *, const char *path, const char *sha);
+/* src's lines replace dst's for the same path or are appended; the count */
+size_t filelist_merge(struct filelist *dst, const struct filelist *src);
+
+/* drift: who decides drift; is the deployed model still good on new data?
+ * drift_decide, on the score history, is the decision deploy --check and
+ * so fullprocess act on */
+enum { DRIFT_RAW, DRIFT_PARAMETRIC, DRIFT_NONPARAMETRIC };
+struct drift {
+	int asked;		/* the configured test */
+	int test;		/* the test that decided: raw below 2 scores */
+	double score;		/* the new score */
+	double center, spread;	/* deployed score; mean, std; Q1, IQR */
+	double threshold;	/* drift when score < threshold */
+	size_t n;		/* scores in the history */
+	int drift;
+};
+int drift_parse(const char *);	/* "raw" ... or -1 */
+const char *drift_name(int);
+double drift_mean(const double *, size_t);
+double drift_std(const double *, size_t);	/* ddof 0, as numpy.std */
+double drift_quantile(const double *sorted, size_t, double q);	/* linear */
+void drift_decide(struct drift *, int test, double score, double deployed,
+    const double *hist, size_t n);
+int drift_history(const char *path, double **f1, size_t *n);
+
+/* profile: what the data drift tests keep of a deployment's training data,
+ * history/ID/reference.json (the format in profile.c) */
+#define PROFILE_FORMAT "riskwatch-reference/1"
+#define PROFILE_FILE "reference.json"
+struct profile {
+	long long rows;		/* rows of the data */
+	size_t sample;		/* rows in the sample */
+	size_t nfeat;
+	char **name;
+	long long *missing;	/* each feature's missing values, of rows */
+	double **x;		/* each feature's sampled values, sorted */
+	size_t *n;		/* how many */
+	char *target;
+	int hastarget;		/* the data had the target column */
+	long long classes[2], tmissing;	/* target 0, 1, missing */
+	char data_sha256[65];
+};
+/* path's rows, sampled to at most cap rows; features and target as cfg */
+int profile_make(struct profile *, const char *path, const struct config *,
+    size_t cap);
+int profile_save(const struct profile *, const char *path);
+int profile_load(struct profile *, const char *path);	/* hostile file */
+void profile_free(struct profile *);
+/* dir/reference.json from the data file, drift.reference_rows rows */
+int profile_write(const struct config *, const char *data, const char *dir);
+
+/* datadrift: one feature's drift between two samples, as scipy computes it */
+struct ksresult {
+	double d, p;	/* the statistic, its two-sided p-value */
+	int exact;	/* 1: the exact distribution, 0: asymptotic */
+};
+/* scipy 1.10's ks_2samp(a, b) (two-sided, 'auto'); a and b sorted */
+int datadrift_ks(const double *a, size_t, const double *b, size_t,
+    struct ksresult *);
+double datadrift_kolmogn_sf(long long n, double x);	/* scipy's kstwo.sf */
+/* PSI over ref's deciles; both sorted, not empty */
+double datadrift_psi(const double *ref, size_t, const double *cur, size_t);
+/* scipy.stats.wasserstein_distance; both sorted, not empty */
+double datadrift_wasserstein(const double *u, size_t, const double *v,
+    size_t);
+struct json_t;
+/* the drift of cur against ref, as diagnose drift --json prints it */
+struct json_t *datadrift_report(const struct profile *ref,
+    const char *refname, const struct profile *cur, const struct config *);
+
+/* deploy: which file is the deployed model; prod/history/ID folders, each
+ * a deployment, prod/current a symlink to one and prod/trainedmodel.json
+ * (and the other artifacts) links through current */
 int deploy_list(const char *prod, char ***ids, size_t *n);	/* oldest first */
 void deploy_freelist(char **, size_t);
 int deploy_current(const char *prod, char *id, size_t size);	/* 0 none, 1 set */
@@ -344,160 +513,5 @@ int adopt_stage(const struct config *, int force, struct adoption *);
 /* the Python files at the top of prod, now kept in history/ID/original,
  * removed */
 int adopt_finish(const char *prod, const char *id);
-
-/* jsonout: a jansson value, compact, numbers as fmt_double writes them */
-struct json_t;
-int jsonout(FILE *, struct json_t *);
-
-/* predict: a model over a data file */
-struct scored {
-	struct confusion cm;
-	long long left;		/* rows left out: a value missing */
-};
-int score_file(const struct model *, const struct config *, const char *path,
-    const char *modelname, struct scored *);
-
-
-/* drift: is the deployed model still good on new data? */
-enum { DRIFT_RAW, DRIFT_PARAMETRIC, DRIFT_NONPARAMETRIC };
-struct drift {
-	int asked;		/* the configured test */
-	int test;		/* the test that decided: raw below 2 scores */
-	double score;		/* the new score */
-	double center, spread;	/* deployed score; mean, std; Q1, IQR */
-	double threshold;	/* drift when score < threshold */
-	size_t n;		/* scores in the history */
-	int drift;
-};
-int drift_parse(const char *);	/* "raw" ... or -1 */
-const char *drift_name(int);
-double drift_mean(const double *, size_t);
-double drift_std(const double *, size_t);	/* ddof 0, as numpy.std */
-double drift_quantile(const double *sorted, size_t, double q);	/* linear */
-void drift_decide(struct drift *, int test, double score, double deployed,
-    const double *hist, size_t n);
-int drift_history(const char *path, double **f1, size_t *n);
-/* ingestedfiles.txt as lines, each starting with a path and a tab */
-struct filelist {
-	char **line;
-	size_t n;
-};
-enum { DRIFT_NEWFILE = 1, DRIFT_CHANGED };
-int drift_readlist(const char *path, struct filelist *);
-void drift_freelist(struct filelist *);
-int drift_isnew(const struct filelist *, const char *path, const char *sha);
-/* src's lines replace dst's for the same path or are appended; the count */
-size_t drift_mergelist(struct filelist *dst, const struct filelist *src);
-
-/* profile: what the data drift tests keep of a deployment's training data,
- * history/ID/reference.json (the format in profile.c) */
-#define PROFILE_FORMAT "riskwatch-reference/1"
-#define PROFILE_FILE "reference.json"
-struct profile {
-	long long rows;		/* rows of the data */
-	size_t sample;		/* rows in the sample */
-	size_t nfeat;
-	char **name;
-	long long *missing;	/* each feature's missing values, of rows */
-	double **x;		/* each feature's sampled values, sorted */
-	size_t *n;		/* how many */
-	char *target;
-	int hastarget;		/* the data had the target column */
-	long long classes[2], tmissing;	/* target 0, 1, missing */
-	char data_sha256[65];
-};
-/* path's rows, sampled to at most cap rows; features and target as cfg */
-int profile_make(struct profile *, const char *path, const struct config *,
-    size_t cap);
-int profile_save(const struct profile *, const char *path);
-int profile_load(struct profile *, const char *path);	/* hostile file */
-void profile_free(struct profile *);
-/* dir/reference.json from the data file, drift.reference_rows rows */
-int profile_write(const struct config *, const char *data, const char *dir);
-
-/* datadrift: one feature's drift between two samples, as scipy computes it */
-struct ksresult {
-	double d, p;	/* the statistic, its two-sided p-value */
-	int exact;	/* 1: the exact distribution, 0: asymptotic */
-};
-/* scipy 1.10's ks_2samp(a, b) (two-sided, 'auto'); a and b sorted */
-int datadrift_ks(const double *a, size_t, const double *b, size_t,
-    struct ksresult *);
-double datadrift_kolmogn_sf(long long n, double x);	/* scipy's kstwo.sf */
-/* PSI over ref's deciles; both sorted, not empty */
-double datadrift_psi(const double *ref, size_t, const double *cur, size_t);
-/* scipy.stats.wasserstein_distance; both sorted, not empty */
-double datadrift_wasserstein(const double *u, size_t, const double *v,
-    size_t);
-struct json_t;
-/* the drift of cur against ref, as diagnose drift --json prints it */
-struct json_t *datadrift_report(const struct profile *ref,
-    const char *refname, const struct profile *cur, const struct config *);
-
-/* stats: a column's figures as pandas computes them (NaN is missing) */
-struct colstats {
-	size_t count;		/* values not missing */
-	double mean, median, std;	/* std with n - 1; NaN when undefined */
-};
-double stats_sum(const double *, size_t);	/* pandas' sum, NaN as 0 */
-double stats_pairwise(const double *, size_t);	/* numpy's, NaN as 0 */
-double stats_select(double *, size_t n, size_t k);	/* k-th smallest */
-double stats_median(double *, size_t);	/* no NaN; reorders */
-void stats_describe(double *, size_t, struct colstats *);	/* reorders */
-
-/* diag: the diagnostics of diagnose(1), report(1) and serve(1), as jansson
- * values in SPEC.md's shapes; NULL with risk_err on failure */
-struct columns {
-	size_t nrow, ncol, nfeat, cap;
-	char **name;		/* every column's header name */
-	long long *missing;	/* missing fields in each column */
-	size_t *feat;		/* column of each feature */
-	double **x;		/* each feature's values, NaN when missing */
-	int values;		/* x was filled */
-};
-/* flags: fill x; read it as the original system reads its finaldata.csv */
-enum { COLUMNS_VALUES = 1, COLUMNS_FINALDATA = 2 };
-int columns_load(struct columns *, const char *path, const struct config *,
-    int flags);
-void columns_free(struct columns *);
-struct json_t *diag_number(double);	/* null when not finite */
-struct json_t *diag_summary(const struct config *);
-struct json_t *diag_summary_of(struct columns *);	/* reorders x */
-struct json_t *diag_missing(const struct config *);
-struct json_t *diag_missing_of(const struct columns *);
-/* data against the reference profile of model's deployment folder, or of
- * the current deployment when model is NULL */
-struct json_t *diag_drift(const struct config *, const char *data,
-    const char *model);
-/* fn gets each row's prediction (-1 when a feature is missing) and
- * probability of 1; path "-" is stdin */
-int diag_predict_fp(const struct model *, FILE *, const char *name,
-    int (*)(const struct record *, int, double, void *), void *);
-int diag_predict(const struct model *, const char *path,
-    int (*fn)(const struct record *, int, double, void *), void *);
-/* [0,1,...], null for a row with a missing feature; *proba when asked */
-struct json_t *diag_predictions(const struct model *, const char *path,
-    struct json_t **proba);
-
-/* spawn: another program (PATH searched, LC_ALL=C.UTF-8, stdin /dev/null),
- * waited for; its stdout into *out (malloc'd) unless out is NULL; the exit
- * status, 128 + a signal, or -1 with risk_err and errno (ENOENT: not found)
- * when it could not start */
-enum { SPAWN_ERRNULL = 1, SPAWN_OUTNULL = 2 };	/* else shown */
-int spawn(char *const argv[], char **out, int flags);
-int spawn_in(const char *dir, char *const argv[], char **out, int flags);	/* in dir */
-char *tool_path(const char *tool);	/* a sibling tool of this one */
-/* scratch: a workspace in TMPDIR, riskwatch-NAME.PID.XXXXXX with the folders
- * sub; its config.json the workspace's settings, paths inside it but the
- * test data's */
-char *scratch_make(const char *name, const char *const *sub, size_t nsub);
-int scratch_config(const struct config *, const char *dir, const char *test);
-void scratch_remove(const char *dir);
-/* {"ingest":s,"train":s}: seconds on a scratch copy of the workspace; with
- * runs > 1 the means, and "runs", "ingest_min", "train_min" */
-struct json_t *diag_timing(const struct config *, int runs);
-/* [{"name","version","latest"}...]: libcsv, jansson, libmicrohttpd,
- * gnuplot, curl, bats; never fails, "unknown" where it cannot tell */
-struct json_t *diag_deps(void);
 
 #endif

@@ -103,7 +103,7 @@ timed(const char *exe, const char *ws)
 }
 
 json_t *
-diag_timing(const struct config *cfg, int runs)
+timing_measure(const struct config *cfg, int runs)
 {
 	const char *sub[] = { "input", "testdata", "production_deployment" };
 	char *dir = NULL, *p, *ingest = NULL, *train = NULL;

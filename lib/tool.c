@@ -120,3 +120,48 @@ print_version(void)
 {
 	printf("%s (riskwatch) %s\n", argv0, RISK_VERSION);
 }
+
+/* a sibling tool of this one: installed as PREFIXdiagnose, the siblings
+ * carry the same prefix */
+char *
+tool_path(const char *tool)
+{
+	char self[PATH_MAX], *base, *p, *pre = estrdup("");
+	const char *t, *e;
+	size_t nb, nt;
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1) {
+		free(pre);
+		seterr("/proc/self/exe: %s", strerror(errno));
+		return NULL;
+	}
+	self[n] = '\0';
+	base = strrchr(self, '/');
+	*base++ = '\0';
+	/* installed as PREFIXdiagnose: the siblings carry the same prefix */
+	nb = strlen(base);
+	for (t = RISK_TOOLS; *t != '\0'; t = e + strspn(e, " ")) {
+		e = t + strcspn(t, " ");
+		nt = (size_t)(e - t);
+		if (nb > nt && memcmp(base + nb - nt, t, nt) == 0) {
+			free(pre);
+			pre = estrdup(base);
+			pre[nb - nt] = '\0';
+			break;
+		}
+	}
+	p = emalloc(strlen(self) + strlen(pre) + strlen(tool) + 2);
+	sprintf(p, "%s/%s%s", self, pre, tool);
+	if (access(p, X_OK) == -1) {
+		sprintf(p, "%s/%s", self, tool);
+		if (access(p, X_OK) == -1) {
+			seterr("cannot find %s%s next to %s/%s", pre, tool,
+			    self, base);
+			free(p);
+			p = NULL;
+		}
+	}
+	free(pre);
+	return p;
+}

@@ -312,7 +312,7 @@ predict(struct req *r, FILE *in, const char *name)
 		return;
 	}
 	ok = fputs("{\"predictions\":[", out.fp) != EOF;
-	if (ok && diag_predict_fp(&s->m, in, name, onpred, &out) == -1)
+	if (ok && predict_fp(&s->m, in, name, onpred, &out) == -1)
 		ok = -1;
 	if (ok == 1 && fputs("]}", out.fp) == EOF)
 		ok = 0;

@@ -218,13 +218,13 @@ diagnostics_of(void *arg)
 
 	(void)arg;
 	/* timing runs ingest and train */
-	if ((timing = diag_timing(&srv.cfg, 1)) == NULL)
+	if ((timing = timing_measure(&srv.cfg, 1)) == NULL)
 		return NULL;
 	if ((missing = diag_missing(&srv.cfg)) == NULL) {
 		json_decref(timing);
 		return NULL;
 	}
-	deps = diag_deps();
+	deps = deps_versions();
 	return json_pack("{s:o, s:o, s:o}", "timing", timing, "missing",
 	    missing, "dependencies", deps ? deps : json_array());
 }

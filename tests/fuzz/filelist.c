@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *tab;
 
 	risk_err[0] = '\0';
-	if (drift_readlist(path, &l) == -1) {
+	if (filelist_read(path, &l) == -1) {
 		FUZZ_CHECK(risk_err[0] != '\0');
 		return 0;
 	}
@@ -31,22 +31,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(l.line[i][0] != '\0' && l.line[i][0] != '\t');
 		FUZZ_CHECK(strchr(l.line[i], '\n') == NULL);
 	}
-	if (drift_readlist(path, &again) == -1)
+	if (filelist_read(path, &again) == -1)
 		abort();
-	FUZZ_CHECK(drift_mergelist(&empty, &l) <= l.n);
+	FUZZ_CHECK(filelist_merge(&empty, &l) <= l.n);
 	FUZZ_CHECK(empty.n <= l.n);
-	drift_mergelist(&again, &l);
+	filelist_merge(&again, &l);
 	FUZZ_CHECK(again.n == l.n);
 	for (i = 0; i < l.n; i++) {
 		if ((tab = strchr(l.line[i], '\t')) == NULL)
 			continue;
 		*tab = '\0';
-		FUZZ_CHECK(drift_isnew(&empty, l.line[i], tab + 1) !=
-		    DRIFT_NEWFILE);
+		FUZZ_CHECK(filelist_isnew(&empty, l.line[i], tab + 1) !=
+		    FILELIST_NEW);
 		*tab = '\t';
 	}
-	drift_freelist(&again);
-	drift_freelist(&empty);
-	drift_freelist(&l);
+	filelist_free(&again);
+	filelist_free(&empty);
+	filelist_free(&l);
 	return 0;
 }

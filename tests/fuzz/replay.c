@@ -28,7 +28,7 @@ add(const char *path)
 	size_t len;
 	char *data;
 
-	if ((data = slurp(path, &len)) == NULL)
+	if ((data = path_slurp(path, &len)) == NULL)
 		errx_(2, "%s", risk_err);
 	if (nin == capin)
 		in = erealloc(in, (capin = capin * 2 + 16) * sizeof(*in));

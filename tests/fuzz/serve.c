@@ -56,7 +56,7 @@ deploy(void)
 	m.rows = 2;
 	memset(m.data_sha256, '0', 64);
 	snprintf(m.trained_at, sizeof(m.trained_at), "2026-01-01T00:00:00Z");
-	if (mkdirs(dir) == -1 || model_save(&m, p) == -1)
+	if (path_mkdirs(dir) == -1 || model_save(&m, p) == -1)
 		abort();
 	free(m.coef);
 	free(p);

@@ -147,29 +147,29 @@ lists(void)
 	dep.line = emalloc(2 * sizeof(char *));
 	dep.line[dep.n++] = estrdup(a);
 	dep.line[dep.n++] = estrdup("practicedata/old.csv");
-	OK(drift_isnew(&dep, "practicedata/dataset1.csv", "aaaa") == 0,
+	OK(filelist_isnew(&dep, "practicedata/dataset1.csv", "aaaa") == 0,
 	    "same path, same digest: seen");
-	OK(drift_isnew(&dep, "practicedata/dataset1.csv", "aaab") ==
-	    DRIFT_CHANGED, "same path, another digest: changed");
-	OK(drift_isnew(&dep, "practicedata/dataset1.cs", "aaaa") ==
-	    DRIFT_NEWFILE, "a prefix of a recorded path is new");
-	OK(drift_isnew(&dep, "practicedata/dataset2.csv", "bbbb") ==
-	    DRIFT_NEWFILE, "another path: new");
-	OK(drift_isnew(&dep, "practicedata/old.csv", "cccc") == DRIFT_CHANGED,
+	OK(filelist_isnew(&dep, "practicedata/dataset1.csv", "aaab") ==
+	    FILELIST_CHANGED, "same path, another digest: changed");
+	OK(filelist_isnew(&dep, "practicedata/dataset1.cs", "aaaa") ==
+	    FILELIST_NEW, "a prefix of a recorded path is new");
+	OK(filelist_isnew(&dep, "practicedata/dataset2.csv", "bbbb") ==
+	    FILELIST_NEW, "another path: new");
+	OK(filelist_isnew(&dep, "practicedata/old.csv", "cccc") == FILELIST_CHANGED,
 	    "a path recorded without a digest is tested again");
 
 	src.line = emalloc(2 * sizeof(char *));
 	src.line[src.n++] = estrdup(b);
 	src.line[src.n++] = estrdup("practicedata/dataset1.csv\tabab\t10");
-	OK(drift_mergelist(&dep, &src) == 2 && dep.n == 3 &&
+	OK(filelist_merge(&dep, &src) == 2 && dep.n == 3 &&
 	    strcmp(dep.line[0], "practicedata/dataset1.csv\tabab\t10") == 0 &&
 	    strcmp(dep.line[1], "practicedata/old.csv") == 0 &&
 	    strcmp(dep.line[2], b) == 0,
 	    "merge replaces a changed file's line in place, appends new ones");
-	OK(drift_mergelist(&dep, &src) == 0 && dep.n == 3,
+	OK(filelist_merge(&dep, &src) == 0 && dep.n == 3,
 	    "merging again adds nothing");
-	drift_freelist(&dep);
-	drift_freelist(&src);
+	filelist_free(&dep);
+	filelist_free(&src);
 }
 
 int
