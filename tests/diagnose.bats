@@ -446,3 +446,14 @@ data: no drift (0 of 3 features)" ]
 	run -0 diagnose --json summary
 	[ "$output" = '{"summary":{"lastmonth_activity":{"mean":5922420375416379.0,"median":8883630563124567.0,"std":5128966497001155.0},"lastyear_activity":{"mean":8883630563124566.0,"median":8883630563124566.0,"std":0.0},"number_of_employees":{"mean":5.5986624879071304e+16,"median":8.397993731860696e+16,"std":4.8485839417425624e+16}}}' ]
 }
+
+@test "diagnose drift -m measures against the reference profile beside that model" {
+	sampledrift
+	dir=production_deployment/history/$ID
+	run -0 diagnose drift -m "$dir/trainedmodel.json"
+	[ "$output" = "$SAMPLEDRIFT" ]
+	run -0 diagnose drift --json -m "$dir/trainedmodel.json"
+	[[ "$output" == '{"reference":"'"$dir"'","reference_rows":507,"rows":594,'* ]]
+	run -1 --separate-stderr diagnose drift -m practicemodels/trainedmodel.json
+	[ "$stderr" = "diagnose: drift: practicemodels/reference.json: no reference profile: the deployment was made before deploy kept one; deploy again to measure data drift" ]
+}

@@ -35,6 +35,10 @@ replay() {
 	replay filelist
 }
 
+@test "fuzz: the reference profile loader's corpus replays without a finding" {
+	replay profile
+}
+
 @test "fuzz: serve's request bodies replay without a finding" {
 	replay serve
 }
