@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,18 @@
 
 #include "risk.h"
 
-#define SYNOPSIS "[-fhnqV] [-C dir] [-c file] [--adopt | --foreign | " \
-    "--list | --rollback | --check f1 | --seen | --get key | --verify]"
+#define SYNOPSIS "[-fhnqV] [-C dir] [-c file] [-d data] [--adopt | " \
+    "--foreign | --list | --rollback | --check f1 | --seen | --get key | " \
+    "--verify]"
 
 static const char *const help[] = {
 	"--adopt",
 	    "take over the Python system's deployment in prod_deployment_path",
 	"--check f1",
 	    "test the score f1 of the deployed model on new data for drift",
+	"-d data",
+	    "with --check: the new data for the data test (default: "
+	    "finaldata.csv)",
 	"-f",
 	    "with --adopt: adopt even when the F1 differs (default: off)",
 	"--foreign",
@@ -496,16 +501,47 @@ currentdir(const char *prod, char *id, size_t size)
 	return dir;
 }
 
+/* the data test: the data's drift against the current deployment's
+ * reference profile; -1 when it cannot run, why in risk_err */
+struct datatest {
+	long long drifted, features;
+	int drift;
+};
+
 static int
-check(const struct config *cfg, double score, int dry)
+datatest(const struct config *cfg, const char *data, struct datatest *t)
 {
-	const char *prod = cfg->prod_deployment_path;
+	json_t *o;
+	int r = 0;
+
+	if ((o = diag_drift(cfg, data, NULL)) == NULL)
+		return -1;
+	t->drifted = json_integer_value(json_object_get(o, "drifted_features"));
+	t->features = json_integer_value(json_object_get(o, "tested_features"));
+	t->drift = json_is_true(json_object_get(o, "drifted"));
+	if (!json_is_integer(json_object_get(o, "tested_features")))
+		r = seterr("%s: the data test gave no count of features", data);
+	json_decref(o);
+	return r;
+}
+
+/*
+ * The score test, the data test beside it in every case, and the decision
+ * by drift_test: one line of tab-separated fields, the score test's
+ * (verdict, test, f1, op, threshold, how) then the data test's (verdict
+ * or "none", drifted, features, how) then the decision.
+ */
+static int
+check(const struct config *cfg, double score, const char *data, int dry)
+{
+	const char *prod = cfg->prod_deployment_path, *dv;
 	char id[256], *dir, *p, f1[40], ref[40], c[40], sp[40], when[32];
-	char detail[256];
+	char detail[256], ddetail[LOG_ESCMAX + 64], nd[24] = "", nf[24] = "";
 	double deployed, *hist = NULL;
+	struct datatest t;
 	struct drift d;
 	size_t n;
-	int r = -1;
+	int r = -1, ran, decision;
 
 	if ((dir = currentdir(prod, id, sizeof(id))) == NULL)
 		return -1;
@@ -539,16 +575,39 @@ check(const struct config *cfg, double score, int dry)
 		    n);
 	else
 		snprintf(detail, sizeof(detail), "the deployed score");
+
+	/* without a reference profile the score test decides alone */
+	ran = datatest(cfg, data, &t) == 0;
+	if (ran) {
+		snprintf(nd, sizeof(nd), "%lld", t.drifted);
+		snprintf(nf, sizeof(nf), "%lld", t.features);
+		snprintf(ddetail, sizeof(ddetail), "%lld of %lld features "
+		    "drifted", t.drifted, t.features);
+	} else {
+		char esc[LOG_ESCMAX];
+
+		snprintf(ddetail, sizeof(ddetail), "not run: %s",
+		    log_escs(esc, risk_err));
+	}
+	dv = !ran ? "none" : t.drift ? "drift" : "nodrift";
+	if (!ran || cfg->drift_rule == DRIFT_BY_SCORE)
+		decision = d.drift;
+	else if (cfg->drift_rule == DRIFT_BY_DATA)
+		decision = t.drift;
+	else
+		decision = d.drift && t.drift;
 	if (!dry) {
 		fmt_utc_iso(when, sizeof(when));
 		if (history_add(prod, when, f1, id, "check") == -1 ||
 		    decide(prod, "check", id, drift_name(d.test), score,
-		    d.drift, d.threshold, d.drift ? "drift" : "nodrift", "",
-		    "", "", d.drift ? "drift" : "nodrift") == -1)
+		    d.drift, d.threshold, d.drift ? "drift" : "nodrift", nd,
+		    nf, ran ? dv : "", decision ? "drift" : "nodrift") == -1)
 			return -1;
 	}
-	printf("%s\t%s\t%s\t%s\t%s\t%s\n", d.drift ? "drift" : "nodrift",
-	    drift_name(d.test), f1, d.drift ? "<" : ">=", ref, detail);
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+	    d.drift ? "drift" : "nodrift", drift_name(d.test), f1,
+	    d.drift ? "<" : ">=", ref, detail, dv, nd, nf, ddetail,
+	    decision ? "drift" : "nodrift");
 	return 0;
 }
 
@@ -635,17 +694,20 @@ main(int argc, char *argv[])
 	};
 	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	struct config cfg;
-	const char *arg = NULL;
-	char *end;
+	const char *arg = NULL, *dataopt = NULL;
+	char *end, *data = NULL;
 	double score = 0;
 	int ch, ret, r, dry = 0, lock = -1, force = 0;
 
 	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "fn", longopts,
+	while ((ch = getopt_long(argc, argv, TOOL_OPTS "d:fn", longopts,
 	    NULL)) != -1) {
 		if (tool_opt(&opt, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'd':
+			dataopt = optarg;
+			break;
 		case 'f':
 			force = 1;
 			break;
@@ -670,7 +732,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind != argc || (dry && verb != CHECK && verb != SEEN) ||
-	    (force && verb != ADOPT))
+	    (force && verb != ADOPT) || (dataopt && verb != CHECK))
 		tool_usage(&opt);
 	if (verb == CHECK) {
 		score = strtod(arg, &end);
@@ -701,8 +763,12 @@ main(int argc, char *argv[])
 	else if ((verb == CHECK || verb == SEEN) && !dry &&
 	    (lock = deploy_lock(cfg.prod_deployment_path, 0)) == -1)
 		r = -1;
-	else if (verb == CHECK)
-		r = check(&cfg, score, dry);
+	else if (verb == CHECK) {
+		data = dataopt ? estrdup(dataopt) :
+		    path_join(cfg.output_folder_path, "finaldata.csv");
+		r = check(&cfg, score, data, dry);
+		free(data);
+	}
 	else if (verb == SEEN)
 		r = seen(&cfg, dry);
 	else if (verb == VERIFY)

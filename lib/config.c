@@ -259,6 +259,47 @@ getdrift(const char *file, struct config *c, json_t *obj)
 	return 0;
 }
 
+/* a string holding no NUL byte, or NULL */
+static const char *
+plainstr(json_t *v)
+{
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return NULL;
+	return json_string_value(v);
+}
+
+/* "raw", "parametric", "nonparametric", "data", or a score test and
+ * "data" in an array: both must find drift */
+static int
+getdrifttest(const char *file, struct config *c, json_t *v)
+{
+	const char *score = plainstr(v), *other = NULL;
+
+	c->drift_rule = DRIFT_BY_SCORE;
+	if (score != NULL && strcmp(score, "data") == 0) {
+		c->drift_rule = DRIFT_BY_DATA;
+		score = "raw";
+	} else if (json_is_array(v) && json_array_size(v) == 2) {
+		c->drift_rule = DRIFT_BY_BOTH;
+		score = plainstr(json_array_get(v, 0));
+		other = plainstr(json_array_get(v, 1));
+		if (score != NULL && strcmp(score, "data") == 0) {
+			score = other;
+			other = "data";
+		}
+		if (other == NULL || strcmp(other, "data") != 0)
+			score = NULL;
+	}
+	if (score == NULL || drift_parse(score) == -1)
+		return seterr("%s: key \"drift_test\": expected \"raw\", "
+		    "\"parametric\", \"nonparametric\", \"data\", or one of "
+		    "the first three and \"data\" in an array", file);
+	free(c->drift_test);
+	c->drift_test = estrdup(score);
+	return 0;
+}
+
 /* true, false, or {"margin": m}: a retrained model is deployed only when
  * its F1 is not below the deployed one's less m */
 static int
@@ -318,15 +359,8 @@ getkey(const char *file, struct config *c, const char *k, json_t *v)
 		return getdrift(file, c, v);
 	if (strcmp(k, "lock_timeout") == 0)
 		return getint(file, k, v, 1, 31536000, &c->lock_timeout);
-	if (strcmp(k, "drift_test") == 0) {
-		if (!json_is_string(v) ||
-		    (strcmp(json_string_value(v), "raw") != 0 &&
-		    strcmp(json_string_value(v), "parametric") != 0 &&
-		    strcmp(json_string_value(v), "nonparametric") != 0))
-			return seterr("%s: key \"drift_test\": expected \"raw\", "
-			    "\"parametric\" or \"nonparametric\"", file);
-		return getstr(file, k, v, &c->drift_test);
-	}
+	if (strcmp(k, "drift_test") == 0)
+		return getdrifttest(file, c, v);
 	if (strcmp(k, "gate") == 0)
 		return getgate(file, c, v);
 	warnx_("%s: unknown key \"%s\" ignored", file, k);
@@ -547,7 +581,6 @@ config_print(const struct config *c, const char *key, FILE *fp)
 		{ "output_model_path", c->output_model_path },
 		{ "prod_deployment_path", c->prod_deployment_path },
 		{ "target", c->target },
-		{ "drift_test", c->drift_test },
 		{ "api.host", c->api_host },
 	};
 	char b[40];
@@ -556,6 +589,10 @@ config_print(const struct config *c, const char *key, FILE *fp)
 	for (i = 0; i < NELEM(s); i++)
 		if (strcmp(key, s[i].key) == 0)
 			return fprintf(fp, "%s\n", s[i].val) < 0 ? -1 : 0;
+	if (strcmp(key, "drift_test") == 0)
+		return fprintf(fp, "%s%s\n", c->drift_rule == DRIFT_BY_DATA ?
+		    "data" : c->drift_test, c->drift_rule == DRIFT_BY_BOTH ?
+		    "+data" : "") < 0 ? -1 : 0;
 	if (strcmp(key, "gate") == 0)
 		return fprintf(fp, "%s\n", c->gate ? "on" : "off") < 0 ? -1 : 0;
 	if (strcmp(key, "gate.margin") == 0)

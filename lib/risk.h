@@ -110,6 +110,7 @@ struct config {
 	double C, tol;
 	int max_iter;
 	char *drift_test;	/* the score test: raw, parametric, ... */
+	int drift_rule;		/* which test's drift retrains: DRIFT_BY_* */
 	int gate;		/* deploy only a model not worse than current */
 	double gate_margin;	/* ... by more than this */
 	char *api_host;
@@ -123,6 +124,7 @@ struct config {
 	double drift_wasserstein;	/* beyond: normalised W1 at least this */
 	double drift_share;	/* the data drifts: this share of features */
 };
+enum { DRIFT_BY_SCORE, DRIFT_BY_DATA, DRIFT_BY_BOTH };
 void config_init(struct config *);	/* the defaults */
 int config_load(struct config *, const char *path);	/* path NULL: config.json */
 void config_free(struct config *);

@@ -142,9 +142,9 @@ adopted() {
 @test "deploy -f without --adopt, and --adopt with another verb, are usage errors" {
 	samplews
 	run -2 --separate-stderr deploy -f
-	[ "$stderr" = "usage: deploy [-fhnqV] [-C dir] [-c file] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
+	[ "$stderr" = "usage: deploy [-fhnqV] [-C dir] [-c file] [-d data] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
 	run -2 --separate-stderr deploy --adopt --list
-	[ "$stderr" = "usage: deploy [-fhnqV] [-C dir] [-c file] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
+	[ "$stderr" = "usage: deploy [-fhnqV] [-C dir] [-c file] [-d data] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
 }
 
 @test "deploy --adopt takes over the seed's Python deployment: the same model, F1 and predictions" {
@@ -235,10 +235,12 @@ print("\n".join(str(p) for p in m.predict(t[f].values)))' \
 	local model
 	model=$(treesum "$PROD/history/$ID" | grep -v '	\./ingestedfiles.txt$' | grep -v ' ./ingestedfiles.txt$')
 	run -0 --separate-stderr fullprocess
-	[ "${#lines[@]}" -eq 3 ]
+	[ "${#lines[@]}" -eq 5 ]
 	[ "$(sed -E "s/$STAMP//" <<<"$output")" = "$(printf '%s\n' \
 	    "new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)" \
-	    "drift check (raw): new F1 0.6923076923076923 >= 0.5714285714285715 (the deployed score): no drift" \
+	    "score test (raw): new data F1 0.6923076923076923 >= 0.5714285714285715 (the deployed score): no drift" \
+	    "data test: 3 of 3 features drifted: drift" \
+	    "decision (drift_test raw): no drift" \
 	    "the new files are recorded as seen; $ID stays deployed")" ]
 	[ "$(readlink "$PROD/current")" = "history/$ID" ]
 	[ "$(ls "$PROD/history")" = "$ID" ]

@@ -127,9 +127,26 @@ badconfig() {
 
 @test "an unknown drift test names the key and the choices" {
 	ingested
-	printf '{"drift_test": "bayesian"}\n' >config.json
-	BEFORE=$(treesum "$WS")
-	badconfig ingest 'ingest: config.json: key "drift_test": expected "raw", "parametric" or "nonparametric"'
+	local bad
+	for bad in '"bayesian"' '["raw", "raw"]' '["data"]' \
+	    '["data", "data"]' '["raw", "data", "parametric"]' 1; do
+		printf '{"drift_test": %s}\n' "$bad" >config.json
+		BEFORE=$(treesum "$WS")
+		badconfig ingest 'ingest: config.json: key "drift_test": expected "raw", "parametric", "nonparametric", "data", or one of the first three and "data" in an array'
+	done
+}
+
+@test "drift_test takes the data test alone, or a score test and data, both to find drift" {
+	ws
+	local v
+	for v in '"data"=data' '["raw", "data"]=raw+data' \
+	    '["data", "nonparametric"]=nonparametric+data' \
+	    '"parametric"=parametric'; do
+		printf '{"drift_test": %s}\n' "${v%=*}" >config.json
+		run -0 --separate-stderr deploy --get drift_test
+		[ "$output" = "${v#*=}" ]
+		[ "$stderr" = "" ]
+	done
 }
 
 @test "the gate is off by default, on with true or a margin; a bad margin names the key" {

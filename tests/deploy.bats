@@ -5,7 +5,7 @@
 
 load test_helper
 
-USAGE="usage: deploy [-fhnqV] [-C dir] [-c file] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]"
+USAGE="usage: deploy [-fhnqV] [-C dir] [-c file] [-d data] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]"
 PROD=production_deployment
 
 # the seed's practicedata (or the folder named) ingested, trained, scored

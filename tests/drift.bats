@@ -32,6 +32,12 @@ drifttest() {
 EOF
 }
 
+# shifted: shifted.csv, finaldata.csv with every feature 100 times larger
+shifted() {
+	awk -F, -v OFS=, 'NR > 1 { $2 = $2 * 100 + 7; $3 = $3 * 100 + 7; $4 = $4 * 100 + 7 } 1' \
+	    ingesteddata/finaldata.csv >shifted.csv
+}
+
 # history F1...: a score history holding these scores
 history() {
 	local f
@@ -46,10 +52,10 @@ history() {
 @test "deploy --check by the raw test: the deployed score itself is no drift" {
 	deployedws
 	run -0 --separate-stderr deploy --check 0.4
-	[ "$output" = "nodrift${TAB}raw${TAB}0.4${TAB}>=${TAB}0.4${TAB}the deployed score" ]
+	[ "$output" = "nodrift${TAB}raw${TAB}0.4${TAB}>=${TAB}0.4${TAB}the deployed score${TAB}nodrift${TAB}0${TAB}3${TAB}0 of 3 features drifted${TAB}nodrift" ]
 	[ "$stderr" = "" ]
 	run -0 deploy --check 0.39999999999999997
-	[ "$output" = "drift${TAB}raw${TAB}0.39999999999999997${TAB}<${TAB}0.4${TAB}the deployed score" ]
+	[ "$output" = "drift${TAB}raw${TAB}0.39999999999999997${TAB}<${TAB}0.4${TAB}the deployed score${TAB}nodrift${TAB}0${TAB}3${TAB}0 of 3 features drifted${TAB}drift" ]
 }
 
 @test "deploy --check adds a check line with the new score to the history" {
@@ -65,11 +71,54 @@ history() {
 	run -0 deploy --check 0.25
 	run -0 deploy --check 0.5
 	[ "$(sed -n 1p "$PROD/decisions.csv")" = "time,event,model,test,f1,op,threshold,score,drifted,features,data,decision" ]
-	[[ $(sed -n 2p "$PROD/decisions.csv") =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z,check,$ID,raw,0.25,\<,0.4,drift,,,,drift$ ]]
-	[ "$(sed -n 3p "$PROD/decisions.csv" | cut -d, -f2-)" = "check,$ID,raw,0.5,>=,0.4,nodrift,,,,nodrift" ]
+	[[ $(sed -n 2p "$PROD/decisions.csv") =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z,check,$ID,raw,0.25,\<,0.4,drift,0,3,nodrift,drift$ ]]
+	[ "$(sed -n 3p "$PROD/decisions.csv" | cut -d, -f2-)" = "check,$ID,raw,0.5,>=,0.4,nodrift,0,3,nodrift,nodrift" ]
 	[ "$(wc -l <"$PROD/decisions.csv")" -eq 3 ]
 	run -0 deploy -n --check 0.1
 	[ "$(wc -l <"$PROD/decisions.csv")" -eq 3 ]
+}
+
+@test "deploy --check runs the data test beside the score test; drift_test data lets it decide" {
+	deployedws
+	shifted
+	local score="raw${TAB}0.4${TAB}>=${TAB}0.4${TAB}the deployed score"
+	run -0 deploy -n --check 0.4 -d shifted.csv
+	[ "$output" = "nodrift${TAB}$score${TAB}drift${TAB}3${TAB}3${TAB}3 of 3 features drifted${TAB}nodrift" ]
+	drifttest data
+	run -0 --separate-stderr deploy --check 0.4 -d shifted.csv
+	[ "$output" = "nodrift${TAB}$score${TAB}drift${TAB}3${TAB}3${TAB}3 of 3 features drifted${TAB}drift" ]
+	[ "$stderr" = "" ]
+	[ "$(tail -1 "$PROD/decisions.csv" | cut -d, -f2-)" = "check,$ID,raw,0.4,>=,0.4,nodrift,3,3,drift,drift" ]
+	run -0 deploy -n --check 0.1
+	[ "${output##*"${TAB}"}" = nodrift ]
+}
+
+@test "deploy --check with a score test and data in drift_test finds drift only when both do" {
+	deployedws
+	shifted
+	echo '{ "drift_test": ["data", "raw"] }' >config.json
+	run -0 deploy -n --check 0.4 -d shifted.csv
+	[ "${output##*"${TAB}"}" = nodrift ]
+	run -0 deploy -n --check 0.1
+	[ "$output" = "drift${TAB}raw${TAB}0.1${TAB}<${TAB}0.4${TAB}the deployed score${TAB}nodrift${TAB}0${TAB}3${TAB}0 of 3 features drifted${TAB}nodrift" ]
+	run -0 deploy -n --check 0.1 -d shifted.csv
+	[ "${output##*"${TAB}"}" = drift ]
+}
+
+@test "deploy --check without a reference profile says why, and the score test decides" {
+	deployedws
+	shifted
+	drifttest data
+	rm "$PROD/history/$ID/reference.json"
+	run -0 --separate-stderr deploy --check 0.1 -d shifted.csv
+	[ "$output" = "drift${TAB}raw${TAB}0.1${TAB}<${TAB}0.4${TAB}the deployed score${TAB}none${TAB}${TAB}${TAB}not run: $PROD/history/$ID/reference.json: no reference profile: the deployment was made before deploy kept one; deploy again to measure data drift${TAB}drift" ]
+	[ "$(tail -1 "$PROD/decisions.csv" | cut -d, -f2-)" = "check,$ID,raw,0.1,<,0.4,drift,,,,drift" ]
+}
+
+@test "deploy -d is for --check only" {
+	deployedws
+	run -2 --separate-stderr deploy -d x.csv --list
+	[ "$output" = "" ]
 }
 
 @test "deploy --check by the parametric test: mean - 2 std of the history" {
@@ -78,12 +127,12 @@ history() {
 	history 0.5 0.6 0.7
 	local d="mean 0.6 - 2 * std 0.08164965809277258 of 3 scores"
 	run -0 deploy -n --check 0.4367006838144548
-	[ "$output" = "nodrift${TAB}parametric${TAB}0.4367006838144548${TAB}>=${TAB}0.4367006838144548${TAB}$d" ]
+	[ "$output" = "nodrift${TAB}parametric${TAB}0.4367006838144548${TAB}>=${TAB}0.4367006838144548${TAB}$d${TAB}nodrift${TAB}0${TAB}3${TAB}0 of 3 features drifted${TAB}nodrift" ]
 	run -0 deploy -n --check 0.43670068381445476
-	[ "$output" = "drift${TAB}parametric${TAB}0.43670068381445476${TAB}<${TAB}0.4367006838144548${TAB}$d" ]
+	[ "$output" = "drift${TAB}parametric${TAB}0.43670068381445476${TAB}<${TAB}0.4367006838144548${TAB}$d${TAB}nodrift${TAB}0${TAB}3${TAB}0 of 3 features drifted${TAB}drift" ]
 	# below the deployed 0.4 would be drift by the raw test, not by this one
 	run -0 deploy --check 0.39
-	[ "$output" = "drift${TAB}parametric${TAB}0.39${TAB}<${TAB}0.4367006838144548${TAB}$d" ]
+	[ "$output" = "drift${TAB}parametric${TAB}0.39${TAB}<${TAB}0.4367006838144548${TAB}$d${TAB}nodrift${TAB}0${TAB}3${TAB}0 of 3 features drifted${TAB}drift" ]
 }
 
 @test "deploy --check by the nonparametric test: Q1 - 1.5 IQR of the history" {
@@ -92,9 +141,9 @@ history() {
 	history 0.8 0.5 0.7 0.6
 	local d="Q1 0.575 - 1.5 * IQR 0.15000000000000002 of 4 scores"
 	run -0 deploy -n --check 0.35
-	[ "$output" = "nodrift${TAB}nonparametric${TAB}0.35${TAB}>=${TAB}0.3499999999999999${TAB}$d" ]
+	[ "$output" = "nodrift${TAB}nonparametric${TAB}0.35${TAB}>=${TAB}0.3499999999999999${TAB}$d${TAB}nodrift${TAB}0${TAB}3${TAB}0 of 3 features drifted${TAB}nodrift" ]
 	run -0 deploy -n --check 0.34
-	[ "$output" = "drift${TAB}nonparametric${TAB}0.34${TAB}<${TAB}0.3499999999999999${TAB}$d" ]
+	[ "$output" = "drift${TAB}nonparametric${TAB}0.34${TAB}<${TAB}0.3499999999999999${TAB}$d${TAB}nodrift${TAB}0${TAB}3${TAB}0 of 3 features drifted${TAB}drift" ]
 	# below the deployed score, above the threshold: no drift
 	run -0 deploy -n --check 0.36
 	[ "${output%%"$TAB"*}" = nodrift ]
@@ -106,10 +155,10 @@ history() {
 	for t in parametric nonparametric; do
 		drifttest $t
 		run -0 deploy -n --check 0.39
-		[ "$output" = "drift${TAB}raw${TAB}0.39${TAB}<${TAB}0.4${TAB}the deployed score: $t needs 2 scores in the history, it has 1" ]
+		[ "$output" = "drift${TAB}raw${TAB}0.39${TAB}<${TAB}0.4${TAB}the deployed score: $t needs 2 scores in the history, it has 1${TAB}nodrift${TAB}0${TAB}3${TAB}0 of 3 features drifted${TAB}drift" ]
 		rm "$PROD/scorehistory.csv"
 		run -0 deploy -n --check 0.4
-		[ "$output" = "nodrift${TAB}raw${TAB}0.4${TAB}>=${TAB}0.4${TAB}the deployed score: $t needs 2 scores in the history, it has 0" ]
+		[ "$output" = "nodrift${TAB}raw${TAB}0.4${TAB}>=${TAB}0.4${TAB}the deployed score: $t needs 2 scores in the history, it has 0${TAB}nodrift${TAB}0${TAB}3${TAB}0 of 3 features drifted${TAB}nodrift" ]
 		history 0.4
 	done
 }
@@ -182,7 +231,7 @@ EOF
 @test "deploy -n is a usage error without --check or --seen" {
 	deployedws
 	run -2 --separate-stderr deploy -n
-	[ "$stderr" = "usage: deploy [-fhnqV] [-C dir] [-c file] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
+	[ "$stderr" = "usage: deploy [-fhnqV] [-C dir] [-c file] [-d data] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
 	run -2 deploy -n --list
 	run -2 deploy --check 0.5 --seen
 }

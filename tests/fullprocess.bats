@@ -141,7 +141,9 @@ EOF
 	[ "$status" -eq 0 ]
 	diff -u - <(echo "$log") <<EOF
 new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)
-drift check (raw): new F1 0.6923076923076923 >= 0.5714285714285715 (the deployed score): no drift
+score test (raw): new data F1 0.6923076923076923 >= 0.5714285714285715 (the deployed score): no drift
+data test: 3 of 3 features drifted: drift
+decision (drift_test raw): no drift
 the new files are recorded as seen; $id stays deployed
 EOF
 	[ "$(current)" = "$id" ]
@@ -171,7 +173,9 @@ EOF
 	config sourcedata parametric
 	fp
 	[ "$status" -eq 0 ]
-	[ "$(sed -n 2p <<<"$log")" = "drift check (raw): new F1 0.6923076923076923 >= 0.5714285714285715 (the deployed score: parametric needs 2 scores in the history, it has 1): no drift" ]
+	[ "$(sed -n 2,4p <<<"$log")" = "score test (raw): new data F1 0.6923076923076923 >= 0.5714285714285715 (the deployed score: parametric needs 2 scores in the history, it has 1): no drift
+data test: 3 of 3 features drifted: drift
+decision (drift_test parametric): no drift" ]
 	[ "$(current)" = "$id" ]
 }
 
@@ -188,7 +192,9 @@ EOF
 	[ "$id" != "$first" ]
 	diff -u - <(echo "$log") <<EOF
 new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)
-drift check (raw): new F1 0.5266903914590747 < 0.7142857142857142 (the deployed score): drift
+score test (raw): new data F1 0.5266903914590747 < 0.7142857142857142 (the deployed score): drift
+data test: 2 of 3 features drifted: drift
+decision (drift_test raw): drift
 deployed $id (F1 0.696 on the test data)
 $(afterdeploy)
 EOF
@@ -212,8 +218,10 @@ EOF
 	[ "$status" -eq 0 ]
 	local id
 	id=$(current)
-	[ "$(sed -n 1,3p <<<"$log")" = "new data: practicedata/dataset3.csv (new)
-drift check (raw): new F1 0.6696629213483146 < 0.7142857142857142 (the deployed score): drift
+	[ "$(sed -n 1,5p <<<"$log")" = "new data: practicedata/dataset3.csv (new)
+score test (raw): new data F1 0.6696629213483146 < 0.7142857142857142 (the deployed score): drift
+data test: 1 of 3 features drifted: no drift
+decision (drift_test raw): drift
 deployed $id (F1 0.6976744186046513 on the test data)" ]
 	[ "$(cat "$PROD/latestscore.txt")" = 0.6976744186046513 ]
 	run -0 deploy --list
@@ -233,7 +241,9 @@ deployed $id (F1 0.6976744186046513 on the test data)" ]
 	[ "$status" -eq 0 ]
 	diff -u - <(echo "$log") <<EOF
 new data: practicedata/dataset2.csv (changed)
-drift check (raw): new F1 0.7719298245614036 >= 0.7142857142857142 (the deployed score): no drift
+score test (raw): new data F1 0.7719298245614036 >= 0.7142857142857142 (the deployed score): no drift
+data test: 0 of 3 features drifted: no drift
+decision (drift_test raw): no drift
 the new files are recorded as seen; $id stays deployed
 EOF
 	fp
@@ -287,7 +297,9 @@ EOF
 	diff -u - <(echo "$log") <<EOF
 dry run (-n): nothing is changed
 new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)
-drift check (raw): new F1 0.5266903914590747 < 0.7142857142857142 (the deployed score): drift
+score test (raw): new data F1 0.5266903914590747 < 0.7142857142857142 (the deployed score): drift
+data test: 2 of 3 features drifted: drift
+decision (drift_test raw): drift
 would train, score, deploy, diagnose, report and call the API
 EOF
 	[ "$(find . | sort; treesum .)" = "$before" ]
@@ -303,7 +315,9 @@ EOF
 	config sourcedata
 	before=$(find . | sort; treesum .)
 	fp -n
-	[ "$(tail -2 <<<"$log")" = "drift check (raw): new F1 0.6923076923076923 >= 0.5714285714285715 (the deployed score): no drift
+	[ "$(tail -4 <<<"$log")" = "score test (raw): new data F1 0.6923076923076923 >= 0.5714285714285715 (the deployed score): no drift
+data test: 3 of 3 features drifted: drift
+decision (drift_test raw): no drift
 would record the new files as seen; $id would stay deployed" ]
 	[ "$(find . | sort; treesum .)" = "$before" ]
 }
@@ -368,8 +382,10 @@ would record the new files as seen; $id would stay deployed" ]
 	# the sourcedata files are new to the deployment rolled back to
 	fp
 	[ "$status" -eq 0 ]
-	[ "$(sed -n 1,2p <<<"$log")" = "new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)
-drift check (raw): new F1 0.5266903914590747 < 0.7142857142857142 (the deployed score): drift" ]
+	[ "$(sed -n 1,4p <<<"$log")" = "new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)
+score test (raw): new data F1 0.5266903914590747 < 0.7142857142857142 (the deployed score): drift
+data test: 2 of 3 features drifted: drift
+decision (drift_test raw): drift" ]
 	run -0 deploy --list
 	[ "${#lines[@]}" -eq 3 ]
 	[[ ${lines[1]} == *"	$second	-" ]]
@@ -560,7 +576,9 @@ holdlock() {
 	kept=$(ls "$PROD/history" | grep -vx "$first")
 	diff -u - <(echo "$log") <<EOF2
 new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)
-drift check (raw): new F1 0.5266903914590747 < 0.7142857142857142 (the deployed score): drift
+score test (raw): new data F1 0.5266903914590747 < 0.7142857142857142 (the deployed score): drift
+data test: 2 of 3 features drifted: drift
+decision (drift_test raw): drift
 kept the deployed model $first (F1 0.7142857142857142 on the test data): the new model $kept scores 0.696 < 0.7142857142857142 - margin 0.0
 the new files are recorded as seen; $first stays deployed
 EOF2
@@ -582,6 +600,44 @@ EOF2
 	[ "$status" -eq 0 ]
 	local id
 	id=$(current)
-	[ "$(sed -n 3p <<<"$log")" = "deployed $id (F1 0.696 on the test data)" ]
+	[ "$(sed -n 5p <<<"$log")" = "deployed $id (F1 0.696 on the test data)" ]
 	[ "$(tail -1 "$PROD/decisions.csv" | cut -d, -f2-)" = "gate,$id,gate,0.696,>=,0.6642857142857141,,,,,deployed" ]
+}
+
+@test "fullprocess with drift_test data retrains on the seed's sourcedata, whose features drifted though the score did not fall" {
+	seedws
+	config practicedata data
+	cd "$WS"
+	fp
+	local first
+	first=$(current)
+	config sourcedata data
+	fp
+	[ "$status" -eq 0 ]
+	local id
+	id=$(current)
+	[ "$id" != "$first" ]
+	[ "$(sed -n 1,5p <<<"$log")" = "new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)
+score test (raw): new data F1 0.6923076923076923 >= 0.5714285714285715 (the deployed score): no drift
+data test: 3 of 3 features drifted: drift
+decision (drift_test data): drift
+deployed $id (F1 0.3333333333333333 on the test data)" ]
+	[ "$(cut -d, -f2- "$PROD/decisions.csv")" = "event,model,test,f1,op,threshold,score,drifted,features,data,decision
+check,$first,raw,0.6923076923076923,>=,0.5714285714285715,nodrift,3,3,drift,drift" ]
+}
+
+@test "fullprocess with a score test and data in drift_test retrains only when both find drift" {
+	seedws
+	config practicedata
+	cd "$WS"
+	fp
+	local first
+	first=$(current)
+	config sourcedata
+	sed -i 's/"drift_test": "raw"/"drift_test": ["raw", "data"]/' config.json
+	fp
+	[ "$status" -eq 0 ]
+	[ "$(current)" = "$first" ]
+	[ "$(sed -n 4,5p <<<"$log")" = "decision (drift_test raw+data): no drift
+the new files are recorded as seen; $first stays deployed" ]
 }

@@ -58,10 +58,11 @@ has() {
 
 @test "deploy -h lists its options and the manual" {
 	help deploy
-	[ "${lines[0]}" = "usage: deploy [-fhnqV] [-C dir] [-c file] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
+	[ "${lines[0]}" = "usage: deploy [-fhnqV] [-C dir] [-c file] [-d data] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
 	has "  --adopt         take over the Python system's deployment in prod_deployment_path"
 	has "  -f              with --adopt: adopt even when the F1 differs (default: off)"
-	[ "${#lines[@]}" -eq 17 ]
+	has "  -d data         with --check: the new data for the data test (default: finaldata.csv)"
+	[ "${#lines[@]}" -eq 18 ]
 }
 
 @test "diagnose -h lists its options and the manual" {
@@ -108,7 +109,7 @@ has() {
 	local d=$BATS_TEST_TMPDIR/inst
 	run -0 make -C "$ROOT" install DESTDIR="$d" PREFIX=/opt/rw
 	run -0 --separate-stderr "$d/opt/rw/bin/risk-deploy" -h
-	[ "${lines[0]}" = "usage: deploy [-fhnqV] [-C dir] [-c file] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
+	[ "${lines[0]}" = "usage: deploy [-fhnqV] [-C dir] [-c file] [-d data] [--adopt | --foreign | --list | --rollback | --check f1 | --seen | --get key | --verify]" ]
 	[ "${lines[-1]}" = "The manual: man risk-deploy" ]
 	run -0 --separate-stderr "$d/opt/rw/bin/risk-fullprocess" -h
 	[ "${lines[-1]}" = "The manual: man risk-fullprocess" ]
