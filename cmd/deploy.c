@@ -49,10 +49,6 @@ static const char *const help[] = {
 	NULL
 };
 
-static const char *artifacts[] = {
-	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
-};
-
 /* a half-made deployment folder goes: it holds at most the artifacts and
  * the reference profile */
 static void
@@ -61,8 +57,8 @@ rmtmp(const char *dir)
 	char *p;
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
-		p = path_join(dir, artifacts[i]);
+	for (i = 0; i < DEPLOY_NARTIFACT; i++) {
+		p = path_join(dir, deploy_artifacts[i]);
 		unlink(p);
 		free(p);
 	}
@@ -91,16 +87,16 @@ toplinks(const char *prod)
 	ssize_t n;
 	int r = 0;
 
-	for (i = 0; r == 0 && i < 3; i++) {
-		link = path_join(prod, artifacts[i]);
-		target = path_join("current", artifacts[i]);
+	for (i = 0; r == 0 && i < DEPLOY_NARTIFACT; i++) {
+		link = path_join(prod, deploy_artifacts[i]);
+		target = path_join("current", deploy_artifacts[i]);
 		n = readlink(link, buf, sizeof(buf) - 1);
 		if (n < 0 && errno == EINVAL)
 			r = seterr("%s: kept, it is not a link deploy made",
 			    link);
 		else if (n < 0 || (size_t)n != strlen(target) ||
 		    memcmp(buf, target, n) != 0)
-			r = deploy_link(prod, target, artifacts[i]);
+			r = deploy_link(prod, target, deploy_artifacts[i]);
 		free(link);
 		free(target);
 	}
@@ -165,10 +161,10 @@ unchanged(const char *dir, const char *hex, double score, char *const src[])
 	double f1;
 	int r;
 
-	p = path_join(dir, artifacts[0]);
+	p = path_join(dir, deploy_artifacts[0]);
 	r = sha256_file(p, h);
 	free(p);
-	p = path_join(dir, artifacts[1]);
+	p = path_join(dir, deploy_artifacts[1]);
 	if (r == 0)
 		r = deploy_readscore(p, &f1);
 	free(p);
@@ -279,9 +275,9 @@ deploy(const struct config *cfg)
 	size_t i;
 	int r = -1, lock = -1, kept;
 
-	src[0] = path_join(cfg->output_model_path, artifacts[0]);
-	src[1] = path_join(cfg->output_model_path, artifacts[1]);
-	src[2] = path_join(cfg->output_folder_path, artifacts[2]);
+	src[0] = path_join(cfg->output_model_path, deploy_artifacts[0]);
+	src[1] = path_join(cfg->output_model_path, deploy_artifacts[1]);
+	src[2] = path_join(cfg->output_folder_path, deploy_artifacts[2]);
 	data = path_join(cfg->output_folder_path, "finaldata.csv");
 	if (sha256_file(src[0], hex) == -1 && access(src[0], F_OK) == 0)
 		goto out;
@@ -303,8 +299,8 @@ deploy(const struct config *cfg)
 		goto out2;
 	if (atomic_mkdtemp(tmpdir) == -1)
 		goto out2;
-	for (i = 0; i < 3; i++)
-		if (copyto(src[i], tmpdir, artifacts[i]) == -1) {
+	for (i = 0; i < DEPLOY_NARTIFACT; i++)
+		if (copyto(src[i], tmpdir, deploy_artifacts[i]) == -1) {
 			rmtmp(tmpdir);
 			goto out2;
 		}
@@ -348,7 +344,7 @@ out2:
 out:
 	if (lock != -1)
 		close(lock);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < DEPLOY_NARTIFACT; i++)
 		free(src[i]);
 	free(data);
 	return r;
@@ -644,8 +640,8 @@ seen(const struct config *cfg, int dry)
 	if ((dir = currentdir(cfg->prod_deployment_path, id, sizeof(id))) ==
 	    NULL)
 		return -1;
-	dst = path_join(dir, artifacts[2]);
-	src = path_join(cfg->output_folder_path, artifacts[2]);
+	dst = path_join(dir, deploy_artifacts[2]);
+	src = path_join(cfg->output_folder_path, deploy_artifacts[2]);
 	if (filelist_read(dst, &have) == -1 ||
 	    filelist_read(src, &add) == -1)
 		goto out;

@@ -54,12 +54,6 @@ struct ingest {
 enum { SAW_NUM = 1, SAW_BOOL = 2, SAW_TEXT = 4 };
 enum { K_NA, K_NUM, K_BOOL, K_TEXT };
 
-static int
-cmpname(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static const char *
 kind(mode_t m)
 {
@@ -105,8 +99,7 @@ listcsv(const char *dir, char ***files, size_t *n)
 		v[all++] = path_join(dir, e->d_name);
 	}
 	closedir(d);
-	if (all > 0)
-		qsort(v, all, sizeof(*v), cmpname);
+	path_sortnames(v, all);
 	for (i = 0; i < all; i++) {
 		p = v[i];
 		log_escs(esc, p);

@@ -19,16 +19,6 @@
 
 #include "risk.h"
 
-static const char *artifacts[] = {
-	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
-};
-
-static int
-cmpname(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* is prod/name something deploy puts there? */
 static int
 ours(const char *prod, const char *name)
@@ -55,12 +45,12 @@ ours(const char *prod, const char *name)
 	    strcmp(name, ".link.tmp") == 0)
 		r = S_ISLNK(st.st_mode);
 	else
-		for (i = 0; i < 3; i++) {
-			if (strcmp(name, artifacts[i]) != 0 ||
+		for (i = 0; i < DEPLOY_NARTIFACT; i++) {
+			if (strcmp(name, deploy_artifacts[i]) != 0 ||
 			    !S_ISLNK(st.st_mode))
 				continue;
 			snprintf(want, sizeof(want), "current/%s",
-			    artifacts[i]);
+			    deploy_artifacts[i]);
 			n = readlink(p, buf, sizeof(buf) - 1);
 			r = n > 0 && (size_t)n == strlen(want) &&
 			    memcmp(buf, want, n) == 0;
@@ -92,19 +82,8 @@ foreign(const char *prod, char ***names, size_t *n)
 		(*names)[(*n)++] = estrdup(e->d_name);
 	}
 	closedir(d);
-	if (*n > 0)
-		qsort(*names, *n, sizeof(**names), cmpname);
+	path_sortnames(*names, *n);
 	return 0;
-}
-
-static void
-freenames(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 int
@@ -131,7 +110,7 @@ adopt_guard(const char *prod)
 	}
 	if (len >= sizeof(list) - 1)
 		strcpy(list + sizeof(list) - 4, "...");
-	freenames(v, n);
+	path_freenames(v, n);
 	if (python)
 		return seterr("%s holds files riskwatch did not make (%s): a "
 		    "deployment of the Python system? Take it over with "
@@ -202,7 +181,7 @@ bad:
 	seterr("%s: %s: a quoted name with quotes or backslashes inside",
 	    path, s);
 	free(buf);
-	freenames(*v, *n);
+	path_freenames(*v, *n);
 	*v = NULL;
 	*n = 0;
 	return -1;
@@ -322,26 +301,6 @@ run(const char *tool, const char *dir, char **out)
 	return 0;
 }
 
-/* a score file as the original writes it: a number, maybe a newline */
-static int
-readscore(const char *path, double *f1)
-{
-	char *s, *end;
-
-	if ((s = path_slurp(path, NULL)) == NULL)
-		return -1;
-	errno = 0;
-	*f1 = strtod(s, &end);
-	if (end == s || strspn(end, " \t\r\n") != strlen(end) || errno != 0 ||
-	    !isfinite(*f1) || *f1 < 0 || *f1 > 1) {
-		free(s);
-		return seterr("%s: not an F1 score (one number from 0 to 1)",
-		    path);
-	}
-	free(s);
-	return 0;
-}
-
 /* ingestedfiles.txt in riskwatch's form: the scratch's lines (path,
  * sha256, rows, in order) with the workspace's paths */
 static int
@@ -412,12 +371,12 @@ stage(const struct config *cfg, const char *scr, char **files, size_t n,
 	for (i = 0; i < 2; i++) {
 		p = path_join(scr, i == 0 ? "models/trainedmodel.json" :
 		    "models/latestscore.txt");
-		r = copyfile(p, tmp, artifacts[i]);
+		r = copyfile(p, tmp, deploy_artifacts[i]);
 		free(p);
 		if (r == -1)
 			goto bad;
 	}
-	p = path_join(tmp, artifacts[2]);
+	p = path_join(tmp, deploy_artifacts[2]);
 	r = writelist(scr, files, n, p);
 	free(p);
 	p = path_join(scr, "ingesteddata/finaldata.csv");
@@ -439,7 +398,7 @@ stage(const struct config *cfg, const char *scr, char **files, size_t n,
 	}
 	/* the kept score and list are those the model was retrained on */
 	for (i = 0; i < 2; i++) {
-		p = path_join(o, artifacts[i + 1]);
+		p = path_join(o, deploy_artifacts[i + 1]);
 		r = sha256_file(p, hex);
 		free(p);
 		if (r == -1)
@@ -447,11 +406,11 @@ stage(const struct config *cfg, const char *scr, char **files, size_t n,
 		if (strcmp(hex, sums[i]) != 0) {
 			seterr("%s/%s changed while the model was retrained: "
 			    "nothing was adopted; run deploy --adopt again",
-			    prod, artifacts[i + 1]);
+			    prod, deploy_artifacts[i + 1]);
 			goto bad;
 		}
 	}
-	p = path_join(tmp, artifacts[0]);
+	p = path_join(tmp, deploy_artifacts[0]);
 	r = sha256_file(p, hex);
 	free(p);
 	if (r == -1 || deploy_newid(ad->id, sizeof(ad->id), hex) == -1)
@@ -506,7 +465,7 @@ originals(const char *prod, char ***v, size_t *n)
 	seterr("%s: no latestscore.txt and ingestedfiles.txt of the Python "
 	    "system: nothing to adopt", prod);
 bad:
-	freenames(*v, *n);
+	path_freenames(*v, *n);
 	return -1;
 }
 
@@ -532,13 +491,13 @@ adopt_stage(const struct config *cfg, int force, struct adoption *ad)
 		return -1;
 	/* digests first: a change from here on is seen under the lock */
 	for (i = 0, r = 0; r == 0 && i < 2; i++) {
-		p = path_join(prod, artifacts[i + 1]);
+		p = path_join(prod, deploy_artifacts[i + 1]);
 		r = sha256_file(p, sums[i]);
 		free(p);
 	}
 	p = path_join(prod, "latestscore.txt");
 	if (r == 0)
-		r = readscore(p, &ad->deployed);
+		r = deploy_readscore_python(p, &ad->deployed);
 	free(p);
 	p = path_join(prod, "ingestedfiles.txt");
 	if (r == 0)
@@ -580,7 +539,7 @@ adopt_stage(const struct config *cfg, int force, struct adoption *ad)
 		    "%s): adopted all the same (-f)", ad->f1, ad->was, diff);
 	}
 	/* the files are checked again under the lock, then written */
-	freenames(orig, norig);
+	path_freenames(orig, norig);
 	orig = NULL;
 	norig = 0;
 	if ((ad->lock = deploy_lock(prod, 0)) == -1 ||
@@ -602,8 +561,8 @@ out:
 	for (i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
-	freenames(want, n);
-	freenames(orig, norig);
+	path_freenames(want, n);
+	path_freenames(orig, norig);
 	return r;
 }
 
@@ -630,6 +589,6 @@ adopt_finish(const char *prod, const char *id)
 		free(top);
 		free(o);
 	}
-	freenames(v, n);
+	path_freenames(v, n);
 	return r == 0 ? atomic_fsync_dir(prod) : r;
 }

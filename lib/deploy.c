@@ -16,10 +16,25 @@
 
 #include "risk.h"
 
-static int
-cmpid(const void *a, const void *b)
+/* what a deployment folder holds, each linked from the top of prod
+ * through current: the deployed model is prod/trainedmodel.json */
+const char *const deploy_artifacts[DEPLOY_NARTIFACT] = {
+	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
+};
+
+/* prod/history/ID/name, or the folder prod/history/ID when name is NULL */
+char *
+deploy_path(const char *prod, const char *id, const char *name)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	char *hist = path_join(prod, "history"), *dir = path_join(hist, id);
+	char *p;
+
+	free(hist);
+	if (name == NULL)
+		return dir;
+	p = path_join(dir, name);
+	free(dir);
+	return p;
 }
 
 int
@@ -48,19 +63,14 @@ deploy_list(const char *prod, char ***ids, size_t *n)
 	}
 	closedir(d);
 	free(hist);
-	if (*n > 0)
-		qsort(*ids, *n, sizeof(**ids), cmpid);
+	path_sortnames(*ids, *n);
 	return 0;
 }
 
 void
 deploy_freelist(char **ids, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	path_freenames(ids, n);
 }
 
 int
@@ -242,15 +252,20 @@ deploy_clean(const char *prod)
 	free(hist);
 }
 
-int
-deploy_readscore(const char *path, double *f1)
+/* a score file: one number from 0 to 1; riskwatch's end in a newline at
+ * most, the original system's (python) may end in any white space and
+ * must not underflow */
+static int
+readscore(const char *path, double *f1, int python)
 {
 	char *s, *end;
 
 	if ((s = path_slurp(path, NULL)) == NULL)
 		return -1;
+	errno = 0;
 	*f1 = strtod(s, &end);
-	if (end == s || strspn(end, "\n") != strlen(end) || !isfinite(*f1) ||
+	if (end == s || strspn(end, python ? " \t\r\n" : "\n") !=
+	    strlen(end) || (python && errno != 0) || !isfinite(*f1) ||
 	    *f1 < 0 || *f1 > 1) {
 		free(s);
 		return seterr("%s: not an F1 score (one number from 0 to 1)",
@@ -258,6 +273,18 @@ deploy_readscore(const char *path, double *f1)
 	}
 	free(s);
 	return 0;
+}
+
+int
+deploy_readscore(const char *path, double *f1)
+{
+	return readscore(path, f1, 0);
+}
+
+int
+deploy_readscore_python(const char *path, double *f1)
+{
+	return readscore(path, f1, 1);
 }
 
 /* can the config score the model at path? */
@@ -320,13 +347,11 @@ deploy_recorded(const char *prod, const char *id)
 int
 deploy_valid(const struct config *cfg, const char *id)
 {
-	char *hist = path_join(cfg->prod_deployment_path, "history");
-	char *dir = path_join(hist, id), *p;
+	char *dir = deploy_path(cfg->prod_deployment_path, id, NULL), *p;
 	struct model m;
 	double f1;
 	int r = -1;
 
-	free(hist);
 	p = path_join(dir, "trainedmodel.json");
 	if (model_load(&m, p) == 0) {
 		r = deploy_fits(&m, cfg, p);
@@ -483,6 +508,23 @@ deploy_time(const char *id, char *iso, size_t size)
 	}
 	snprintf(iso, size, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", id, id + 4,
 	    id + 6, id + 9, id + 11, id + 13);
+}
+
+/* the deployment's time in seconds since the epoch, 0 when id holds none */
+time_t
+deploy_epoch(const char *id)
+{
+	char iso[32];
+	struct tm tm;
+
+	deploy_time(id, iso, sizeof(iso));
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(iso, "%d-%d-%dT%d:%d:%dZ", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return timegm(&tm);
 }
 
 int

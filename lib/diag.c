@@ -175,7 +175,7 @@ json_t *
 diag_drift(const struct config *cfg, const char *data, const char *model)
 {
 	struct profile ref, cur;
-	char id[256], why[sizeof(risk_err)], *dir, *hist, *path;
+	char id[256], why[sizeof(risk_err)], *dir, *path;
 	json_t *o = NULL;
 
 	if (model != NULL) {
@@ -191,9 +191,7 @@ diag_drift(const struct config *cfg, const char *data, const char *model)
 			    "measure data drift against", cfg->prod_deployment_path);
 			return NULL;
 		}
-		hist = path_join(cfg->prod_deployment_path, "history");
-		dir = path_join(hist, id);
-		free(hist);
+		dir = deploy_path(cfg->prod_deployment_path, id, NULL);
 	}
 	path = path_join(dir, PROFILE_FILE);
 	free(dir);

@@ -103,3 +103,27 @@ path_slurp(const char *path, size_t *lenp)
 		*lenp = len;
 	return buf;
 }
+
+static int
+cmpname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* a list of names in strcmp order */
+void
+path_sortnames(char **v, size_t n)
+{
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cmpname);
+}
+
+void
+path_freenames(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

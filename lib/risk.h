@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 /* the version and the tools' names come from the Makefile (VERSION in
  * config.mk, TOOLS), their one source */
@@ -74,6 +75,8 @@ char *path_join(const char *, const char *);
 char *path_dir(const char *);	/* the folder part, "." when none */
 int path_under(const char *resolved, const char *dir, int self);
 char *path_slurp(const char *path, size_t *len);
+void path_sortnames(char **, size_t);	/* strcmp order */
+void path_freenames(char **, size_t);	/* each, then the list */
 
 /* atomic output: a temp file in the target's folder, renamed over it */
 struct atomic {
@@ -471,6 +474,11 @@ int deploy_fits(const struct model *, const struct config *, const char *);
 int deploy_recorded(const char *prod, const char *id);	/* was current */
 int deploy_valid(const struct config *, const char *id);
 int deploy_readscore(const char *path, double *f1);
+int deploy_readscore_python(const char *path, double *f1);	/* the original's */
+#define DEPLOY_NARTIFACT 3
+extern const char *const deploy_artifacts[DEPLOY_NARTIFACT];
+char *deploy_path(const char *prod, const char *id, const char *name);
+time_t deploy_epoch(const char *id);	/* the ID's time; 0: none */
 void deploy_time(const char *id, char *iso, size_t size);
 /* prod/name gets a line appended, the file made with header if none */
 int deploy_append(const char *prod, const char *name, const char *header,

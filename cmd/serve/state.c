@@ -70,7 +70,7 @@ snap_take(void)
 	const char *prod = srv.cfg.prod_deployment_path;
 	struct snap *s, *old;
 	struct stat st;
-	char id[256], key[1024], *hist, *dir, *model = NULL;
+	char id[256], key[1024], *model = NULL;
 	int stok = 0;
 
 	switch (deploy_current(prod, id, sizeof(id))) {
@@ -83,11 +83,7 @@ snap_take(void)
 		id[0] = '\0';
 		break;
 	default:
-		hist = path_join(prod, "history");
-		dir = path_join(hist, id);
-		model = path_join(dir, "trainedmodel.json");
-		free(dir);
-		free(hist);
+		model = deploy_path(prod, id, "trainedmodel.json");
 		stok = stat(model, &st) == 0;
 		filekey(model, key, sizeof(key));
 	}
@@ -218,7 +214,7 @@ int
 drift_key(char *buf, size_t size)
 {
 	const char *prod = srv.cfg.prod_deployment_path;
-	char id[256], fk[PATH_MAX + 128], rk[PATH_MAX + 128], *p, *q;
+	char id[256], fk[PATH_MAX + 128], rk[PATH_MAX + 128], *p;
 	int r;
 
 	switch (deploy_current(prod, id, sizeof(id))) {
@@ -228,11 +224,7 @@ drift_key(char *buf, size_t size)
 		return seterr("%s: nothing is deployed: no reference to measure "
 		    "data drift against", prod);
 	}
-	p = path_join(prod, "history");
-	q = path_join(p, id);
-	free(p);
-	p = path_join(q, PROFILE_FILE);
-	free(q);
+	p = deploy_path(prod, id, PROFILE_FILE);
 	r = filekey(p, rk, sizeof(rk));
 	if (r == -1)
 		seterr("%s: no reference profile: the deployment was made "
@@ -320,20 +312,6 @@ static atomic_ullong requests[NROUTE][NCODE];
 static atomic_ullong buckets[NROUTE][NBOUND + 1];
 static atomic_ullong micros[NROUTE];
 
-static time_t
-iso_to_time(const char *iso)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(iso, "%d-%d-%dT%d:%d:%dZ", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return timegm(&tm);
-}
-
 static const char *
 route_name(size_t r)
 {
@@ -362,7 +340,7 @@ metrics_add(size_t r, int status, double seconds)
 char *
 metrics_text(void)
 {
-	char *buf = NULL, num[40], when[32];
+	char *buf = NULL, num[40];
 	size_t len = 0, r, i;
 	unsigned long long n, cum;
 	struct snap *s;
@@ -417,12 +395,11 @@ metrics_text(void)
 			    "# TYPE riskwatch_model_f1 gauge\n"
 			    "riskwatch_model_f1 %s\n",
 			    fmt_double(num, sizeof(num), s->f1));
-		deploy_time(s->id, when, sizeof(when));
 		fprintf(fp, "# HELP riskwatch_model_deployed_timestamp_seconds "
 		    "When the deployed model was deployed.\n"
 		    "# TYPE riskwatch_model_deployed_timestamp_seconds gauge\n"
 		    "riskwatch_model_deployed_timestamp_seconds %lld\n",
-		    (long long)iso_to_time(when));
+		    (long long)deploy_epoch(s->id));
 		snap_put(s);
 	}
 	drift_gauges(fp);
