@@ -531,30 +531,16 @@ static int
 check(const struct config *cfg, double score, const char *data, int dry)
 {
 	const char *prod = cfg->prod_deployment_path, *dv;
-	char id[256], *dir, *p, f1[40], ref[40], c[40], sp[40], when[32];
+	char id[256], f1[40], ref[40], c[40], sp[40], when[32];
 	char detail[256], ddetail[LOG_ESCMAX + 64], nd[24] = "", nf[24] = "";
-	double deployed, *hist = NULL;
 	struct datatest t;
 	struct drift d;
 	size_t n;
-	int r = -1, ran, decision;
+	int ran, decision;
 
-	if ((dir = currentdir(prod, id, sizeof(id))) == NULL)
+	if (drift_scoretest(cfg, score, &d, id, sizeof(id)) == -1)
 		return -1;
-	p = path_join(dir, "latestscore.txt");
-	r = deploy_readscore(p, &deployed);
-	free(p);
-	free(dir);
-	if (r == -1)
-		return -1;
-	p = path_join(prod, "scorehistory.csv");
-	r = drift_history(p, &hist, &n);
-	free(p);
-	if (r == -1)
-		return -1;
-	drift_decide(&d, drift_parse(cfg->drift_test), score, deployed, hist,
-	    n);
-	free(hist);
+	n = d.n;
 	fmt_double(f1, sizeof(f1), score);
 	fmt_double(ref, sizeof(ref), d.threshold);
 	fmt_double(c, sizeof(c), d.center);

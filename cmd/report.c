@@ -99,7 +99,7 @@ textpage(FILE *gp, const char *title, char **line, size_t n)
 		fprintf(gp, "set label %zu S[%zu] at screen 0.06,%.4f font '"
 		    MONO ",%d' noenhanced\n", i + 2, str(line[i]), y,
 		    n > 20 ? 11 : 15);
-	fprintf(gp, "plot 2 notitle\n");
+	fprintf(gp, "plot 2 notitle\nreset\n");
 }
 
 struct lines {
@@ -149,36 +149,6 @@ num(char *buf, size_t size, json_t *v)
 	else
 		snprintf(buf, size, "NA");
 	return buf;
-}
-
-/* the newest line of scorehistory.csv that is not a deployment */
-static char *
-lastdrift(const char *prod)
-{
-	char *path = path_join(prod, "scorehistory.csv"), *s, *p, *e, *last;
-	const char *ev;
-
-	s = path_slurp(path, NULL);
-	free(path);
-	if (s == NULL)
-		return NULL;
-	last = NULL;
-	for (p = strchr(s, '\n'); p != NULL && p[1] != '\0'; p = e) {
-		p++;
-		e = strchr(p, '\n');
-		if (e != NULL)
-			*e = '\0';
-		ev = strrchr(p, ',');
-		if (ev != NULL && strcmp(ev + 1, "deploy") != 0 && *p) {
-			free(last);
-			last = estrdup(p);
-		}
-		if (e == NULL)
-			break;
-		*e = '\n';
-	}
-	free(s);
-	return last;
 }
 
 static time_t
@@ -326,44 +296,6 @@ load(struct report *r)
 		r->deps = deps_versions();
 }
 
-/* page 1: the key figures */
-static void
-page_keyfigures(struct report *r)
-{
-	const struct confusion *cm = &r->t.cm;
-	struct lines l = { 0 };
-	char cur[256], when[32], b1[40], b2[40], *drift;
-	int hascur;
-
-	hascur = deploy_current(r->cfg.prod_deployment_path, cur, sizeof(cur));
-	drift = lastdrift(r->cfg.prod_deployment_path);
-	addline(&l, "model               %s", r->modelpath);
-	addline(&l, "trained at          %s", r->m.trained_at);
-	addline(&l, "rows trained on     %lld", r->m.rows);
-	addline(&l, "%s", "");
-	addline(&l, "on the test data    %s (%lld rows, %lld left out)",
-	    r->testpath, cm->tp + cm->tn + cm->fp + cm->fn, r->t.left);
-	addline(&l, "F1                  %s", r->f1s);
-	addline(&l, "precision           %s", fmt_double(b1, sizeof(b1),
-	    metric_precision(cm)));
-	addline(&l, "recall              %s", fmt_double(b2, sizeof(b2),
-	    metric_recall(cm)));
-	addline(&l, "%s", "");
-	if (hascur == 1) {
-		deploy_time(cur, when, sizeof(when));
-		addline(&l, "deployed at         %s", when);
-		addline(&l, "deployment          %s", cur);
-	} else
-		addline(&l, "deployed at         %s", "nothing deployed yet");
-	addline(&l, "last drift check    %s", drift ? drift : "none yet");
-	if (drift)
-		addline(&l, "%s", "                    (time,f1,model,event)");
-	free(drift);
-	textpage(r->gp, "riskwatch report", l.v, l.n);
-	freelines(&l);
-	fprintf(r->gp, "reset\n");
-}
-
 /* the confusion matrix: one cell a line, x predicted, y true */
 static void
 page_confusion(struct report *r)
@@ -394,61 +326,6 @@ page_confusion(struct report *r)
 	fprintf(r->gp, "reset\n");
 }
 
-/* the F1 of every deployment */
-static void
-page_history(struct report *r)
-{
-	const char *prod = r->cfg.prod_deployment_path;
-	char **ids = NULL, when[32], *h, *p;
-	size_t nid = 0, i;
-	time_t tmin = 0, tmax = 0, tt;
-	double f1, w;
-	FILE *df;
-
-	df = scratchfile("f1.dat");
-	if (deploy_list(prod, &ids, &nid) == -1)
-		warnx_("%s", risk_err);
-	for (i = 0; i < nid; i++) {
-		h = path_join(prod, "history");
-		p = path_join(h, ids[i]);
-		free(h);
-		h = path_join(p, "latestscore.txt");
-		deploy_time(ids[i], when, sizeof(when));
-		if (deploy_readscore(h, &f1) == 0 &&
-		    (tt = isotime(when)) != (time_t)-1) {
-			fprintf(df, "%lld %.17g\n", (long long)tt, f1);
-			if (tmin == 0 || tt < tmin)
-				tmin = tt;
-			if (tt > tmax)
-				tmax = tt;
-		}
-		free(h);
-		free(p);
-	}
-	deploy_freelist(ids, nid);
-	closescratch(df, "f1.dat");
-	if (tmin == 0) {
-		fprintf(r->gp, "set label 'no deployment yet' at graph 0.5,0.5 "
-		    "center\nset xrange [0:1]\nset yrange [0:1]\n"
-		    "set title 'F1 of every deployment'\nplot 2 notitle\n");
-		return;
-	}
-	if (tmax - tmin < 3600)
-		tmin -= 1800, tmax += 1800;
-	else {
-		w = (tmax - tmin) * 0.05;
-		tmin -= w, tmax += w;
-	}
-	fprintf(r->gp, "set title 'F1 of every deployment on the test data"
-	    " it was scored on'\nset xdata time\nset timefmt '%%s'\n"
-	    "set format x \"%%Y-%%m-%%d\\n%%H:%%M\"\n"
-	    "set xrange [%lld:%lld]\nset yrange [0:1.05]\n"
-	    "set ylabel 'F1'\nset xlabel 'deployed at (UTC)'\n"
-	    "set grid lc rgb '#cccccc' lt 1\nset key bottom right\n"
-	    "plot 'f1.dat' using 1:2 with linespoints pt 7 ps 1.2 lw 2 "
-	    "title 'deployment'\nreset\n", (long long)tmin, (long long)tmax);
-}
-
 /* the share of rows in each of NBIN bins over lo..hi */
 static void
 histogram(const double *x, size_t n, double lo, double w, double *share)
@@ -465,40 +342,63 @@ histogram(const double *x, size_t n, double lo, double w, double *share)
 		share[b] = all ? (double)cnt[b] / all : 0.;
 }
 
+/* the range of NBIN bins over the values of a and b: lo and the width */
+static void
+binrange(const double *a, size_t na, const double *b, size_t nb,
+    double *lo, double *w)
+{
+	double hi = -INFINITY;
+	size_t j;
+
+	*lo = INFINITY;
+	for (j = 0; j < na; j++)
+		if (!isnan(a[j]))
+			*lo = fmin(*lo, a[j]), hi = fmax(hi, a[j]);
+	for (j = 0; j < nb; j++)
+		if (!isnan(b[j]))
+			*lo = fmin(*lo, b[j]), hi = fmax(hi, b[j]);
+	if (!isfinite(*lo))
+		*lo = 0, hi = 1;
+	if (hi <= *lo)
+		hi = *lo + 1;
+	*w = (hi - *lo) / NBIN;
+}
+
+/* the data file name: each bin's middle and the shares of a's and b's
+ * values in it, over both's range; that range's start and bin width */
+static void
+histfile(const char *name, const double *a, size_t na, const double *b,
+    size_t nb, double *lo, double *w)
+{
+	double sa[NBIN], sb[NBIN];
+	size_t k;
+	FILE *df;
+
+	binrange(a, na, b, nb, lo, w);
+	histogram(a, na, *lo, *w, sa);
+	histogram(b, nb, *lo, *w, sb);
+	df = scratchfile(name);
+	for (k = 0; k < NBIN; k++)
+		fprintf(df, "%.17g %.17g %.17g\n", *lo + (k + 0.5) * *w, sa[k],
+		    sb[k]);
+	closescratch(df, name);
+}
+
 /* the features' distributions in finaldata.csv and the test data, three
  * a page */
 static void
 page_features(struct report *r)
 {
 	const struct columns *fin = &r->fin, *tst = &r->tst;
-	double sf[NBIN], st[NBIN], lo, hi, w;
-	size_t f, j, b;
+	double lo, hi, w;
+	size_t f;
 	char name[32];
-	FILE *df;
 
 	for (f = 0; f < fin->nfeat; f++) {
-		lo = INFINITY, hi = -INFINITY;
-		for (j = 0; j < fin->nrow; j++)
-			if (!isnan(fin->x[f][j]))
-				lo = fmin(lo, fin->x[f][j]),
-				hi = fmax(hi, fin->x[f][j]);
-		for (j = 0; j < tst->nrow; j++)
-			if (!isnan(tst->x[f][j]))
-				lo = fmin(lo, tst->x[f][j]),
-				hi = fmax(hi, tst->x[f][j]);
-		if (!isfinite(lo))
-			lo = 0, hi = 1;
-		if (hi <= lo)
-			hi = lo + 1;
-		w = (hi - lo) / NBIN;
-		histogram(fin->x[f], fin->nrow, lo, w, sf);
-		histogram(tst->x[f], tst->nrow, lo, w, st);
 		snprintf(name, sizeof(name), "hist%zu.dat", f);
-		df = scratchfile(name);
-		for (b = 0; b < NBIN; b++)
-			fprintf(df, "%.17g %.17g %.17g\n", lo + (b + 0.5) * w,
-			    sf[b], st[b]);
-		closescratch(df, name);
+		histfile(name, fin->x[f], fin->nrow, tst->x[f], tst->nrow, &lo,
+		    &w);
+		hi = lo + NBIN * w;
 		if (f % 3 == 0)
 			fprintf(r->gp, "set multiplot layout 3,1 title "
 			    "'Feature distributions: finaldata.csv (%zu rows) "
@@ -517,6 +417,453 @@ page_features(struct report *r)
 		if (f % 3 == 2 || f + 1 == fin->nfeat)
 			fprintf(r->gp, "unset multiplot\nreset\n");
 	}
+}
+
+/* scorehistory.csv: every deployment's and check's F1, by time */
+struct point {
+	time_t t;
+	double f1;
+	int check;		/* 1: a drift check, 0: a deployment */
+};
+
+struct history {
+	struct point *p;
+	size_t n;
+	time_t tmin, tmax;
+};
+
+/* the lines that read as time,f1,model,event; others are skipped */
+static void
+loadhistory(const char *prod, struct history *h)
+{
+	char *path = path_join(prod, "scorehistory.csv"), *s, *line, *next;
+	char *c1, *ev, *end;
+	size_t cap = 0, len;
+	struct point pt;
+
+	memset(h, 0, sizeof(*h));
+	s = path_slurp(path, &len);
+	free(path);
+	if (s == NULL)
+		return;
+	for (line = s; line < s + len; line = next) {
+		if ((next = memchr(line, '\n', s + len - line)) != NULL)
+			*next++ = '\0';
+		else
+			next = s + len;
+		if ((c1 = strchr(line, ',')) == NULL ||
+		    (ev = strrchr(line, ',')) == c1)
+			continue;
+		*c1 = '\0';
+		pt.t = isotime(line);
+		pt.f1 = strtod(c1 + 1, &end);
+		if (pt.t == (time_t)-1 || *end != ',' || !(pt.f1 >= 0) ||
+		    !(pt.f1 <= 1))
+			continue;
+		if (strcmp(ev + 1, "check") == 0)
+			pt.check = 1;
+		else if (strcmp(ev + 1, "deploy") == 0 ||
+		    strcmp(ev + 1, "adopt") == 0)
+			pt.check = 0;
+		else
+			continue;
+		if (h->n == cap)
+			h->p = erealloc(h->p, (cap = 2 * cap + 16) *
+			    sizeof(*h->p));
+		h->p[h->n++] = pt;
+		if (h->tmin == 0 || pt.t < h->tmin)
+			h->tmin = pt.t;
+		if (pt.t > h->tmax)
+			h->tmax = pt.t;
+	}
+	free(s);
+}
+
+/* the history's points of one kind into a data file of the scratch
+ * folder; how many */
+static size_t
+writepoints(const struct history *h, const char *name, int check)
+{
+	FILE *df = scratchfile(name);
+	size_t i, n = 0;
+
+	for (i = 0; i < h->n; i++)
+		if (h->p[i].check == check) {
+			fprintf(df, "%lld %.17g\n", (long long)h->p[i].t,
+			    h->p[i].f1);
+			n++;
+		}
+	closescratch(df, name);
+	return n;
+}
+
+/* the x range of a time axis over the history, with a margin */
+static void
+timerange(const struct history *h, long long *lo, long long *hi)
+{
+	double w;
+
+	*lo = h->tmin, *hi = h->tmax;
+	if (*hi - *lo < 3600)
+		*lo -= 1800, *hi += 1800;
+	else {
+		w = (*hi - *lo) * 0.05;
+		*lo -= w, *hi += w;
+	}
+}
+
+/* the newest check in decisions.csv, and a gate decision after it */
+struct lastrun {
+	struct decision check, gate;
+	int hascheck, hasgate;
+};
+
+static int
+ondecision(const struct decision *d, void *arg)
+{
+	struct lastrun *l = arg;
+
+	if (strcmp(d->event, "check") == 0) {
+		l->check = *d;
+		l->hascheck = 1;
+		l->hasgate = 0;
+	} else if (strcmp(d->event, "gate") == 0) {
+		l->gate = *d;
+		l->hasgate = 1;
+	}
+	return 0;
+}
+
+/* a figure of decisions.csv to 3 decimals, or as it is */
+static const char *
+short3(char *buf, size_t size, const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !isfinite(v))
+		snprintf(buf, size, "%s", s);
+	else
+		snprintf(buf, size, "%.3f", v);
+	return buf;
+}
+
+/* what the threshold of a score test is held against, in words */
+static const char *
+threshname(const char *test)
+{
+	if (strcmp(test, "parametric") == 0)
+		return "mean \u2212 2 std";
+	if (strcmp(test, "nonparametric") == 0)
+		return "Q1 \u2212 1.5 IQR";
+	return "deployed";
+}
+
+/* the last run's decision in words: "no drift: new data F1 0.692 ≥
+ * deployed 0.571; 0 of 3 features drifted" */
+static void
+decisionwords(const struct lastrun *l, struct lines *out)
+{
+	const struct decision *c = &l->check, *g = &l->gate;
+	char a[64], b[64];
+
+	if (!l->hascheck) {
+		addline(out, "%s", "no drift check yet");
+		return;
+	}
+	short3(a, sizeof(a), c->f1);
+	short3(b, sizeof(b), c->threshold);
+	if (*c->data != '\0')
+		addline(out, "%s: new data F1 %s %s %s %s; %s of %s features "
+		    "drifted", strcmp(c->decision, "drift") == 0 ? "drift" :
+		    "no drift", a, strcmp(c->op, "<") == 0 ? "<" : "\u2265",
+		    threshname(c->test), b, c->drifted, c->features);
+	else
+		addline(out, "%s: new data F1 %s %s %s %s; the data test did "
+		    "not run", strcmp(c->decision, "drift") == 0 ? "drift" :
+		    "no drift", a, strcmp(c->op, "<") == 0 ? "<" : "\u2265",
+		    threshname(c->test), b);
+	if (strcmp(c->decision, "drift") != 0)
+		addline(out, "the deployed model stays (checked %s)", c->time);
+	else if (!l->hasgate)
+		addline(out, "retrained and deployed (checked %s)", c->time);
+	else {
+		short3(a, sizeof(a), g->f1);
+		short3(b, sizeof(b), g->threshold);
+		addline(out, "retrained: the new model scores %s %s %s on the "
+		    "test data: %s", a, strcmp(g->op, "<") == 0 ? "<" :
+		    "\u2265", b, strcmp(g->decision, "kept") == 0 ?
+		    "kept the deployed model" : "deployed");
+	}
+}
+
+/* page 1: the last run's decision in words, the key figures and a
+ * sparkline of the F1 over deployments and checks */
+static void
+page_dashboard(struct report *r)
+{
+	const struct confusion *cm = &r->t.cm;
+	struct lastrun last;
+	struct lines head = { 0 }, l = { 0 };
+	struct history h;
+	char cur[256], when[32], b1[40], b2[40];
+	long long lo, hi;
+	size_t i, nd, nc;
+	double y;
+
+	memset(&last, 0, sizeof(last));
+	if (deploy_decisions(r->cfg.prod_deployment_path, ondecision,
+	    &last) == -1)
+		warnx_("%s", risk_err);
+	decisionwords(&last, &head);
+	addline(&l, "model               %s", r->modelpath);
+	if (deploy_current(r->cfg.prod_deployment_path, cur,
+	    sizeof(cur)) == 1) {
+		deploy_time(cur, when, sizeof(when));
+		addline(&l, "deployment          %s (%s)", cur, when);
+	} else
+		addline(&l, "deployment          %s", "nothing deployed yet");
+	addline(&l, "trained at          %s on %lld rows", r->m.trained_at,
+	    r->m.rows);
+	addline(&l, "on the test data    F1 %s, precision %s, recall %s",
+	    r->f1s, fmt_double(b1, sizeof(b1), metric_precision(cm)),
+	    fmt_double(b2, sizeof(b2), metric_recall(cm)));
+	addline(&l, "                    %s (%lld rows, %lld left out)",
+	    r->testpath, cm->tp + cm->tn + cm->fp + cm->fn, r->t.left);
+	addline(&l, "last drift check    %s", last.hascheck ?
+	    last.check.time : "none yet");
+	addline(&l, "drift_test          %s%s, gate %s", r->cfg.drift_rule ==
+	    DRIFT_BY_DATA ? "data" : r->cfg.drift_test, r->cfg.drift_rule ==
+	    DRIFT_BY_BOTH ? " and data" : "", r->cfg.gate ? "on" : "off");
+
+	fprintf(r->gp, "reset\nset multiplot\nunset border\nunset tics\n"
+	    "unset key\nset xrange [0:1]\nset yrange [0:1]\n");
+	fprintf(r->gp, "set label 1 S[%zu] at screen 0.06,0.93 font '" FONT
+	    ",26' noenhanced\n", str("riskwatch report"));
+	for (i = 0, y = 0.84; i < head.n; i++, y -= 0.05)
+		fprintf(r->gp, "set label %zu S[%zu] at screen 0.06,%.4f font '"
+		    FONT ",%d' noenhanced%s\n", i + 2, str(head.v[i]), y,
+		    i == 0 ? 20 : 15, i == 0 ? " tc rgb '#08306b'" : "");
+	for (i = 0, y -= 0.03; i < l.n; i++, y -= 0.04)
+		fprintf(r->gp, "set label %zu S[%zu] at screen 0.06,%.4f font '"
+		    MONO ",13' noenhanced\n", head.n + i + 2, str(l.v[i]), y);
+	fprintf(r->gp, "plot 2 notitle\nunset label\n");
+	freelines(&head);
+	freelines(&l);
+
+	/* the sparkline */
+	loadhistory(r->cfg.prod_deployment_path, &h);
+	nd = writepoints(&h, "sparkdeploy.dat", 0);
+	nc = writepoints(&h, "sparkcheck.dat", 1);
+	if (h.n > 0) {
+		timerange(&h, &lo, &hi);
+		fprintf(r->gp, "set origin 0.05,0.03\nset size 0.9,0.28\n"
+		    "set border 3 lc rgb '#999999'\nset xdata time\n"
+		    "set timefmt '%%s'\nset format x ''\nunset xtics\n"
+		    "set ytics 0.5 nomirror font '" FONT ",10'\n"
+		    "set xrange [%lld:%lld]\nset yrange [0:1.05]\n"
+		    "set key top left horizontal font '" FONT ",11'\n"
+		    "set title 'F1 over time' font '" FONT ",12'\n", lo, hi);
+		fprintf(r->gp, "plot %s%s%s\n", nd ? "'sparkdeploy.dat' "
+		    "using 1:2 with linespoints pt 7 ps 0.6 lw 2 lc rgb "
+		    "'#4477aa' title 'deployments'" : "", nd && nc ? ", " : "",
+		    nc ? "'sparkcheck.dat' using 1:2 with points pt 9 ps 0.9 "
+		    "lc rgb '#cc3311' title 'checks on new data'" : "");
+	}
+	fprintf(r->gp, "unset multiplot\nreset\n");
+	free(h.p);
+}
+
+/* the F1 of every deployment and every drift check, with the threshold
+ * of the configured score test */
+static void
+page_history(struct report *r)
+{
+	struct history h;
+	struct drift d;
+	long long lo, hi;
+	char title[160], b[40], cur[256];
+	size_t nd, nc;
+
+	loadhistory(r->cfg.prod_deployment_path, &h);
+	nd = writepoints(&h, "f1.dat", 0);
+	nc = writepoints(&h, "checks.dat", 1);
+	if (h.n == 0) {
+		fprintf(r->gp, "set label 'no deployment yet' at graph 0.5,0.5 "
+		    "center\nset xrange [0:1]\nset yrange [0:1]\n"
+		    "set title 'F1 of every deployment'\nplot 2 notitle\n"
+		    "reset\n");
+		free(h.p);
+		return;
+	}
+	timerange(&h, &lo, &hi);
+	fprintf(r->gp, "set title 'F1 of every deployment on the test data, "
+	    "and of the deployed model on each batch of new data'\n"
+	    "set rmargin 8\n"
+	    "set xdata time\nset timefmt '%%s'\n"
+	    "set format x \"%%Y-%%m-%%d\\n%%H:%%M\"\n"
+	    "set xrange [%lld:%lld]\nset yrange [0:1.05]\n"
+	    "set ylabel 'F1'\nset xlabel 'time (UTC)'\n"
+	    "set grid lc rgb '#cccccc' lt 1\nset key bottom right\n", lo, hi);
+	fprintf(r->gp, "plot %s%s%s", nd ? "'f1.dat' using 1:2 with "
+	    "linespoints pt 7 ps 1.2 lw 2 lc rgb '#4477aa' title "
+	    "'deployment (on the test data)'" : "", nd && nc ? ", " : "",
+	    nc ? "'checks.dat' using 1:2 with points pt 9 ps 1.4 lc rgb "
+	    "'#cc3311' title 'drift check (on new data)'" : "");
+	if (drift_scoretest(&r->cfg, 0, &d, cur, sizeof(cur)) == 0) {
+		snprintf(title, sizeof(title), "drift threshold now (%s): %s",
+		    drift_name(d.test), fmt_double(b, sizeof(b), d.threshold));
+		fprintf(r->gp, ", %.17g with lines dt 2 lw 2 lc rgb '#228833' "
+		    "title S[%zu]", d.threshold, str(title));
+	}
+	fprintf(r->gp, "\nreset\n");
+	free(h.p);
+}
+
+/* a number of a JSON object, NaN when absent */
+static double
+jnum(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* the data drift of finaldata.csv against the deployed model's reference
+ * profile: the test figures, drifted features marked */
+static void
+page_drifttable(struct report *r, json_t *dd, const char *why)
+{
+	struct lines l = { 0 };
+	json_t *feats, *e, *t;
+	const char *k;
+	char ks[40], p[40], psi[40], w[40];
+
+	if (dd == NULL) {
+		addline(&l, "%s", "the data drift of finaldata.csv could not "
+		    "be measured:");
+		addline(&l, "%s", why);
+		textpage(r->gp, "Data drift", l.v, l.n);
+		freelines(&l);
+		return;
+	}
+	addline(&l, "%s (%lld rows) against the reference profile of", r->finpath,
+	    (long long)jnum(dd, "rows"));
+	addline(&l, "deployment %s (%lld rows)", json_is_string(
+	    json_object_get(dd, "reference")) ? json_string_value(
+	    json_object_get(dd, "reference")) : "?",
+	    (long long)jnum(dd, "reference_rows"));
+	addline(&l, "%s", "");
+	addline(&l, "%-22s %9s %10s %9s %11s %15s  %s", "feature", "KS",
+	    "KS p", "PSI", "W1 / std", "missing", "");
+	feats = json_object_get(dd, "features");
+	json_object_foreach(feats, k, e) {
+		snprintf(ks, sizeof(ks), "%.4f", jnum(e, "ks"));
+		snprintf(p, sizeof(p), "%.3g", jnum(e, "ks_pvalue"));
+		snprintf(psi, sizeof(psi), "%.4f", jnum(e, "psi"));
+		snprintf(w, sizeof(w), "%.4f", jnum(e, "wasserstein"));
+		addline(&l, "%-22.22s %9s %10s %9s %11s %6.1f%% -> %4.1f%%  %s",
+		    k, ks, p, psi, w, 100 * jnum(e, "reference_missing"),
+		    100 * jnum(e, "missing"), json_is_true(json_object_get(e,
+		    "drifted")) ? "DRIFTED" : "ok");
+	}
+	addline(&l, "%s", "");
+	t = json_object_get(dd, "target");
+	if (json_is_string(json_object_get(t, "name")))
+		addline(&l, "target %s: share of class 1 %.4f -> %.4f",
+		    json_string_value(json_object_get(t, "name")),
+		    jnum(t, "reference_share"), jnum(t, "share"));
+	addline(&l, "data: %s (%lld of %lld features drifted)",
+	    json_is_true(json_object_get(dd, "drifted")) ? "DRIFTED" :
+	    "no drift", (long long)jnum(dd, "drifted_features"),
+	    (long long)jnum(dd, "tested_features"));
+	addline(&l, "%s", "");
+	addline(&l, "%s", "a feature drifts when KS p < the configured "
+	    "threshold (up to drift.ks_rows rows),");
+	addline(&l, "%s", "else when W1 / std > drift.wasserstein; the data "
+	    "when at least drift.share of the features do");
+	textpage(r->gp, "Data drift: the test figures", l.v, l.n);
+	freelines(&l);
+}
+
+/* each feature's reference sample and finaldata.csv overlaid, three a
+ * page, the drifted ones marked */
+static void
+page_driftplots(struct report *r, json_t *dd, const struct profile *ref)
+{
+	const struct columns *fin = &r->fin;
+	double lo, hi, w;
+	size_t f, i, k = 0;
+	char name[32], *title;
+	json_t *e;
+	int drifted;
+
+	for (f = 0; f < fin->nfeat; f++) {
+		for (i = 0; i < ref->nfeat; i++)
+			if (strcmp(ref->name[i], fin->name[fin->feat[f]]) == 0)
+				break;
+		if (i == ref->nfeat)
+			continue;
+		snprintf(name, sizeof(name), "drift%zu.dat", f);
+		histfile(name, ref->x[i], ref->n[i], fin->x[f], fin->nrow, &lo,
+		    &w);
+		hi = lo + NBIN * w;
+		e = json_object_get(json_object_get(dd, "features"),
+		    ref->name[i]);
+		drifted = json_is_true(json_object_get(e, "drifted"));
+		title = emalloc(strlen(ref->name[i]) + 64);
+		sprintf(title, "%s: %s (KS p %.3g, PSI %.3f)", ref->name[i],
+		    drifted ? "DRIFTED" : "ok", jnum(e, "ks_pvalue"),
+		    jnum(e, "psi"));
+		if (k % 3 == 0)
+			fprintf(r->gp, "set multiplot layout 3,1 title "
+			    "'Data drift: the reference sample against "
+			    "finaldata.csv' font '" FONT ",14'\n");
+		fprintf(r->gp, "set style fill solid 0.5 noborder\n"
+		    "set boxwidth %.17g absolute\nset ylabel 'share of rows'\n"
+		    "set key top right\nset grid y lc rgb '#cccccc' lt 1\n"
+		    "set xrange [%.17g:%.17g]\nset yrange [0:*]\n"
+		    "set title S[%zu] noenhanced tc rgb '%s'\n", w * 0.9, lo,
+		    hi, str(title), drifted ? "#cc3311" : "#000000");
+		free(title);
+		fprintf(r->gp, "plot '%s' using 1:2 with boxes lc rgb '#999999' "
+		    "title 'reference (training data)', '' using 1:3 with "
+		    "linespoints pt 7 ps 0.6 lw 2 lc rgb '#cc3311' title "
+		    "'finaldata.csv'\n", name);
+		if (k % 3 == 2)
+			fprintf(r->gp, "unset multiplot\nreset\n");
+		k++;
+	}
+	if (k % 3 != 0)
+		fprintf(r->gp, "unset multiplot\nreset\n");
+}
+
+/* the data drift pages: the table, and the plots when there is a
+ * reference profile */
+static void
+page_drift(struct report *r)
+{
+	struct profile ref;
+	char cur[256], why[sizeof(risk_err)], *p, *q;
+	json_t *dd;
+
+	dd = diag_drift(&r->cfg, r->finpath, NULL);
+	snprintf(why, sizeof(why), "%s", dd ? "" : risk_err);
+	page_drifttable(r, dd, why);
+	if (dd != NULL && deploy_current(r->cfg.prod_deployment_path, cur,
+	    sizeof(cur)) == 1) {
+		p = path_join(r->cfg.prod_deployment_path, "history");
+		q = path_join(p, cur);
+		free(p);
+		p = path_join(q, PROFILE_FILE);
+		free(q);
+		if (profile_load(&ref, p) == 0) {
+			page_driftplots(r, dd, &ref);
+			profile_free(&ref);
+		}
+		free(p);
+	}
+	json_decref(dd);
 }
 
 /* the summary statistics and missing data of finaldata.csv */
@@ -677,9 +1024,10 @@ main(int argc, char *argv[])
 	page_confusion(&r);
 	fprintf(r.gp, "set terminal pdfcairo size 29.7cm,21cm font '" FONT
 	    ",16'\nset output 'out.pdf'\n");
-	page_keyfigures(&r);
+	page_dashboard(&r);
 	page_confusion(&r);
 	page_history(&r);
+	page_drift(&r);
 	page_features(&r);
 	page_tables(&r);
 	page_timings(&r);

@@ -158,3 +158,43 @@ bad:
 	*n = 0;
 	return -1;
 }
+
+/*
+ * The configured score test of score against the current deployment:
+ * its latestscore.txt and the score history. id gets the deployment.
+ */
+int
+drift_scoretest(const struct config *cfg, double score, struct drift *d,
+    char *id, size_t size)
+{
+	const char *prod = cfg->prod_deployment_path;
+	double deployed, *hist;
+	char *p, *q;
+	size_t n;
+	int r;
+
+	switch (deploy_current(prod, id, size)) {
+	case -1:
+		return -1;
+	case 0:
+		return seterr("%s: nothing is deployed", prod);
+	}
+	p = path_join(prod, "history");
+	q = path_join(p, id);
+	free(p);
+	p = path_join(q, "latestscore.txt");
+	free(q);
+	r = deploy_readscore(p, &deployed);
+	free(p);
+	if (r == -1)
+		return -1;
+	p = path_join(prod, "scorehistory.csv");
+	r = drift_history(p, &hist, &n);
+	free(p);
+	if (r == -1)
+		return -1;
+	drift_decide(d, drift_parse(cfg->drift_test), score, deployed, hist,
+	    n);
+	free(hist);
+	return 0;
+}

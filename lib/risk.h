@@ -413,6 +413,10 @@ double drift_quantile(const double *sorted, size_t, double q);	/* linear */
 void drift_decide(struct drift *, int test, double score, double deployed,
     const double *hist, size_t n);
 int drift_history(const char *path, double **f1, size_t *n);
+/* the configured score test against the current deployment, whose ID
+ * goes to id */
+int drift_scoretest(const struct config *, double score, struct drift *,
+    char *id, size_t size);
 
 /* profile: what the data drift tests keep of a deployment's training data,
  * history/ID/reference.json (the format in profile.c) */

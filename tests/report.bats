@@ -36,7 +36,7 @@ deployed() {
 	[ "${lines[0]}" = "$USAGE" ]
 }
 
-@test "report makes a PNG confusion matrix and a six-page PDF" {
+@test "report makes a PNG confusion matrix and an eight-page PDF" {
 	need_gnuplot
 	seeddeployed
 	run -0 --separate-stderr diagnose -q -o timing deps
@@ -48,7 +48,7 @@ deployed() {
 	[ "$(stat -c %s practicemodels/confusionmatrix.png)" -gt 8000 ]
 	[ "$(head -c 5 practicemodels/report.pdf)" = "%PDF-" ]
 	if command -v pdfinfo >/dev/null; then
-		[ "$(pdfinfo practicemodels/report.pdf | awk '/^Pages:/ { print $2 }')" = 6 ]
+		[ "$(pdfinfo practicemodels/report.pdf | awk '/^Pages:/ { print $2 }')" = 8 ]
 	fi
 	[ -z "$(find "$WS" -name '.tmp.*')" ]
 }
@@ -59,20 +59,84 @@ deployed() {
 	seeddeployed
 	run -0 report -q
 	run -0 pdftotext -f 1 -l 1 -layout practicemodels/report.pdf -
-	[[ "$output" == *"F1"*"0.5714285714285715"* ]]
-	[[ "$output" == *"rows trained on"*"26"* ]]
+	[[ "$output" == *"no drift check yet"* ]]
+	[[ "$output" == *"F1 0.5714285714285715, precision 0.5, recall 0.6666666666666666"* ]]
+	[[ "$output" == *"trained at"*"on 26 rows"* ]]
 	[[ "$output" == *"last drift check"*"none yet"* ]]
+	[[ "$output" == *"drift_test"*"raw, gate off"* ]]
 }
 
-@test "report shows the newest drift check of scorehistory.csv" {
+# page N of the PDF as text, one line per line, spaces squeezed
+pagetext() {
+	pdftotext -f "$1" -l "$1" -layout practicemodels/report.pdf - |
+	    tr -d '\f' | sed -E 's/ +/ /g; s/^ //; s/ $//' | grep -v '^$'
+}
+
+@test "report's first page states the last run's decision in words" {
 	need_gnuplot
 	command -v pdftotext >/dev/null || skip "pdftotext is not installed"
 	seeddeployed
-	printf '2026-11-24T16:00:00Z,0.6923076923076923,x,check no drift\n' \
-	    >>production_deployment/scorehistory.csv
+	sed -i 's/"practicedata"/"sourcedata"/' config.json
+	run -0 ingest -q
+	run -0 deploy -q --check 0.6923076923076923
 	run -0 report -q
-	run -0 pdftotext -f 1 -l 1 -layout practicemodels/report.pdf -
-	[[ "$output" == *"2026-11-24T16:00:00Z,0.6923076923076923,x,check no drift"* ]]
+	[ "$(pagetext 1 | sed -n 2,3p)" = "no drift: new data F1 0.692 ≥ deployed 0.571; 3 of 3 features drifted
+the deployed model stays (checked $(tail -1 production_deployment/decisions.csv | cut -d, -f1))" ]
+	run -0 deploy -q --check 0.5
+	run -0 report -q
+	[ "$(pagetext 1 | sed -n 2,3p)" = "drift: new data F1 0.500 < deployed 0.571; 3 of 3 features drifted
+retrained and deployed (checked $(tail -1 production_deployment/decisions.csv | cut -d, -f1))" ]
+}
+
+@test "report's first page says when the gate kept the deployed model" {
+	need_gnuplot
+	command -v pdftotext >/dev/null || skip "pdftotext is not installed"
+	seeddeployed
+	sed -i 's/^{/{ "gate": true,/; s/"practicedata"/"sourcedata"/' config.json
+	run -0 ingest -q
+	run -0 deploy -q --check 0.5
+	run -0 train -q
+	run -0 score -q
+	run -0 deploy -q
+	run -0 report -q
+	[ "$(pagetext 1 | sed -n 3p)" = "retrained: the new model scores 0.333 < 0.571 on the test data: kept the deployed model" ]
+}
+
+@test "report's data drift page gives each feature's figures, the drifted ones marked" {
+	need_gnuplot
+	command -v pdftotext >/dev/null || skip "pdftotext is not installed"
+	seeddeployed
+	local id
+	id=$(readlink production_deployment/current)
+	sed -i 's/"practicedata"/"sourcedata"/' config.json
+	run -0 ingest -q
+	run -0 report -q
+	[ "$(pagetext 4)" = "Data drift: the test figures
+ingesteddata/finaldata.csv (26 rows) against the reference profile of
+deployment ${id#history/} (26 rows)
+feature KS KS p PSI W1 / std missing
+lastmonth_activity 0.4615 0.00713 2.6740 19.6048 0.0% -> 0.0% DRIFTED
+lastyear_activity 0.5385 0.000832 2.6758 0.3439 0.0% -> 0.0% DRIFTED
+number_of_employees 0.5000 0.00256 3.7563 14.0048 0.0% -> 0.0% DRIFTED
+target exited: share of class 1 0.5769 -> 0.5000
+data: DRIFTED (3 of 3 features drifted)
+a feature drifts when KS p < the configured threshold (up to drift.ks_rows rows),
+else when W1 / std > drift.wasserstein; the data when at least drift.share of the features do" ]
+	[ "$(pagetext 5 | head -2)" = "Data drift: the reference sample against finaldata.csv
+lastmonth_activity: DRIFTED (KS p 0.00713, PSI 2.674)" ]
+}
+
+@test "report's F1 history draws deployments and checks apart, with the drift threshold" {
+	need_gnuplot
+	command -v pdftotext >/dev/null || skip "pdftotext is not installed"
+	seeddeployed
+	run -0 deploy -q --check 0.5
+	run -0 report -q
+	local text
+	text=$(pagetext 3)
+	[[ $text == *"deployment (on the test data)"* ]]
+	[[ $text == *"drift check (on new data)"* ]]
+	[[ $text == *"drift threshold now (raw): 0.5714285714285715"* ]]
 }
 
 @test "report refuses a corrupt model and overwrites nothing" {
@@ -306,13 +370,13 @@ subst() {
 		mkdir "production_deployment/history/$id"
 		echo 0.75 >"production_deployment/history/$id/latestscore.txt"
 		ln -sfn "history/$id" production_deployment/current
-		printf '2026-11-24T16:00:00Z,0.5,m,%s\n' "${PAYLOADS[pi]}" \
-		    >>production_deployment/scorehistory.csv
+		printf '2026-11-24T16:00:00Z,check,m,raw,0.5,<,0.75,drift,%s,3,drift,drift\n' \
+		    "${PAYLOADS[pi]}" >>production_deployment/decisions.csv
 		run --separate-stderr report -q
 		noinjection
 		reported
 		shows "20261124T153000.000000Z-${SHOWN[pi]}"
-		ctrl "${PAYLOADS[pi]}" || shows "2026-11-24T16:00:00Z,0.5,m,${SHOWN[pi]}"
+		ctrl "${PAYLOADS[pi]}" || shows "deployed 0.750; ${SHOWN[pi]} of 3 features drifted"
 	done
 }
 
