@@ -51,8 +51,8 @@ struct ingest {
 
 /* what a column's values were in the first pass, and so its kind, as
  * pandas infers a column's type per file */
-enum { SAW_NUM = 1, SAW_BOOL = 2, SAW_TEXT = 4 };
-enum { K_NA, K_NUM, K_BOOL, K_TEXT };
+enum { SAW_NUM = 1, SAW_BOOL = 2, SAW_TEXT = 4, SAW_FLOAT = 8 };
+enum { K_NA, K_NUM, K_FLOAT, K_BOOL, K_TEXT };
 
 static const char *
 kind(mode_t m)
@@ -274,12 +274,17 @@ keyrow(struct ingest *g, const struct record *r)
 		}
 		switch (g->kind[i]) {
 		case K_NUM:
+		case K_FLOAT:
 		case K_BOOL:
+			/* the first pass parsed every value */
 			if (g->kind[i] == K_BOOL) {
 				t = truthword(r->field[i], r->len[i]);
 				v = t;
-			} else if (number_parse(r->field[i], r->len[i], &v) != 0)
-				v = 0;	/* cannot be: the first pass parsed it */
+			} else if (g->kind[i] == K_FLOAT) {
+				if (number_float(r->field[i], r->len[i], &v))
+					v = 0;
+			} else if (number_parse(r->field[i], r->len[i], &v))
+				v = 0;
 			/* -0 becomes 0, which pandas counts as one key:
 			 * the assignment is not redundant */
 			if (v == 0)
@@ -303,12 +308,13 @@ inferrow(struct ingest *g, const struct record *r)
 {
 	double v;
 	size_t i;
+	int t;
 
 	for (i = 0; i < r->nfield; i++) {
 		if (csv_ismissing(r->field[i], r->len[i]))
 			continue;
-		if (number_parse(r->field[i], r->len[i], &v) == 0)
-			g->seen_as[i] |= SAW_NUM;
+		if ((t = number_read(r->field[i], r->len[i], &v)) != -1)
+			g->seen_as[i] |= t == 1 ? SAW_NUM : SAW_NUM | SAW_FLOAT;
 		else if (truthword(r->field[i], r->len[i]) != -1)
 			g->seen_as[i] |= SAW_BOOL;
 		else
@@ -324,9 +330,9 @@ kinds(struct ingest *g)
 
 	for (i = 0; i < g->ncol; i++) {
 		f = g->seen_as[i];
-		g->kind[i] = (f & SAW_TEXT) || f == (SAW_NUM | SAW_BOOL) ?
-		    K_TEXT : f & SAW_BOOL ? K_BOOL : f & SAW_NUM ? K_NUM :
-		    K_NA;
+		g->kind[i] = (f & SAW_TEXT) || (f & SAW_NUM && f & SAW_BOOL) ?
+		    K_TEXT : f & SAW_BOOL ? K_BOOL : f & SAW_FLOAT ? K_FLOAT :
+		    f & SAW_NUM ? K_NUM : K_NA;
 	}
 }
 

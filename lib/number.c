@@ -268,9 +268,31 @@ infinity(const char *s, size_t n, double *v)
 }
 
 int
+number_read(const char *s, size_t n, double *v)
+{
+	if (integer(s, s + n, v) == 0)
+		return 1;
+	if (decimal(s, s + n, v, NULL) == 0)
+		return 0;
+	return infinity(s, n, v);
+}
+
+int
 number_parse(const char *s, size_t n, double *v)
 {
-	if (integer(s, s + n, v) == 0 || decimal(s, s + n, v, NULL) == 0)
+	return number_read(s, n, v) == -1 ? -1 : 0;
+}
+
+/*
+ * pandas reads a column integer by integer only when every value in it
+ * is an integer or missing; otherwise every value goes through its float
+ * parser, integers too (83979937318606949 is then 83979937318606960, the
+ * first 17 digits times 10, not the nearest double, ...944).
+ */
+int
+number_float(const char *s, size_t n, double *v)
+{
+	if (decimal(s, s + n, v, NULL) == 0)
 		return 0;
 	return infinity(s, n, v);
 }

@@ -219,6 +219,11 @@ int number_isna(const char *, size_t);	/* one of pandas' default NA words */
 /* 0 and the double a float64 column holds (±inf for its inf words), or -1:
  * not a number */
 int number_parse(const char *, size_t, double *);
+/* as number_parse; 1 when the text is an integer (of 64 bits or fewer) */
+int number_read(const char *, size_t, double *);
+/* as pandas reads a field of a column that holds some other number than
+ * an integer: integers too go through its float parser */
+int number_float(const char *, size_t, double *);
 /* a column's type as pandas reads it: integers; integers and missing
  * values (float64 from int64); other numbers (float64 throughout) */
 enum { NUMBER_INT64, NUMBER_INT64NA, NUMBER_FLOAT64 };

@@ -6,6 +6,23 @@ load test_helper
 
 HEADER=corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited
 
+# pandas_kept: a digit per row of practicedata/*.csv, 1 where pandas'
+# concat(...).drop_duplicates() keeps it
+pandas_kept() {
+	"$ORACLE" -c '
+import glob, pandas as pd
+files = sorted(glob.glob("practicedata/*.csv"), key=lambda f: f.encode())
+d = pd.concat([pd.read_csv(f) for f in files])
+print("".join("0" if x else "1" for x in d.duplicated()))'
+}
+
+# inputws: an empty workspace with an empty practicedata/, the current folder
+inputws() {
+	mkws
+	mkdir "$WS/practicedata"
+	cd "$WS"
+}
+
 # the fixture workspace, already ingested once; its outputs' digests in $BEFORE
 ingested() {
 	mkws "$FIXTURES/ingest/ws"
@@ -125,9 +142,7 @@ unchanged() {
 }
 
 @test "ingest accepts a UTF-8 BOM and CRLF line ends and copies neither" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '\357\273\277%s\r\nx,1,2,3,0\r\ny,4,5,6,1\r\n' "$HEADER" >practicedata/a.csv
 	printf '%s\ny,4,5,6,1\nz,7,8,9,0\n' "$HEADER" >practicedata/b.csv
 	run -0 --separate-stderr ingest
@@ -137,9 +152,7 @@ unchanged() {
 }
 
 @test "ingest writes quoted fields with minimal quoting" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	{
 		echo "$HEADER"
 		echo '"acme, ltd",1,2,3,0'
@@ -161,9 +174,7 @@ unchanged() {
 }
 
 @test "ingest counts a quoted field and the same field unquoted as one row" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s\n"x",1,2,3,0\nx,1,2,3,0\n' "$HEADER" >practicedata/a.csv
 	run -0 --separate-stderr ingest
 	[ "$stderr" = "ingest: 1 file, 2 rows read, 1 duplicates dropped, 1 rows written to ingesteddata/finaldata.csv" ]
@@ -172,27 +183,21 @@ unchanged() {
 }
 
 @test "ingest accepts missing values, blank or NA, and writes them as read" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s\na,,2,3,0\nb,NA,NA,NA,NA\nc,1,2,3,\n,4,5,6,1\n' "$HEADER" >practicedata/a.csv
 	run -0 ingest -q
 	cmp practicedata/a.csv ingesteddata/finaldata.csv
 }
 
 @test "ingest accepts numbers with a sign, a point and an exponent" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s\na,-1.5e3,+2,.5,1\n' "$HEADER" >practicedata/a.csv
 	run -0 ingest -q
 	cmp practicedata/a.csv ingesteddata/finaldata.csv
 }
 
 @test "ingest accepts a last line without a newline and skips blank lines" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s\nx,1,2,3,0\n\ny,4,5,6,1' "$HEADER" >practicedata/a.csv
 	run -0 --separate-stderr ingest
 	[ "$stderr" = "ingest: 1 file, 2 rows read, 0 duplicates dropped, 2 rows written to ingesteddata/finaldata.csv" ]
@@ -201,9 +206,7 @@ unchanged() {
 }
 
 @test "ingest of header-only files writes the header alone" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s\n' "$HEADER" >practicedata/a.csv
 	printf '%s\n' "$HEADER" >practicedata/b.csv
 	run -0 --separate-stderr ingest
@@ -216,9 +219,7 @@ unchanged() {
 }
 
 @test "ingest carries other columns through untouched" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf 'region,%s,note\nnorth,x,1,2,3,0,anything at all\n' "$HEADER" >practicedata/a.csv
 	run -0 ingest -q
 	cmp practicedata/a.csv ingesteddata/finaldata.csv
@@ -389,9 +390,7 @@ unchanged() {
 }
 
 @test "ingest checks a header of 100000 names for repeats in linear time" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	# quadratic, this was 5e9 name comparisons
 	seq -f 'c%g' 1 100000 | paste -sd, >names
 	seq -f '%g' 1 100000 | paste -sd, >values
@@ -430,9 +429,7 @@ unchanged() {
 }
 
 @test "ingest records the sha256 of exactly the bytes it read from a growing file" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	{
 		echo "$HEADER"
 		seq -f 'r%g,1,2,3,0' 1 300000
@@ -553,9 +550,7 @@ print("same")'
 }
 
 @test "ingest reads a short row's missing trailing fields as NA, as pandas does" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s\nx,1,2,3,0\ny,4,5\n' "$HEADER" >practicedata/a.csv
 	printf '%s\ny,4,5,,\nz,7,8,9,1\nw,1\n' "$HEADER" >practicedata/b.csv
 	run -0 --separate-stderr ingest
@@ -566,9 +561,7 @@ print("same")'
 }
 
 @test "ingest matches a later file's columns in another order by name" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s\nx,1,2,3,0\n' "$HEADER" >practicedata/a.csv
 	printf 'exited,number_of_employees,lastyear_activity,lastmonth_activity,corporation\n0,3,2,1,x\n1,6,5,4,w\n' \
 	    >practicedata/b.csv
@@ -580,9 +573,7 @@ print("same")'
 }
 
 @test "ingest adds a column only a later file has at the end, empty before; a file without a column that is not a feature has it empty" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s\nx,1,2,3,0\n' "$HEADER" >practicedata/a.csv
 	printf '%s,region\ny,4,5,6,1,north\n' "$HEADER" >practicedata/b.csv
 	printf 'lastmonth_activity,lastyear_activity,number_of_employees,exited\n7,8,9,0\n' \
@@ -595,9 +586,7 @@ print("same")'
 }
 
 @test "ingest renames a repeated column name as pandas does: .1, .2, skipping names taken" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s,note,note,note.1\nx,1,2,3,0,p,q,r\n' "$HEADER" >practicedata/a.csv
 	printf '%s,note,note,note.1\ny,1,2,3,0,p,q,r\n' "$HEADER" >practicedata/b.csv
 	run -0 --separate-stderr ingest
@@ -608,9 +597,7 @@ print("same")'
 }
 
 @test "ingest takes any numeric spelling of 0 and 1 as a target" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s\nx,1,2,3,1.0\ny,4,5,6,0.0\nz,7,8,9,1e0\nv,1,1,1,-0\nu,1,1,1,\n' "$HEADER" \
 	    >practicedata/a.csv
 	run -0 ingest -q
@@ -623,9 +610,7 @@ print("same")'
 }
 
 @test "ingest takes True and False as a target in a column of only those" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	printf '%s\nx,1,2,3,True\ny,4,5,6,False\n' "$HEADER" >practicedata/a.csv
 	printf '%s\nz,7,8,9,TRUE\nw,1,1,1,false\n' "$HEADER" >practicedata/b.csv
 	run -0 ingest -q
@@ -646,9 +631,7 @@ print("same")'
 }
 
 @test "ingest drops duplicates by value, as drop_duplicates judges them, keeping the first as written" {
-	mkws
-	mkdir "$WS/practicedata"
-	cd "$WS"
+	inputws
 	# 7 = 7.0, -0.0 = 0, NA = blank, 14.2 = 14.199999999999999 as pandas
 	# reads them; 7 in a column of numbers is not "7" in a text column
 	# (d.csv's note holds "abc"); True in a True/False column = 1.0
@@ -670,12 +653,27 @@ print("same")'
 	cmp expected ingesteddata/finaldata.csv
 	need_oracle
 	# the rows pandas keeps, 1 a row: the same as those above
-	run -0 "$ORACLE" -c '
-import glob, pandas as pd
-files = sorted(glob.glob("practicedata/*.csv"), key=lambda f: f.encode())
-d = pd.concat([pd.read_csv(f) for f in files])
-print("".join("0" if x else "1" for x in d.duplicated()))'
+	run -0 pandas_kept
 	[ "$output" = 1110001010111101 ]
+}
+
+@test "ingest reads an integer beside other numbers through pandas' float parser when judging duplicates" {
+	inputws
+	# beside 0.5, pandas reads 83979937318606949 as its first 17 digits
+	# times 10, 83979937318606960, which b.csv's integer column holds
+	# exactly: a duplicate; in an integer column it is the nearest double,
+	# 83979937318606944, and c.csv's row is no duplicate of b.csv's
+	printf '%s\na,83979937318606949,1,1,0\nb,0.5,1,1,1\n' "$HEADER" >practicedata/a.csv
+	printf '%s\na,83979937318606960,1,1,0\n' "$HEADER" >practicedata/b.csv
+	printf '%s\na,83979937318606949,1,1,0\n' "$HEADER" >practicedata/c.csv
+	run -0 --separate-stderr ingest
+	[ "$stderr" = "ingest: 3 files, 4 rows read, 1 duplicates dropped, 3 rows written to ingesteddata/finaldata.csv" ]
+	printf '%s\n' "$HEADER" a,83979937318606949,1,1,0 b,0.5,1,1,1 \
+	    a,83979937318606949,1,1,0 >expected
+	cmp expected ingesteddata/finaldata.csv
+	need_oracle
+	run -0 pandas_kept
+	[ "$output" = 1101 ]
 }
 
 @test "ingest shows the rows read on one updating line only when stderr is a terminal" {

@@ -152,6 +152,14 @@ main(void)
 		OK(number_isna("NAN", 2) == 1, "\"NA\" of \"NAN\" is NA");
 		OK(number_isna("N", 1) == 0 && number_isna("", 0) == 1,
 		    "\"N\" is no NA word, \"\" is one");
+		OK(number_read("83979937318606949", 17, &v) == 1 &&
+		    v == 0x1.2a5b4edc22986p+56, "an integer alone is the "
+		    "nearest double");
+		OK(number_float("83979937318606949", 17, &v) == 0 &&
+		    v == 0x1.2a5b4edc22987p+56, "an integer beside other "
+		    "numbers is its first 17 digits times 10");
+		OK(number_read("0.5", 3, &v) == 0 && number_read("x", 1, &v) ==
+		    -1, "number_read tells integers from other numbers");
 	}
 	return unit_done();
 }
