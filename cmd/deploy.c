@@ -653,14 +653,84 @@ out:
 	return r;
 }
 
+/* each verb is its long option's value: getopt_long returns it */
+enum verb {
+	DEPLOY = 0, LIST = TOOL_OPT_JSON + 1, ROLLBACK, CHECK, SEEN, GET,
+	VERIFY, ADOPT, FOREIGN
+};
+
+/* what the options asked for */
+struct verbopt {
+	enum verb verb;
+	const char *arg, *dataopt;
+	double score;		/* --check's */
+	int dry, force;
+};
+
+/* the verb on the workspace; -1 with risk_err and risk_status */
+static int
+run(const struct config *cfg, const struct verbopt *v)
+{
+	char *data;
+	int r, lock = -1;
+
+	/* what deploy did not make it never replaces */
+	if ((v->verb == DEPLOY || v->verb == ROLLBACK || v->verb == FOREIGN ||
+	    ((v->verb == CHECK || v->verb == SEEN) && !v->dry)) &&
+	    adopt_guard(cfg->prod_deployment_path) == -1)
+		return -1;
+	if ((v->verb == CHECK || v->verb == SEEN) && !v->dry &&
+	    (lock = deploy_lock(cfg->prod_deployment_path, 0)) == -1)
+		return -1;
+	switch (v->verb) {
+	case FOREIGN:
+		r = 0;
+		break;
+	case DEPLOY:
+		r = deploy(cfg);
+		break;
+	case LIST:
+		r = list(cfg->prod_deployment_path);
+		break;
+	case ROLLBACK:
+		r = rollback(cfg);
+		break;
+	case ADOPT:
+		r = adopt(cfg, v->force);
+		break;
+	case CHECK:
+		data = v->dataopt ? estrdup(v->dataopt) :
+		    path_join(cfg->output_folder_path, "finaldata.csv");
+		r = check(cfg, v->score, data, v->dry);
+		free(data);
+		break;
+	case SEEN:
+		r = seen(cfg, v->dry);
+		break;
+	case VERIFY:
+		r = verify(cfg);
+		break;
+	case GET:
+	default:
+		if ((r = config_print(cfg, v->arg, stdout)) == -1) {
+			char why[sizeof(risk_err)];
+
+			memcpy(why, risk_err, sizeof(why));
+			seterr("--get: %s", why);
+			risk_status = EXIT_USAGE;
+		}
+		break;
+	}
+	if (r == 0)
+		r = tool_flush();
+	if (lock != -1)
+		close(lock);
+	return r;
+}
+
 int
 main(int argc, char *argv[])
 {
-	/* each verb is its long option's value: getopt_long returns it */
-	enum {
-		DEPLOY = 0, LIST = TOOL_OPT_JSON + 1, ROLLBACK, CHECK, SEEN,
-		GET, VERIFY, ADOPT, FOREIGN
-	} verb = DEPLOY;
 	static const struct option longopts[] = {
 		{ "adopt", no_argument, NULL, ADOPT },
 		{ "check", required_argument, NULL, CHECK },
@@ -675,11 +745,10 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
+	struct verbopt v = { DEPLOY, NULL, NULL, 0, 0, 0 };
 	struct config cfg;
-	const char *arg = NULL, *dataopt = NULL;
-	char *end, *data = NULL;
-	double score = 0;
-	int ch, ret, r, dry = 0, lock = -1, force = 0;
+	char *end;
+	int ch, ret, r;
 
 	setprogname_(argv[0]);
 	while ((ch = getopt_long(argc, argv, TOOL_OPTS "d:fn", longopts,
@@ -688,13 +757,13 @@ main(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case 'd':
-			dataopt = optarg;
+			v.dataopt = optarg;
 			break;
 		case 'f':
-			force = 1;
+			v.force = 1;
 			break;
 		case 'n':
-			dry = 1;
+			v.dry = 1;
 			break;
 		case LIST:
 		case ROLLBACK:
@@ -704,69 +773,31 @@ main(int argc, char *argv[])
 		case ADOPT:
 		case FOREIGN:
 		case VERIFY:
-			if (verb != DEPLOY)
+			if (v.verb != DEPLOY)
 				tool_usage(&opt);
-			verb = ch;
-			arg = optarg;
+			v.verb = ch;
+			v.arg = optarg;
 			break;
 		default:
 			tool_usage(&opt);
 		}
 	}
-	if (optind != argc || (dry && verb != CHECK && verb != SEEN) ||
-	    (force && verb != ADOPT) || (dataopt && verb != CHECK))
+	if (optind != argc || (v.dry && v.verb != CHECK && v.verb != SEEN) ||
+	    (v.force && v.verb != ADOPT) || (v.dataopt && v.verb != CHECK))
 		tool_usage(&opt);
-	if (verb == CHECK) {
-		score = strtod(arg, &end);
-		if (end == arg || *end != '\0' || !isfinite(score) ||
-		    score < 0 || score > 1) {
+	if (v.verb == CHECK) {
+		v.score = strtod(v.arg, &end);
+		if (end == v.arg || *end != '\0' || !isfinite(v.score) ||
+		    v.score < 0 || v.score > 1) {
 			warnx_("--check: \"%s\" is not an F1 score (a number "
-			    "from 0 to 1)", arg);
+			    "from 0 to 1)", v.arg);
 			return EXIT_USAGE;
 		}
 	}
 	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
 		return ret;
-	/* what deploy did not make it never replaces */
-	if ((verb == DEPLOY || verb == ROLLBACK || verb == FOREIGN ||
-	    ((verb == CHECK || verb == SEEN) && !dry)) &&
-	    adopt_guard(cfg.prod_deployment_path) == -1)
-		r = -1;
-	else if (verb == FOREIGN)
-		r = 0;
-	else if (verb == DEPLOY)
-		r = deploy(&cfg);
-	else if (verb == LIST)
-		r = list(cfg.prod_deployment_path);
-	else if (verb == ROLLBACK)
-		r = rollback(&cfg);
-	else if (verb == ADOPT)
-		r = adopt(&cfg, force);
-	else if ((verb == CHECK || verb == SEEN) && !dry &&
-	    (lock = deploy_lock(cfg.prod_deployment_path, 0)) == -1)
-		r = -1;
-	else if (verb == CHECK) {
-		data = dataopt ? estrdup(dataopt) :
-		    path_join(cfg.output_folder_path, "finaldata.csv");
-		r = check(&cfg, score, data, dry);
-		free(data);
-	}
-	else if (verb == SEEN)
-		r = seen(&cfg, dry);
-	else if (verb == VERIFY)
-		r = verify(&cfg);
-	else if (config_print(&cfg, arg, stdout) == -1) {
-		warnx_("--get: %s", risk_err);
-		config_free(&cfg);
-		return EXIT_USAGE;
-	} else
-		r = 0;
-	if (r == -1)
+	if ((r = run(&cfg, &v)) == -1)
 		warnx_("%s", risk_err);
-	else if ((r = tool_flush()) == -1)
-		warnx_("%s", risk_err);
-	if (lock != -1)
-		close(lock);
 	config_free(&cfg);
 	return r == -1 ? risk_status : EXIT_OK;
 }
