@@ -70,3 +70,25 @@ seedpipeline: differs: summary lastmonth_activity median: 7.25 against 72.5
 seedpipeline: differs: summary lastyear_activity median: 7.25 against 867.5
 seedpipeline: differs: summary number_of_employees median: 7.25 against 20.0" ]
 }
+
+@test "bench prints no ratio and exits 1 when the answers differ" {
+	need_oracle
+	# the oracle as it is, but for a compare that finds a difference
+	cat >"$BATS_TEST_TMPDIR/oracle" <<-END
+	#!/bin/sh
+	[ "\${2:-}" = compare ] || exec "$ORACLE" "\$@"
+	echo "seedpipeline: differs: f1: 0.5 against 0.25" >&2
+	exit 1
+	END
+	chmod +x "$BATS_TEST_TMPDIR/oracle"
+	RISK_ORACLE=$BATS_TEST_TMPDIR/oracle BENCH_RUNS=1 run -1 --separate-stderr bench 1000
+	[ "${lines[1]}" = "bench: 1000 rows: the answers differ: no ratios" ]
+	[ "${stderr_lines[${#stderr_lines[@]} - 1]}" = "seedpipeline: differs: f1: 0.5 against 0.25" ]
+	local i
+	for i in 3 5 7 9 11; do
+		[[ "${lines[i]}" =~ ^1000\ +[a-z]+\ +riskwatch\ .*\ -\ +-$ ]]
+	done
+	[[ "${lines[15]}" =~ "ingest takes" ]]
+	[ "${#lines[@]}" -eq 17 ]
+	[[ "${lines[16]}" =~ ^"bench: load average" ]]
+}
