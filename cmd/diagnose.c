@@ -205,6 +205,58 @@ printdrift(json_t *v)
 	    json_object_get(v, "tested_features")));
 }
 
+/* part i as text, under its heading when more than one part is shown */
+static void
+showpart(int i, json_t *v, json_t *proba, struct printing *pr, int nwant,
+    const char *modelpath, const char *data)
+{
+	if (i == PREDICTIONS) {
+		/* collected first; now printed as lines */
+		size_t k;
+		json_t *e;
+
+		if (nwant > 1)
+			printf("predictions (%s on %s)\n", modelpath, data);
+		json_array_foreach(v, k, e) {
+			printpred(NULL, json_is_integer(e) ?
+			    (int)json_integer_value(e) : -1,
+			    proba ? json_real_value(json_array_get(proba, k)) :
+			    0, pr);
+		}
+	} else if (i == DRIFT) {
+		if (nwant > 1)
+			printf("drift\n");
+		printdrift(v);
+	} else {
+		if (nwant > 1)
+			printf("%s\n", i == SUMMARY ?
+			    "summary (finaldata.csv)" : i == MISSING ?
+			    "missing (finaldata.csv)" : i == TIMING ?
+			    "timing (on a scratch copy)" : "dependencies");
+		printpart(i, v);
+	}
+}
+
+/* output_model_path/diagnostics.json, or exit */
+static void
+esave(const struct config *cfg, json_t *all)
+{
+	struct atomic a;
+	char *outpath = path_join(cfg->output_model_path, "diagnostics.json");
+
+	if (config_mkdir("output_model_path", cfg->output_model_path) == -1 ||
+	    atomic_open(&a, outpath) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	if (jsonout(a.fp, all) == -1 || putc('\n', a.fp) == EOF) {
+		atomic_abort(&a);
+		errx_(EXIT_FAIL, "%s: write error", outpath);
+	}
+	if (atomic_commit(&a) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	infox("saved %s", outpath);
+	free(outpath);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -220,7 +272,7 @@ main(int argc, char *argv[])
 	struct config cfg;
 	struct model m;
 	const char *dataopt = NULL, *modelopt = NULL;
-	char *data = NULL, *modelpath = NULL, *outpath, *end, *final;
+	char *data = NULL, *modelpath = NULL, *end, *final;
 	int want[NPART] = { 0 }, ch, i, ret, nwant = 0, save = 0, runs = 1;
 	int last = 0;
 	json_t *all = json_object(), *v, *proba;
@@ -346,33 +398,7 @@ main(int argc, char *argv[])
 			json_object_set_new(all, "probabilities", proba);
 		if (opt.json)
 			continue;
-		if (i == PREDICTIONS) {
-			/* collected first; now printed as lines */
-			size_t k;
-			json_t *e;
-
-			if (nwant > 1)
-				printf("predictions (%s on %s)\n", modelpath,
-				    data);
-			json_array_foreach(v, k, e) {
-				printpred(NULL, json_is_integer(e) ?
-				    (int)json_integer_value(e) : -1,
-				    proba ? json_real_value(json_array_get(
-				    proba, k)) : 0, &pr);
-			}
-		} else if (i == DRIFT) {
-			if (nwant > 1)
-				printf("drift\n");
-			printdrift(v);
-		} else {
-			if (nwant > 1)
-				printf("%s\n", i == SUMMARY ?
-				    "summary (finaldata.csv)" : i == MISSING ?
-				    "missing (finaldata.csv)" : i == TIMING ?
-				    "timing (on a scratch copy)" :
-				    "dependencies");
-			printpart(i, v);
-		}
+		showpart(i, v, proba, &pr, nwant, modelpath, data);
 		if (nwant > 1 && i != last)
 			putchar('\n');
 	}
@@ -388,23 +414,9 @@ main(int argc, char *argv[])
 	}
 	if (tool_flush() == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
-	if (save && ret == EXIT_OK) {
-		struct atomic a;
-
-		outpath = path_join(cfg.output_model_path, "diagnostics.json");
-		if (config_mkdir("output_model_path",
-		    cfg.output_model_path) == -1 ||
-		    atomic_open(&a, outpath) == -1)
-			errx_(EXIT_FAIL, "%s", risk_err);
-		if (jsonout(a.fp, all) == -1 || putc('\n', a.fp) == EOF) {
-			atomic_abort(&a);
-			errx_(EXIT_FAIL, "%s: write error", outpath);
-		}
-		if (atomic_commit(&a) == -1)
-			errx_(EXIT_FAIL, "%s", risk_err);
-		infox("saved %s", outpath);
-		free(outpath);
-	} else if (save)
+	if (save && ret == EXIT_OK)
+		esave(&cfg, all);
+	else if (save)
 		warnx_("diagnostics.json not saved: a part failed");
 	json_decref(all);
 	free(data);
