@@ -126,6 +126,23 @@ addline(struct lines *l, const char *fmt, ...)
 	l->v[l->n++] = estrdup(buf);
 }
 
+/* s in lines of at most width bytes, broken after a space where one is */
+static void
+addwrapped(struct lines *l, const char *s, size_t width)
+{
+	size_t n, cut;
+
+	while ((n = strlen(s)) > width) {
+		for (cut = width; cut > 0 && s[cut - 1] != ' '; cut--)
+			;
+		if (cut == 0)
+			cut = width;
+		addline(l, "%.*s", (int)cut, s);
+		s += cut;
+	}
+	addline(l, "%s", s);
+}
+
 static void
 freelines(struct lines *l)
 {
@@ -742,7 +759,7 @@ page_drifttable(struct report *r, json_t *dd, const char *why)
 	if (dd == NULL) {
 		addline(&l, "%s", "the data drift of finaldata.csv could not "
 		    "be measured:");
-		addline(&l, "%s", why);
+		addwrapped(&l, why, 90);
 		textpage(r->gp, "Data drift", l.v, l.n);
 		freelines(&l);
 		return;

@@ -126,6 +126,19 @@ else when W1 / std > drift.wasserstein; the data when at least drift.share of th
 lastmonth_activity: DRIFTED (KS p 0.00713, PSI 2.674)" ]
 }
 
+@test "report's data drift page says why when the deployment has no reference profile" {
+	need_gnuplot
+	command -v pdftotext >/dev/null || skip "pdftotext is not installed"
+	mkws "$FIXTURES/report/ws"
+	cd "$WS"
+	run -0 report -q
+	[ "$(pagetext 4)" = "Data drift
+the data drift of finaldata.csv could not be measured:
+production_deployment/history/20261124T152000.000000Z-000000000001/reference.json: no
+reference profile: the deployment was made before deploy kept one; deploy again to
+measure data drift" ]
+}
+
 @test "report's F1 history draws deployments and checks apart, with the drift threshold" {
 	need_gnuplot
 	command -v pdftotext >/dev/null || skip "pdftotext is not installed"
