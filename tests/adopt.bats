@@ -235,13 +235,15 @@ print("\n".join(str(p) for p in m.predict(t[f].values)))' \
 	local model
 	model=$(treesum "$PROD/history/$ID" | grep -v '	\./ingestedfiles.txt$' | grep -v ' ./ingestedfiles.txt$')
 	run -0 --separate-stderr fullprocess
-	[ "${#lines[@]}" -eq 5 ]
+	[ "${#lines[@]}" -eq 7 ]
 	[ "$(sed -E "s/$STAMP//" <<<"$output")" = "$(printf '%s\n' \
 	    "new data: sourcedata/dataset3.csv (new), sourcedata/dataset4.csv (new)" \
 	    "score test (raw): new data F1 0.6923076923076923 >= 0.5714285714285715 (the deployed score): no drift" \
 	    "data test: 3 of 3 features drifted: drift" \
 	    "decision (drift_test raw): no drift" \
-	    "the new files are recorded as seen; $ID stays deployed")" ]
+	    "the new files are recorded as seen; $ID stays deployed" \
+	    "diagnostics in practicemodels/diagnostics.json" \
+	    "report in practicemodels/report.pdf")" ]
 	[ "$(readlink "$PROD/current")" = "history/$ID" ]
 	[ "$(ls "$PROD/history")" = "$ID" ]
 	[ "$(treesum "$PROD/history/$ID" | grep -v ' ./ingestedfiles.txt$')" = "$model" ]

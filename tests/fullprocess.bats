@@ -48,8 +48,8 @@ fp() {
 	log=$(sed -E "s/$STAMP//" <<<"$output")
 }
 
-# the lines a run logs after its deployment
-afterdeploy() {
+# the lines a run logs when it refreshes diagnostics and the report
+refreshed() {
 	if [ -x "$ROOT/bin/diagnose" ]; then
 		echo "diagnostics in practicemodels/diagnostics.json"
 	else
@@ -60,6 +60,11 @@ afterdeploy() {
 	else
 		echo "no report tool: report skipped"
 	fi
+}
+
+# the lines a run logs after its deployment
+afterdeploy() {
+	refreshed
 	echo "the API does not answer http://127.0.0.1:${PORT:-1}/health: apicalls skipped"
 	echo done
 }
@@ -145,6 +150,7 @@ score test (raw): new data F1 0.6923076923076923 >= 0.5714285714285715 (the depl
 data test: 3 of 3 features drifted: drift
 decision (drift_test raw): no drift
 the new files are recorded as seen; $id stays deployed
+$(refreshed)
 EOF
 	[ "$(current)" = "$id" ]
 	[ "$(ls "$PROD/history")" = "$id" ]
@@ -245,6 +251,7 @@ score test (raw): new data F1 0.7719298245614036 >= 0.7142857142857142 (the depl
 data test: 0 of 3 features drifted: no drift
 decision (drift_test raw): no drift
 the new files are recorded as seen; $id stays deployed
+$(refreshed)
 EOF
 	fp
 	[ "$log" = "no new data" ]
@@ -581,6 +588,7 @@ data test: 2 of 3 features drifted: drift
 decision (drift_test raw): drift
 kept the deployed model $first (F1 0.7142857142857142 on the test data): the new model $kept scores 0.696 < 0.7142857142857142 - margin 0.0
 the new files are recorded as seen; $first stays deployed
+$(refreshed)
 EOF2
 	[ "$(current)" = "$first" ]
 	run -0 deploy --list
@@ -640,4 +648,64 @@ check,$first,raw,0.6923076923076923,>=,0.5714285714285715,nodrift,3,3,drift,drif
 	[ "$(current)" = "$first" ]
 	[ "$(sed -n 4,5p <<<"$log")" = "decision (drift_test raw+data): no drift
 the new files are recorded as seen; $first stays deployed" ]
+}
+
+# page N of the report as text, one line per line, spaces squeezed
+pagetext() {
+	pdftotext -f "$1" -l "$1" -layout practicemodels/report.pdf - |
+	    tr -d '\f' | sed -E 's/ +/ /g; s/^ //; s/ $//' | grep -v '^$'
+}
+
+@test "fullprocess without drift refreshes the report: page 1 states this run's decision" {
+	[ -x "$ROOT/bin/report" ] || skip "no report tool"
+	command -v gnuplot >/dev/null || skip "gnuplot is not installed"
+	command -v pdftotext >/dev/null || skip "pdftotext is not installed"
+	seedws
+	config practicedata
+	cd "$WS"
+	fp
+	[ "$(pagetext 1 | sed -n 2p)" = "no drift check yet" ]
+	config sourcedata
+	fp
+	[ "$status" -eq 0 ]
+	[ "$(pagetext 1 | sed -n 2,3p)" = "no drift: new data F1 0.692 ≥ deployed 0.571; 3 of 3 features drifted
+the deployed model stays (checked $(tail -1 "$PROD/decisions.csv" | cut -d, -f1))" ]
+}
+
+@test "fullprocess with the gate refreshes the report: page 1 says the deployed model was kept" {
+	[ -x "$ROOT/bin/report" ] || skip "no report tool"
+	command -v gnuplot >/dev/null || skip "gnuplot is not installed"
+	command -v pdftotext >/dev/null || skip "pdftotext is not installed"
+	samplews
+	sed -i 's/^{/{ "gate": true,/' config.json
+	fp
+	config sourcedata
+	sed -i 's/^{/{ "gate": true,/' config.json
+	fp
+	[ "$status" -eq 0 ]
+	[ "$(pagetext 1 | sed -n 3p)" = "retrained: the new model scores 0.696 < 0.714 on the test data: kept the deployed model" ]
+}
+
+@test "fullprocess without drift whose report fails exits 1 naming the step; the files stay seen" {
+	[ -x "$ROOT/bin/report" ] || skip "no report tool"
+	command -v gnuplot >/dev/null || skip "gnuplot is not installed"
+	seedws
+	config practicedata
+	cd "$WS"
+	fp
+	local id before
+	id=$(current)
+	# report.pdf cannot be replaced by a folder's name
+	rm practicemodels/report.pdf
+	mkdir practicemodels/report.pdf
+	config sourcedata
+	fp
+	[ "$status" -eq 1 ]
+	[ "$(tail -1 <<<"$log")" = "diagnostics in practicemodels/diagnostics.json" ]
+	[[ ${stderr_lines[-1]} =~ ${STAMP}step\ report\ failed\ \(exit\ 1\)\;\ the\ deployment\ is\ unchanged$ ]]
+	[ "$(current)" = "$id" ]
+	before=$(treesum .)
+	fp
+	[ "$log" = "no new data" ]
+	[ "$(treesum .)" = "$before" ]
 }
