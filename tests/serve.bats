@@ -487,13 +487,14 @@ Content-Length: $len" ]
 	cd "$SWS"
 	printf '{"api":{"port":%s}}\n' "$PORT" >api.json
 	run -0 apicalls -c api.json
-	[ "${lines[-1]}" = "apicalls: 6 endpoints answered 200: practicemodels/apireturns.txt" ]
+	[ "${lines[-1]}" = "apicalls: 7 endpoints answered 200: practicemodels/apireturns.txt" ]
 	run -0 grep -E '^(GET|POST) /' practicemodels/apireturns.txt
 	[ "$output" = "GET /health 200
 POST /prediction 200
 GET /scoring 200
 GET /summarystats 200
 GET /diagnostics 200
+GET /drift 200
 GET /metrics 200" ]
 	run -0 sed -n 5p practicemodels/apireturns.txt
 	[ "$output" = '{"predictions":[0,1,1,1,1]}' ]
@@ -817,4 +818,53 @@ riskwatch_data_drifted 0' ]
 	grep -qxF 'riskwatch_feature_drift_psi{feature="last\"month\\act"} 0.0' <<<"$body"
 	grep -qxF 'riskwatch_feature_drifted{feature="last\"month\\act"} 0' <<<"$body"
 	run -0 promtool check metrics <<<"$body"
+}
+
+@test "GET /metrics gives the last drift check of decisions.csv, its model escaped, and none without the file" {
+	ownws
+	P=$OWS/production_deployment
+	[ ! -e "$P/decisions.csv" ]
+	start_serve "$OWS"
+	get /metrics
+	[ "$code" = 200 ]
+	! grep -q '^riskwatch_last_' <<<"$body"
+	printf '%s\n' 'time,event,model,test,f1,op,threshold,score,drifted,features,data,decision' \
+	    '2026-11-24T15:45:00Z,check,old,raw,0.25,<,0.4,drift,0,3,nodrift,drift' \
+	    '2026-11-25T10:00:00Z,check,m"o\d,raw,0.6923076923076923,>=,0.5714285714285715,nodrift,1,3,nodrift,nodrift' \
+	    '2026-11-25T10:00:01Z,gate,new,gate,0.5,<,0.6,,,,,kept' \
+	    'a,short,line' >"$P/decisions.csv"
+	get /metrics
+	[ "$code" = 200 ]
+	run -0 grep -E '^riskwatch_last_' <<<"$body"
+	[ "$output" = 'riskwatch_last_decision_drift{model="m\"o\\d",test="raw"} 0
+riskwatch_last_decision_timestamp_seconds 1795600800
+riskwatch_last_check_f1 0.6923076923076923' ]
+	grep -qxF '# TYPE riskwatch_last_decision_drift gauge' <<<"$body"
+	if command -v promtool >/dev/null; then
+		run -0 promtool check metrics <<<"$body"
+	fi
+}
+
+@test "a last drift check with a bad time, F1, decision or model gives no decision gauges and the rest of /metrics" {
+	ownws
+	P=$OWS/production_deployment
+	start_serve "$OWS"
+	for bad in '2026-13-25T10:00:00Z,check,m,raw,0.5,<,0.6,drift,0,3,nodrift,drift' \
+	    '2026-11-25T10:00:00Z,check,m,raw,nan,<,0.6,drift,0,3,nodrift,drift' \
+	    '2026-11-25T10:00:00Z,check,m,raw,0.5x,<,0.6,drift,0,3,nodrift,drift' \
+	    '2026-11-25T10:00:00Z,check,m,raw,0.5,<,0.6,drift,0,3,nodrift,maybe' \
+	    '2026-11-25T10:00:00Z,check,,raw,0.5,<,0.6,drift,0,3,nodrift,drift' \
+	    $'2026-11-25T10:00:00Z,check,m\xff,raw,0.5,<,0.6,drift,0,3,nodrift,drift'; do
+		printf '%s\n' '2026-11-24T15:45:00Z,check,old,raw,0.25,<,0.4,drift,0,3,nodrift,drift' \
+		    "$bad" >"$P/decisions.csv"
+		get /metrics
+		[ "$code" = 200 ]
+		! grep -q '^riskwatch_last_' <<<"$body"
+		grep -q '^riskwatch_data_drifted [01]$' <<<"$body"
+	done
+	printf '%s\n' '2026-11-24T15:45:00Z,check,old,raw,0.25,<,0.4,drift,0,3,nodrift,drift' \
+	    >"$P/decisions.csv"
+	get /metrics
+	grep -qxF 'riskwatch_last_decision_drift{model="old",test="raw"} 1' <<<"$body"
+	grep -qx 'riskwatch_last_decision_timestamp_seconds 1795535100' <<<"$body"
 }

@@ -298,6 +298,84 @@ drift_gauges(FILE *fp)
 	json_decref(o);
 }
 
+/* the newest drift check of decisions.csv */
+static int
+lastcheck(const struct decision *d, void *arg)
+{
+	if (strcmp(d->event, "check") == 0)
+		*(struct decision *)arg = *d;
+	return 0;
+}
+
+/* s is a label value promtool takes: printable ASCII, not empty */
+static int
+labelok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return 0;
+	return 1;
+}
+
+/*
+ * the last drift check's decision, time and F1: none when there is no
+ * decisions.csv, it cannot be read, or the check's figures are not
+ * what deploy --check writes
+ */
+static void
+decision_gauges(FILE *fp)
+{
+	struct decision d;
+	struct tm tm;
+	double f1;
+	char num[40];
+	int n = 0, drift;
+	time_t t;
+
+	memset(&d, 0, sizeof(d));
+	if (deploy_decisions(srv.cfg.prod_deployment_path, lastcheck, &d) ==
+	    -1 || strcmp(d.event, "check") != 0)
+		return;
+	if (strcmp(d.decision, "drift") == 0)
+		drift = 1;
+	else if (strcmp(d.decision, "nodrift") == 0)
+		drift = 0;
+	else
+		return;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(d.time, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+	    &n) != 6 || n != 20 || d.time[n] != '\0' || tm.tm_mon < 1 ||
+	    tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	t = timegm(&tm);
+	if (number_parse(d.f1, strlen(d.f1), &f1) == -1 || !(f1 >= 0 &&
+	    f1 <= 1) || !labelok(d.model) || !labelok(d.test))
+		return;
+	fputs("# HELP riskwatch_last_decision_drift 1 when the last drift "
+	    "check decided the model drifted, else 0.\n"
+	    "# TYPE riskwatch_last_decision_drift gauge\n"
+	    "riskwatch_last_decision_drift{model=\"", fp);
+	putlabel(fp, d.model);
+	fputs("\",test=\"", fp);
+	putlabel(fp, d.test);
+	fprintf(fp, "\"} %d\n"
+	    "# HELP riskwatch_last_decision_timestamp_seconds When the last "
+	    "drift check was made.\n"
+	    "# TYPE riskwatch_last_decision_timestamp_seconds gauge\n"
+	    "riskwatch_last_decision_timestamp_seconds %lld\n"
+	    "# HELP riskwatch_last_check_f1 F1 of the deployed model on the "
+	    "new data at the last drift check.\n"
+	    "# TYPE riskwatch_last_check_f1 gauge\n"
+	    "riskwatch_last_check_f1 %s\n", drift, (long long)t,
+	    fmt_double(num, sizeof(num), f1));
+}
+
 /* counters for /metrics, by route and one more for other paths */
 #define NROUTE (MAXROUTE + 1)	/* the table's routes and "other" */
 static const int codes[] = { 200, 400, 404, 405, 413, 415, 500, 503 };
@@ -403,6 +481,7 @@ metrics_text(void)
 		snap_put(s);
 	}
 	drift_gauges(fp);
+	decision_gauges(fp);
 	fclose(fp);
 	return buf;
 }
