@@ -121,6 +121,14 @@ isdig(char c)
 	return c >= '0' && c <= '9';
 }
 
+static const char *
+skipspc(const char *p, const char *e)
+{
+	while (p < e && isspc(*p))
+		p++;
+	return p;
+}
+
 /* an integer of 64 bits or fewer, as an int64 or uint64 column holds it */
 static int
 integer(const char *p, const char *e, double *v)
@@ -128,8 +136,7 @@ integer(const char *p, const char *e, double *v)
 	uint64_t u = 0, lim;
 	int neg = 0;
 
-	while (p < e && isspc(*p))
-		p++;
+	p = skipspc(p, e);
 	if (p < e && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
 	if (p == e || !isdig(*p))
@@ -140,14 +147,96 @@ integer(const char *p, const char *e, double *v)
 			return -1;
 		u = u * 10 + (*p - '0');
 	}
-	while (p < e && isspc(*p))
-		p++;
-	if (p != e)
+	if (skipspc(p, e) != e)
 		return -1;
 	*v = neg ? -(double)u : (double)u;
 	if (neg && u == 0)
 		*v = 0;
 	return 0;
+}
+
+/* the digits the parser keeps: their sum, d = d * 10 + digit, and where
+ * the first and the last that are not 0 stand among them */
+struct digits {
+	double d;
+	int n, first, last;
+};
+
+static void
+keepdigit(struct digits *g, char c)
+{
+	if (c != '0') {
+		if (g->first < 0)
+			g->first = g->n;
+		g->last = g->n;
+	}
+	g->d = g->d * 10. + (c - '0');
+	g->n++;
+}
+
+/* the digits before and after the point: the first MAXDIGITS kept, the
+ * integer part's others moving the point, the fraction's others dropped */
+static const char *
+mantissa(const char *p, const char *e, struct digits *g, int32_t *exp)
+{
+	int nfrac = 0;
+
+	for (; p < e && isdig(*p); p++) {
+		if (g->n < MAXDIGITS)
+			keepdigit(g, *p);
+		else
+			(*exp)++;
+	}
+	if (p < e && *p == '.') {
+		p++;
+		for (; g->n < MAXDIGITS && p < e && isdig(*p); p++) {
+			keepdigit(g, *p);
+			nfrac++;
+		}
+		while (p < e && isdig(*p))
+			p++;
+		*exp -= nfrac;
+	}
+	return p;
+}
+
+/* 'e' or 'E', a sign and up to 17 digits added to *exp, wrapping as the
+ * parser's int does; an 'e' without digits is left unread */
+static const char *
+exponent(const char *p, const char *e, int32_t *exp)
+{
+	const char *mark = p;
+	uint32_t n;
+	int eneg = 0, edig;
+
+	if (p == e || (*p != 'e' && *p != 'E'))
+		return p;
+	p++;
+	if (p < e && (*p == '-' || *p == '+'))
+		eneg = *p++ == '-';
+	for (n = 0, edig = 0; edig < MAXDIGITS && p < e && isdig(*p);
+	    p++, edig++)
+		n = n * 10u + (uint32_t)(*p - '0');
+	*exp = (int32_t)(eneg ? (uint32_t)*exp - n : (uint32_t)*exp + n);
+	return edig == 0 ? mark : p;
+}
+
+/* *d times 10^exp as the parser scales it; -1 when that overflows */
+static int
+scale(double *d, int32_t exp)
+{
+	if (exp > 308)
+		return -1;
+	if (exp > 0)
+		*d *= tens[exp];
+	else if (exp < -616)
+		*d = 0.;
+	else if (exp < -308) {
+		*d /= tens[-308 - exp];
+		*d /= tens[308];
+	} else
+		*d /= tens[-exp];
+	return *d == HUGE_VAL || *d == -HUGE_VAL ? -1 : 0;
 }
 
 /*
@@ -163,84 +252,27 @@ integer(const char *p, const char *e, double *v)
 static int
 decimal(const char *p, const char *e, double *v, int *safe)
 {
-	double d = 0, a;
-	int neg = 0, ndig = 0, nfrac = 0, eneg, first = -1, last = -1;
-	uint32_t n;
+	struct digits g = { 0, 0, -1, -1 };
 	int32_t exp = 0;
-	int edig;
+	double d;
+	int neg = 0;
 
-	while (p < e && isspc(*p))
-		p++;
+	p = skipspc(p, e);
 	if (p < e && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
-	for (; p < e && isdig(*p); p++) {
-		if (ndig < MAXDIGITS) {
-			if (*p != '0') {
-				if (first < 0)
-					first = ndig;
-				last = ndig;
-			}
-			d = d * 10. + (*p - '0');
-			ndig++;
-		} else
-			exp++;
-	}
-	if (p < e && *p == '.') {
-		p++;
-		for (; ndig < MAXDIGITS && p < e && isdig(*p); p++) {
-			if (*p != '0') {
-				if (first < 0)
-					first = ndig;
-				last = ndig;
-			}
-			d = d * 10. + (*p - '0');
-			ndig++;
-			nfrac++;
-		}
-		while (p < e && isdig(*p))
-			p++;
-		exp -= nfrac;
-	}
-	if (ndig == 0)
+	p = mantissa(p, e, &g, &exp);
+	if (g.n == 0)
 		return -1;
-	a = d;
-	if (neg)
-		d = -d;
-	if (p < e && (*p == 'e' || *p == 'E')) {
-		const char *mark = p++;
-
-		eneg = 0;
-		if (p < e && (*p == '-' || *p == '+'))
-			eneg = *p++ == '-';
-		/* up to 17 digits, wrapping as the parser's int does */
-		for (n = 0, edig = 0; edig < MAXDIGITS && p < e && isdig(*p);
-		    p++, edig++)
-			n = n * 10u + (uint32_t)(*p - '0');
-		exp = (int32_t)(eneg ? (uint32_t)exp - n : (uint32_t)exp + n);
-		if (edig == 0)
-			p = mark;
-	}
-	if (exp > 308)
+	d = neg ? -g.d : g.d;
+	p = exponent(p, e, &exp);
+	if (scale(&d, exp) == -1)
 		return -1;
-	if (exp > 0)
-		d *= tens[exp];
-	else if (exp < -616)
-		d = 0.;
-	else if (exp < -308) {
-		d /= tens[-308 - exp];
-		d /= tens[308];
-	} else
-		d /= tens[-exp];
-	if (d == HUGE_VAL || d == -HUGE_VAL)
-		return -1;
-	while (p < e && isspc(*p))
-		p++;
-	if (p != e)
+	if (skipspc(p, e) != e)
 		return -1;
 	*v = d;
 	if (safe != NULL)
-		*safe = d == 0 || (a <= 9007199254740992. && exp >= -22 &&
-		    exp <= 22 && last - first < 13 && fabs(d) >= 1e-9 &&
+		*safe = d == 0 || (g.d <= 9007199254740992. && exp >= -22 &&
+		    exp <= 22 && g.last - g.first < 13 && fabs(d) >= 1e-9 &&
 		    fabs(d) < 9e14);
 	return 0;
 }
