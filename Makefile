@@ -17,6 +17,7 @@ LIBOBJ = \
 	lib/drift.o\
 	lib/filelist.o\
 	lib/fmt.o\
+	lib/history.o\
 	lib/jsonout.o\
 	lib/log.o\
 	lib/logreg.o\
@@ -50,6 +51,7 @@ UNIT = \
 	tests/unit/datadrift_test\
 	tests/unit/drift_test\
 	tests/unit/fmt_test\
+	tests/unit/history_test\
 	tests/unit/logreg_test\
 	tests/unit/metrics_test\
 	tests/unit/model_test\
@@ -125,6 +127,7 @@ tests/unit/csvread_test: tests/unit/csvread_test.c
 tests/unit/datadrift_test: tests/unit/datadrift_test.c
 tests/unit/drift_test: tests/unit/drift_test.c
 tests/unit/fmt_test: tests/unit/fmt_test.c
+tests/unit/history_test: tests/unit/history_test.c
 tests/unit/logreg_test: tests/unit/logreg_test.c
 tests/unit/metrics_test: tests/unit/metrics_test.c
 tests/unit/model_test: tests/unit/model_test.c

@@ -103,21 +103,6 @@ toplinks(const char *prod)
 	return r == 0 ? atomic_fsync_dir(prod) : r;
 }
 
-static int
-history_add(const char *prod, const char *when, const char *f1,
-    const char *id, const char *event)
-{
-	char *line = emalloc(strlen(when) + strlen(f1) + strlen(id) +
-	    strlen(event) + 8);
-	int r;
-
-	sprintf(line, "%s,%s,%s,%s\n", when, f1, id, event);
-	r = deploy_append(prod, "scorehistory.csv", "time,f1,model,event\n",
-	    line);
-	free(line);
-	return r;
-}
-
 /*
  * The model must be one the config can score, and latestscore.txt its F1
  * on the test data now: not a stale score of the model before.
@@ -332,7 +317,7 @@ deploy(const struct config *cfg)
 	fmt_double(f1, sizeof(f1), score);
 	if (toplinks(prod) == -1)
 		warnx_("%s is deployed, but %s", id, risk_err);
-	if (history_add(prod, when, f1, id, "deploy") == -1)
+	if (history_add(prod, when, score, id, "deploy") == -1)
 		warnx_("%s is deployed, but %s", id, risk_err);
 	printf("%s\n", final);
 	infox("deployed %s (F1 %s)", final, f1);
@@ -371,7 +356,7 @@ adopt(const struct config *cfg, int force)
 		warnx_("%s is deployed, but %s", ad.id, risk_err);
 	if (toplinks(prod) == -1)
 		warnx_("%s is deployed, but %s", ad.id, risk_err);
-	if (history_add(prod, when, ad.f1, ad.id, "adopt") == -1)
+	if (history_add(prod, when, ad.score, ad.id, "adopt") == -1)
 		warnx_("%s is deployed, but %s", ad.id, risk_err);
 	printf("%s/history/%s\n", prod, ad.id);
 	infox("adopted the Python deployment: retrained on %zu file%s, F1 "
@@ -459,7 +444,7 @@ rollback(const struct config *cfg)
 	for (; i > 0; i--) {
 		if (!deploy_recorded(prod, ids[i - 1]))
 			warnx_("skipped %s: it never was deployed (no line in "
-			    "%s/scorehistory.csv)", ids[i - 1], prod);
+			    "%s/" HISTORY_FILE ")", ids[i - 1], prod);
 		else if (deploy_valid(cfg, ids[i - 1]) == -1)
 			warnx_("skipped %s: %s", ids[i - 1], risk_err);
 		else
@@ -580,7 +565,7 @@ check(const struct config *cfg, double score, const char *data, int dry)
 		decision = d.drift && t.drift;
 	if (!dry) {
 		fmt_utc_iso(when, sizeof(when));
-		if (history_add(prod, when, f1, id, "check") == -1 ||
+		if (history_add(prod, when, score, id, "check") == -1 ||
 		    decide(prod, "check", id, drift_name(d.test), score,
 		    d.drift, d.threshold, d.drift ? "drift" : "nodrift", nd,
 		    nf, ran ? dv : "", decision ? "drift" : "nodrift") == -1)

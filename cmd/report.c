@@ -449,51 +449,35 @@ struct history {
 	time_t tmin, tmax;
 };
 
-/* the lines that read as time,f1,model,event; others are skipped */
+/* the score history's deployments and checks; other lines are skipped */
 static void
 loadhistory(const char *prod, struct history *h)
 {
-	char *path = path_join(prod, "scorehistory.csv"), *s, *line, *next;
-	char *c1, *ev, *end;
-	size_t cap = 0, len;
+	struct scorehistory sh;
+	struct scoreline *l;
 	struct point pt;
+	size_t i;
 
 	memset(h, 0, sizeof(*h));
-	s = path_slurp(path, &len);
-	free(path);
-	if (s == NULL)
+	if (history_read(prod, &sh, 0) == -1)
 		return;
-	for (line = s; line < s + len; line = next) {
-		if ((next = memchr(line, '\n', s + len - line)) != NULL)
-			*next++ = '\0';
-		else
-			next = s + len;
-		if ((c1 = strchr(line, ',')) == NULL ||
-		    (ev = strrchr(line, ',')) == c1)
+	h->p = emalloc((sh.n + 1) * sizeof(*h->p));
+	for (i = 0; i < sh.n; i++) {
+		l = &sh.line[i];
+		pt.t = isotime(l->time);
+		pt.f1 = l->f1;
+		pt.check = strcmp(l->event, "check") == 0;
+		if (pt.t == (time_t)-1 || (!pt.check &&
+		    strcmp(l->event, "deploy") != 0 &&
+		    strcmp(l->event, "adopt") != 0))
 			continue;
-		*c1 = '\0';
-		pt.t = isotime(line);
-		pt.f1 = strtod(c1 + 1, &end);
-		if (pt.t == (time_t)-1 || *end != ',' || !(pt.f1 >= 0) ||
-		    !(pt.f1 <= 1))
-			continue;
-		if (strcmp(ev + 1, "check") == 0)
-			pt.check = 1;
-		else if (strcmp(ev + 1, "deploy") == 0 ||
-		    strcmp(ev + 1, "adopt") == 0)
-			pt.check = 0;
-		else
-			continue;
-		if (h->n == cap)
-			h->p = erealloc(h->p, (cap = 2 * cap + 16) *
-			    sizeof(*h->p));
 		h->p[h->n++] = pt;
 		if (h->tmin == 0 || pt.t < h->tmin)
 			h->tmin = pt.t;
 		if (pt.t > h->tmax)
 			h->tmax = pt.t;
 	}
-	free(s);
+	history_free(&sh);
 }
 
 /* the history's points of one kind into a data file of the scratch

@@ -311,35 +311,22 @@ deploy_fits(const struct model *m, const struct config *cfg,
 }
 
 /*
- * Was history/ID ever current? deploy appends its scorehistory.csv line
- * only once current names it; a deploy killed before that left a folder
- * that never was. Lines are compared by length: any bytes may be there.
+ * Was history/ID ever current? deploy adds its score history line only
+ * once current names it; a deploy killed before that left a folder that
+ * never was.
  */
 int
 deploy_recorded(const char *prod, const char *id)
 {
-	char *path = path_join(prod, "scorehistory.csv"), *buf, *line, *eol;
-	char *f, *end;
-	size_t len, n = strlen(id);
-	int k, found = 0;
+	struct scorehistory h;
+	size_t i;
+	int found = 0;
 
-	buf = path_slurp(path, &len);
-	free(path);
-	if (buf == NULL)
+	if (history_read(prod, &h, 0) == -1)
 		return 0;
-	for (line = buf; !found && line < buf + len; line = eol + 1) {
-		if ((eol = memchr(line, '\n', buf + len - line)) == NULL)
-			eol = buf + len;
-		for (f = line, k = 0; k < 2 && f != NULL; k++)
-			if ((f = memchr(f, ',', eol - f)) != NULL)
-				f++;
-		if (f == NULL)
-			continue;
-		end = memchr(f, ',', eol - f);
-		found = end != NULL && (size_t)(end - f) == n &&
-		    memcmp(f, id, n) == 0;
-	}
-	free(buf);
+	for (i = 0; !found && i < h.n; i++)
+		found = strcmp(h.line[i].model, id) == 0;
+	history_free(&h);
 	return found;
 }
 

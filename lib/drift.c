@@ -1,13 +1,11 @@
 /*
- * Model drift: who decides it. The score history, and the raw, parametric
- * and nonparametric tests on it with numpy's arithmetic; drift_decide is
- * the decision deploy --check (and so fullprocess) acts on.
+ * Model drift: who decides it. The raw, parametric and nonparametric
+ * tests on the score history (history.c) with numpy's arithmetic;
+ * drift_decide is the decision deploy --check (and so fullprocess) acts on.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "risk.h"
 
@@ -108,57 +106,6 @@ drift_decide(struct drift *d, int test, double score, double deployed,
 	d->drift = score < d->threshold;
 }
 
-/* the f1 column of scorehistory.csv; no file is an empty history */
-int
-drift_history(const char *path, double **f1, size_t *n)
-{
-	char *buf, *line, *next, *eol, *s, *end;
-	size_t cap = 0, len;
-	long lineno = 0;
-
-	*f1 = NULL;
-	*n = 0;
-	if (access(path, F_OK) == -1 && errno == ENOENT)
-		return 0;
-	if ((buf = path_slurp(path, &len)) == NULL)
-		return -1;
-	/* by length: a NUL byte is a malformed line, not the end */
-	for (line = buf; line < buf + len; line = next) {
-		if ((eol = memchr(line, '\n', buf + len - line)) != NULL)
-			next = eol + 1;
-		else
-			next = eol = buf + len;
-		*eol = '\0';
-		lineno++;
-		if (memchr(line, '\0', eol - line) != NULL)
-			goto bad;
-		if (lineno == 1 && strcmp(line, "time,f1,model,event") == 0)
-			continue;
-		if (*line == '\0')
-			continue;
-		if ((s = strchr(line, ',')) == NULL)
-			goto bad;
-		errno = 0;
-		if (*n == cap)
-			*f1 = erealloc(*f1, (cap = cap * 2 + 16) * sizeof(**f1));
-		(*f1)[*n] = strtod(++s, &end);
-		if (end == s || *end != ',' || errno != 0 ||
-		    !isfinite((*f1)[*n]) || (*f1)[*n] < 0 || (*f1)[*n] > 1)
-			goto bad;
-		(*n)++;
-	}
-	free(buf);
-	return 0;
-bad:
-	seterr("%s:%ld: expected time,f1,model,event with an F1 from 0 to 1",
-	    path, lineno);
-	free(buf);
-	free(*f1);
-	*f1 = NULL;
-	*n = 0;
-	return -1;
-}
-
 /*
  * The configured score test of score against the current deployment:
  * its latestscore.txt and the score history. id gets the deployment.
@@ -168,9 +115,10 @@ drift_scoretest(const struct config *cfg, double score, struct drift *d,
     char *id, size_t size)
 {
 	const char *prod = cfg->prod_deployment_path;
-	double deployed, *hist;
-	char *p, *q;
-	size_t n;
+	struct scorehistory h;
+	double deployed, *f1;
+	char *p;
+	size_t i;
 	int r;
 
 	switch (deploy_current(prod, id, size)) {
@@ -179,22 +127,17 @@ drift_scoretest(const struct config *cfg, double score, struct drift *d,
 	case 0:
 		return seterr("%s: nothing is deployed", prod);
 	}
-	p = path_join(prod, "history");
-	q = path_join(p, id);
-	free(p);
-	p = path_join(q, "latestscore.txt");
-	free(q);
+	p = deploy_path(prod, id, "latestscore.txt");
 	r = deploy_readscore(p, &deployed);
 	free(p);
-	if (r == -1)
+	if (r == -1 || history_read(prod, &h, 1) == -1)
 		return -1;
-	p = path_join(prod, "scorehistory.csv");
-	r = drift_history(p, &hist, &n);
-	free(p);
-	if (r == -1)
-		return -1;
-	drift_decide(d, drift_parse(cfg->drift_test), score, deployed, hist,
-	    n);
-	free(hist);
+	f1 = emalloc((h.n + 1) * sizeof(*f1));
+	for (i = 0; i < h.n; i++)
+		f1[i] = h.line[i].f1;
+	drift_decide(d, drift_parse(cfg->drift_test), score, deployed, f1,
+	    h.n);
+	free(f1);
+	history_free(&h);
 	return 0;
 }

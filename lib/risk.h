@@ -417,7 +417,6 @@ double drift_std(const double *, size_t);	/* ddof 0, as numpy.std */
 double drift_quantile(const double *sorted, size_t, double q);	/* linear */
 void drift_decide(struct drift *, int test, double score, double deployed,
     const double *hist, size_t n);
-int drift_history(const char *path, double **f1, size_t *n);
 /* the configured score test against the current deployment, whose ID
  * goes to id */
 int drift_scoretest(const struct config *, double score, struct drift *,
@@ -514,6 +513,25 @@ int deploy_decisions(const char *prod,
     int (*fn)(const struct decision *, void *), void *arg);
 /* a new deployment's ID: the time and the model's digest (hex) */
 int deploy_newid(char *id, size_t size, const char *hex);
+
+/* history: prod/scorehistory.csv, the F1 of every deployment and drift
+ * check, a line time,f1,model,event each; read and written only here */
+#define HISTORY_FILE "scorehistory.csv"
+struct scoreline {
+	const char *time, *model, *event;	/* the line's fields */
+	double f1;		/* from 0 to 1 */
+};
+struct scorehistory {
+	struct scoreline *line;	/* n of them, oldest first */
+	size_t n;
+	char *buf;		/* the file's bytes the fields point into */
+};
+/* strict: a malformed line fails the read, naming it; else it is skipped */
+int history_read(const char *prod, struct scorehistory *, int strict);
+void history_free(struct scorehistory *);
+/* one line appended; the caller holds deploy_lock */
+int history_add(const char *prod, const char *time, double f1,
+    const char *model, const char *event);
 
 /* adopt: a deployment of the original Python system, never replaced */
 struct adoption {
