@@ -101,19 +101,15 @@ table(char ***cell, size_t nrow, size_t ncol)
 	}
 }
 
+/* the rows of part's table under its heading row */
 static void
-printpart(int part, json_t *v)
+fillcells(int part, json_t *v, char ***cell)
 {
-	char ***cell, buf[4][64];
+	char buf[4][64];
 	const char *k;
 	json_t *e;
-	size_t n = 1, i, j, ncol;
+	size_t i;
 
-	ncol = part == SUMMARY ? 4 : part == DEPS ? 3 : 2;
-	n += json_is_object(v) ? json_object_size(v) : json_array_size(v);
-	cell = emalloc(n * sizeof(*cell));
-	for (i = 0; i < n; i++)
-		cell[i] = ecalloc(ncol, sizeof(**cell));
 	switch (part) {
 	case SUMMARY:
 		cell[0][0] = estrdup("column");
@@ -168,6 +164,20 @@ printpart(int part, json_t *v)
 		}
 		break;
 	}
+}
+
+static void
+printpart(int part, json_t *v)
+{
+	char ***cell;
+	size_t n = 1, i, j, ncol;
+
+	ncol = part == SUMMARY ? 4 : part == DEPS ? 3 : 2;
+	n += json_is_object(v) ? json_object_size(v) : json_array_size(v);
+	cell = emalloc(n * sizeof(*cell));
+	for (i = 0; i < n; i++)
+		cell[i] = ecalloc(ncol, sizeof(**cell));
+	fillcells(part, v, cell);
 	table(cell, n, ncol);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < ncol; j++)
@@ -257,6 +267,161 @@ esave(const struct config *cfg, json_t *all)
 	free(outpath);
 }
 
+/* what the command line asks for, and what was made of it */
+struct diag {
+	struct config cfg;
+	const char *dataopt, *modelopt;
+	char *data, *modelpath;	/* predictions': the rows and the model */
+	long runs;
+	int want[NPART], nwant, last;
+	struct printing pr;
+	json_t *all;		/* the parts made, by key */
+};
+
+/* the parts named as operands, or all but drift */
+static void
+wantparts(struct diag *d, char **names, int n, const struct toolopt *opt)
+{
+	int i, k;
+
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < NPART; i++)
+			if (strcmp(names[k], parts[i]) == 0)
+				break;
+		if (i == NPART) {
+			warnx_("%s: not a part (predictions, summary, missing, "
+			    "timing, deps, drift)", names[k]);
+			tool_usage(opt);
+		}
+		d->nwant += !d->want[i];
+		d->want[i] = 1;
+	}
+	if (d->nwant == 0)
+		for (i = 0; i < NPART; i++)
+			if (i != DRIFT)
+				d->want[i] = 1, d->nwant++;
+	for (i = 0; i < NPART; i++)
+		if (d->want[i])
+			d->last = i;
+}
+
+static void
+failed(int i, int *ret)
+{
+	warnx_("%s: %s", parts[i], risk_err);
+	if (*ret < risk_status)	/* 2: the config names a column the data
+				 * lacks */
+		*ret = risk_status;
+}
+
+static json_t *
+predictions(struct diag *d, json_t **proba, int *ret)
+{
+	struct model m;
+	json_t *v;
+
+	/* the deployed model not there at all: say how to get one */
+	if (d->modelopt == NULL && access(d->modelpath, F_OK) == -1 &&
+	    errno == ENOENT) {
+		warnx_("%s: no deployed model: deploy one, or name one with -m",
+		    d->modelpath);
+		*ret = EXIT_FAIL;
+		return NULL;
+	}
+	if (model_load(&m, d->modelpath) == -1) {
+		warnx_("%s", risk_err);
+		*ret = EXIT_FAIL;
+		return NULL;
+	}
+	/* all or nothing: a bad row after good ones prints none of them */
+	v = predict_json(&m, d->data, d->pr.proba ? proba : NULL);
+	model_free(&m);
+	if (v == NULL)
+		failed(PREDICTIONS, ret);
+	return v;
+}
+
+/* part i; NULL when it failed, said so and raised *ret */
+static json_t *
+part(struct diag *d, int i, json_t **proba, int *ret)
+{
+	json_t *v = NULL;
+	char *final;
+
+	switch (i) {
+	case PREDICTIONS:
+		return predictions(d, proba, ret);
+	case SUMMARY:
+		v = diag_summary(&d->cfg);
+		break;
+	case MISSING:
+		v = diag_missing(&d->cfg);
+		break;
+	case TIMING:
+		v = timing_measure(&d->cfg, (int)d->runs);
+		break;
+	case DEPS:
+		v = deps_versions();
+		break;
+	case DRIFT:
+		final = path_join(d->cfg.output_folder_path, "finaldata.csv");
+		v = diag_drift(&d->cfg, d->dataopt ? d->dataopt : final,
+		    d->modelopt);
+		free(final);
+		break;
+	}
+	if (v == NULL)
+		failed(i, ret);
+	return v;
+}
+
+/* each part wanted into d->all, and as text unless json */
+static int
+makeparts(struct diag *d, int json)
+{
+	json_t *v, *proba;
+	int i, ret = EXIT_OK;
+
+	if (d->want[PREDICTIONS]) {
+		d->data = d->dataopt ? estrdup(d->dataopt) :
+		    path_join(d->cfg.test_data_path, "testdata.csv");
+		d->modelpath = d->modelopt ? estrdup(d->modelopt) :
+		    path_join(d->cfg.prod_deployment_path, "trainedmodel.json");
+	}
+	for (i = 0; i < NPART; i++) {
+		if (!d->want[i])
+			continue;
+		proba = NULL;
+		if ((v = part(d, i, &proba, &ret)) == NULL)
+			continue;
+		json_object_set_new(d->all, keys[i], v);
+		if (proba != NULL)
+			json_object_set_new(d->all, "probabilities", proba);
+		if (json)
+			continue;
+		showpart(i, v, proba, &d->pr, d->nwant, d->modelpath, d->data);
+		if (d->nwant > 1 && i != d->last)
+			putchar('\n');
+	}
+	return ret;
+}
+
+/* the parts as one JSON object, or exit */
+static void
+eprintjson(const struct diag *d, int ret)
+{
+	json_t *v;
+
+	/* drift alone is its object, as serve's /drift answers it */
+	if (d->nwant == 1 && d->want[DRIFT] && ret == EXIT_OK)
+		v = json_object_get(d->all, keys[DRIFT]);
+	else
+		v = d->all;
+	if (jsonout(stdout, v) == -1)
+		errx_(EXIT_FAIL, "cannot write the JSON result");
+	putchar('\n');
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -268,16 +433,12 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
-	struct printing pr = { 0, 0 };
-	struct config cfg;
-	struct model m;
-	const char *dataopt = NULL, *modelopt = NULL;
-	char *data = NULL, *modelpath = NULL, *end, *final;
-	int want[NPART] = { 0 }, ch, i, ret, nwant = 0, save = 0, runs = 1;
-	int last = 0;
-	json_t *all = json_object(), *v, *proba;
-	long n;
+	struct diag d;
+	char *end;
+	int ch, ret, save = 0;
 
+	memset(&d, 0, sizeof(d));
+	d.runs = 1;
 	setprogname_(argv[0]);
 	while ((ch = getopt_long(argc, argv, TOOL_OPTS "d:m:n:o", longopts,
 	    NULL)) != -1) {
@@ -285,142 +446,46 @@ main(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case 'd':
-			dataopt = optarg;
+			d.dataopt = optarg;
 			break;
 		case 'm':
-			modelopt = optarg;
+			d.modelopt = optarg;
 			break;
 		case 'n':
-			n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || n < 1 ||
-			    n > 1000) {
+			d.runs = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || d.runs < 1 ||
+			    d.runs > 1000) {
 				warnx_("-n %s: expected a number of runs from "
 				    "1 to 1000", optarg);
 				tool_usage(&opt);
 			}
-			runs = n;
 			break;
 		case 'o':
 			save = 1;
 			break;
 		case OPT_PROBA:
-			pr.proba = 1;
+			d.pr.proba = 1;
 			break;
 		default:
 			tool_usage(&opt);
 		}
 	}
-	for (; optind < argc; optind++) {
-		for (i = 0; i < NPART; i++)
-			if (strcmp(argv[optind], parts[i]) == 0)
-				break;
-		if (i == NPART) {
-			warnx_("%s: not a part (predictions, summary, missing, "
-			    "timing, deps, drift)", argv[optind]);
-			tool_usage(&opt);
-		}
-		nwant += !want[i];
-		want[i] = 1;
-	}
-	if (nwant == 0)
-		for (i = 0; i < NPART; i++)
-			if (i != DRIFT)
-				want[i] = 1, nwant++;
-	for (i = 0; i < NPART; i++)
-		if (want[i])
-			last = i;
-	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
+	wantparts(&d, argv + optind, argc - optind, &opt);
+	if ((ret = tool_start(&opt, &d.cfg)) != EXIT_OK)
 		return ret;
-
-	if (want[PREDICTIONS]) {
-		if (dataopt == NULL)
-			data = path_join(cfg.test_data_path, "testdata.csv");
-		else
-			data = estrdup(dataopt);
-		modelpath = modelopt ? estrdup(modelopt) :
-		    path_join(cfg.prod_deployment_path, "trainedmodel.json");
-	}
-	for (i = 0; i < NPART; i++) {
-		if (!want[i])
-			continue;
-		v = proba = NULL;
-		switch (i) {
-		case PREDICTIONS:
-			/* the deployed model not there at all: say how to
-			 * get one */
-			if (modelopt == NULL && access(modelpath, F_OK) == -1 &&
-			    errno == ENOENT) {
-				warnx_("%s: no deployed model: deploy one, or "
-				    "name one with -m", modelpath);
-				ret = EXIT_FAIL;
-				continue;
-			}
-			if (model_load(&m, modelpath) == -1) {
-				warnx_("%s", risk_err);
-				ret = EXIT_FAIL;
-				continue;
-			}
-			/* all or nothing: a bad row after good ones prints
-			 * none of them */
-			v = predict_json(&m, data, pr.proba ? &proba :
-			    NULL);
-			model_free(&m);
-			break;
-		case SUMMARY:
-			v = diag_summary(&cfg);
-			break;
-		case MISSING:
-			v = diag_missing(&cfg);
-			break;
-		case TIMING:
-			v = timing_measure(&cfg, runs);
-			break;
-		case DEPS:
-			v = deps_versions();
-			break;
-		case DRIFT:
-			final = path_join(cfg.output_folder_path,
-			    "finaldata.csv");
-			v = diag_drift(&cfg, dataopt ? dataopt : final,
-			    modelopt);
-			free(final);
-			break;
-		}
-		if (v == NULL) {
-			warnx_("%s: %s", parts[i], risk_err);
-			if (ret < risk_status)	/* 2: the config names a column
-						 * the data lacks */
-				ret = risk_status;
-			continue;
-		}
-		json_object_set_new(all, keys[i], v);
-		if (proba != NULL)
-			json_object_set_new(all, "probabilities", proba);
-		if (opt.json)
-			continue;
-		showpart(i, v, proba, &pr, nwant, modelpath, data);
-		if (nwant > 1 && i != last)
-			putchar('\n');
-	}
-	if (opt.json) {
-		/* drift alone is its object, as serve's /drift answers it */
-		if (nwant == 1 && want[DRIFT] && ret == EXIT_OK)
-			v = json_object_get(all, keys[DRIFT]);
-		else
-			v = all;
-		if (jsonout(stdout, v) == -1)
-			errx_(EXIT_FAIL, "cannot write the JSON result");
-		putchar('\n');
-	}
+	d.all = json_object();
+	ret = makeparts(&d, opt.json);
+	if (opt.json)
+		eprintjson(&d, ret);
 	if (tool_flush() == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	if (save && ret == EXIT_OK)
-		esave(&cfg, all);
+		esave(&d.cfg, d.all);
 	else if (save)
 		warnx_("diagnostics.json not saved: a part failed");
-	json_decref(all);
-	free(data);
-	free(modelpath);
-	config_free(&cfg);
+	json_decref(d.all);
+	free(d.data);
+	free(d.modelpath);
+	config_free(&d.cfg);
 	return ret;
 }

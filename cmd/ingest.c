@@ -47,6 +47,12 @@ struct ingest {
 	unsigned char *kind;	/* each column's kind in this file */
 	size_t ncol;
 	struct progress prog;
+	char *final, *listpath;
+	struct atomic list;	/* ingestedfiles.txt */
+	FILE *realigned;	/* the names of files realigned by name */
+	char *names;
+	size_t nameslen, nrealigned;
+	long long nshort;	/* short rows, their missing fields NA */
 };
 
 /* what a column's values were in the first pass, and so its kind, as
@@ -391,6 +397,185 @@ newfiles(const struct config *cfg, char **files, size_t n)
 	return r;
 }
 
+/* finaldata.csv and ingestedfiles.txt in outdir opened under temp
+ * names, or exit */
+static void
+eopen(struct ingest *g, const struct config *cfg, const char *outdir)
+{
+	if (config_mkdir("output_folder_path", outdir) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	g->final = path_join(outdir, "finaldata.csv");
+	g->listpath = path_join(outdir, "ingestedfiles.txt");
+	if (atomic_lock(outdir) == -1 || atomic_sweep(g->final) == -1 ||
+	    atomic_sweep(g->listpath) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	rowset_init(&g->seen);
+	schema_init(&g->schema, cfg, 1);
+	if (atomic_open(&g->out, g->final) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	if (atomic_open(&g->list, g->listpath) == -1) {
+		atomic_abort(&g->out);
+		errx_(EXIT_FAIL, "%s", risk_err);
+	}
+}
+
+/* the headers first: the output's columns are all files' columns, in the
+ * order pandas' concat gives; bad[i] marks a file whose header failed */
+static int
+readheaders(struct ingest *g, char **files, size_t n, char *bad)
+{
+	size_t i;
+	int ret = EXIT_OK;
+
+	for (i = 0; i < n; i++)
+		if (csvread_header(files[i], &g->schema) == -1) {
+			warnx_("%s", risk_err);
+			bad[i] = 1;
+			if (ret < risk_status)
+				ret = risk_status;
+		}
+	g->ncol = g->schema.ncol;
+	g->seen_as = ecalloc(g->ncol, 1);
+	g->kind = ecalloc(g->ncol, 1);
+	return ret;
+}
+
+/* the rows of file, rest bytes of files after it; a failure raises *ret */
+static void
+readfile(struct ingest *g, const char *file, size_t rest, int *ret)
+{
+	char digest[65];
+
+	/* a first pass for each column's kind in this file, a second over
+	 * the same bytes for the rows */
+	if (g->ncol > 0)
+		memset(g->seen_as, 0, g->ncol);
+	g->infer = 1;
+	g->inferred = 0;
+	g->schema.limit = 0;
+	if (csvread(file, &g->schema, onrecord, g) == -1) {
+		warnx_("%s", risk_err);
+		if (*ret < risk_status)
+			*ret = risk_status;
+		return;
+	}
+	kinds(g);
+	/* room for every row of this file, which the first pass counted, and
+	 * the later files' at ~24 bytes a row: the table grows at most once a
+	 * file, never while one is read */
+	rowset_reserve(&g->seen, g->seen.count + g->inferred + rest / 24);
+	memcpy(digest, g->schema.digest, sizeof(digest));
+	g->infer = 0;
+	g->filerows = 0;
+	g->schema.limit = g->schema.nbytes;
+	if (csvread(file, &g->schema, onrecord, g) == -1 ||
+	    strcmp(digest, g->schema.digest) != 0) {
+		if (strcmp(digest, g->schema.digest) != 0)
+			warnx_("%s: changed while it was read", file);
+		else
+			warnx_("%s", risk_err);
+		*ret = EXIT_FAIL;
+		return;
+	}
+	g->nshort += g->schema.nshort;
+	if (g->schema.realigned)
+		fprintf(g->realigned, "%s%s", g->nrealigned++ ? ", " : "",
+		    file);
+	if (fprintf(g->list.fp, "%s\t%s\t%lld\n", file, g->schema.digest,
+	    g->filerows) < 0) {
+		warnx_("%s: write: %s", g->listpath, strerror(errno));
+		*ret = EXIT_FAIL;
+	}
+}
+
+/* every file's rows, the bad ones left out */
+static int
+readfiles(struct ingest *g, char **files, size_t n)
+{
+	size_t i, rest, *size;
+	struct stat st;
+	char *bad;
+	int ret;
+
+	/* the files' sizes: room in the row table for the rows they may hold */
+	size = ecalloc(n, sizeof(*size));
+	for (i = 0, rest = 0; i < n; i++)
+		if (stat(files[i], &st) == 0)
+			rest += size[i] = st.st_size;
+	bad = ecalloc(n, 1);
+	ret = readheaders(g, files, n, bad);
+	g->realigned = open_memstream(&g->names, &g->nameslen);
+	progress_start(&g->prog, "read");
+	for (i = 0; i < n; i++) {
+		rest -= size[i];
+		if (!bad[i])
+			readfile(g, files[i], rest, &ret);
+	}
+	progress_clear();
+	fclose(g->realigned);
+	free(bad);
+	free(size);
+	return ret;
+}
+
+/* both outputs on disk under their temp names, then both renamed; or
+ * neither */
+static int
+finish(struct ingest *g, size_t nfiles, int ret)
+{
+	char shortrows[24];
+
+	snprintf(shortrows, sizeof(shortrows), "%lld row%s", g->nshort,
+	    g->nshort == 1 ? "" : "s");
+	if (ret == EXIT_OK && (writeheader(g) == -1 || flush(g) == -1 ||
+	    atomic_sync(&g->out) == -1 || atomic_sync(&g->list) == -1)) {
+		warnx_("%s", risk_err);
+		ret = EXIT_FAIL;
+	}
+	if (ret != EXIT_OK) {
+		atomic_abort(&g->out);
+		atomic_abort(&g->list);
+		warnx_("nothing written");
+	} else if (atomic_commit(&g->out) == -1 ||
+	    atomic_commit(&g->list) == -1) {
+		warnx_("%s", risk_err);
+		atomic_abort(&g->list);
+		ret = EXIT_FAIL;
+	} else
+		infox("%zu file%s, %lld rows read, %lld duplicates dropped, "
+		    "%lld rows written to %s%s%s%s%s%s", nfiles,
+		    nfiles == 1 ? "" : "s", g->read, g->read - g->written,
+		    g->written, g->final, g->nshort ? "; " : "",
+		    g->nshort ? shortrows : "", g->nshort ? " short, missing "
+		    "fields as NA" : "", g->nrealigned ? "; realigned by "
+		    "column name: " : "", g->nrealigned ? g->names : "");
+	return ret;
+}
+
+static void
+freeingest(struct ingest *g)
+{
+	free(g->final);
+	free(g->listpath);
+	free(g->names);
+	free(g->buf);
+	free(g->key);
+	free(g->seen_as);
+	free(g->kind);
+	rowset_free(&g->seen);
+	schema_free(&g->schema);
+}
+
+static void
+freefiles(char **files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -402,14 +587,9 @@ main(int argc, char *argv[])
 	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	struct config cfg;
 	struct ingest g;
-	struct atomic list;
-	char **files, *final, *listpath, *bad, digest[65], *names = NULL, shortrows[24];
-	size_t nameslen = 0, nrealigned = 0;
-	long long nshort = 0;
-	FILE *realigned;
+	char **files;
 	const char *outdir = NULL;
-	size_t nfiles, i, rest, *size;
-	struct stat st;
+	size_t nfiles;
 	int ch, ret = EXIT_OK, listnew = 0;
 
 	setprogname_(argv[0]);
@@ -447,135 +627,13 @@ main(int argc, char *argv[])
 			warnx_("%s", risk_err);
 			ret = EXIT_FAIL;
 		}
-		for (i = 0; i < nfiles; i++)
-			free(files[i]);
-		free(files);
-		config_free(&cfg);
-		return ret;
+	} else {
+		memset(&g, 0, sizeof(g));
+		eopen(&g, &cfg, outdir ? outdir : cfg.output_folder_path);
+		ret = finish(&g, nfiles, readfiles(&g, files, nfiles));
+		freeingest(&g);
 	}
-	if (outdir == NULL)
-		outdir = cfg.output_folder_path;
-	if (config_mkdir("output_folder_path", outdir) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
-	final = path_join(outdir, "finaldata.csv");
-	listpath = path_join(outdir, "ingestedfiles.txt");
-	if (atomic_lock(outdir) == -1 || atomic_sweep(final) == -1 ||
-	    atomic_sweep(listpath) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
-	memset(&g, 0, sizeof(g));
-	rowset_init(&g.seen);
-	schema_init(&g.schema, &cfg, 1);
-	if (atomic_open(&g.out, final) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
-	if (atomic_open(&list, listpath) == -1) {
-		atomic_abort(&g.out);
-		errx_(EXIT_FAIL, "%s", risk_err);
-	}
-	/* the files' sizes: room in the row table for the rows they may hold */
-	size = ecalloc(nfiles, sizeof(*size));
-	for (i = 0, rest = 0; i < nfiles; i++)
-		if (stat(files[i], &st) == 0)
-			rest += size[i] = st.st_size;
-	/* the headers first: the output's columns are all files' columns,
-	 * in the order pandas' concat gives */
-	bad = ecalloc(nfiles, 1);
-	for (i = 0; i < nfiles; i++)
-		if (csvread_header(files[i], &g.schema) == -1) {
-			warnx_("%s", risk_err);
-			bad[i] = 1;
-			if (ret < risk_status)
-				ret = risk_status;
-		}
-	g.ncol = g.schema.ncol;
-	g.seen_as = ecalloc(g.ncol, 1);
-	g.kind = ecalloc(g.ncol, 1);
-	realigned = open_memstream(&names, &nameslen);
-	progress_start(&g.prog, "read");
-	for (i = 0; i < nfiles; i++) {
-		rest -= size[i];
-		if (bad[i])
-			continue;
-		/* a first pass for each column's kind in this file, a
-		 * second over the same bytes for the rows */
-		if (g.ncol > 0)
-			memset(g.seen_as, 0, g.ncol);
-		g.infer = 1;
-		g.inferred = 0;
-		g.schema.limit = 0;
-		if (csvread(files[i], &g.schema, onrecord, &g) == -1) {
-			warnx_("%s", risk_err);
-			if (ret < risk_status)
-				ret = risk_status;
-			continue;
-		}
-		kinds(&g);
-		/* room for every row of this file, which the first pass
-		 * counted, and the later files' at ~24 bytes a row: the table
-		 * grows at most once a file, never while one is read */
-		rowset_reserve(&g.seen, g.seen.count + g.inferred + rest / 24);
-		memcpy(digest, g.schema.digest, sizeof(digest));
-		g.infer = 0;
-		g.filerows = 0;
-		g.schema.limit = g.schema.nbytes;
-		if (csvread(files[i], &g.schema, onrecord, &g) == -1 ||
-		    strcmp(digest, g.schema.digest) != 0) {
-			if (strcmp(digest, g.schema.digest) != 0)
-				warnx_("%s: changed while it was read", files[i]);
-			else
-				warnx_("%s", risk_err);
-			ret = EXIT_FAIL;
-			continue;
-		}
-		nshort += g.schema.nshort;
-		if (g.schema.realigned)
-			fprintf(realigned, "%s%s", nrealigned++ ? ", " : "",
-			    files[i]);
-		if (fprintf(list.fp, "%s\t%s\t%lld\n", files[i],
-		    g.schema.digest, g.filerows) < 0) {
-			warnx_("%s: write: %s", listpath, strerror(errno));
-			ret = EXIT_FAIL;
-		}
-	}
-	progress_clear();
-	fclose(realigned);
-	free(bad);
-	free(size);
-	snprintf(shortrows, sizeof(shortrows), "%lld row%s", nshort,
-	    nshort == 1 ? "" : "s");
-	/* both outputs on disk under their temp names, then both renamed */
-	if (ret == EXIT_OK && (writeheader(&g) == -1 || flush(&g) == -1 ||
-	    atomic_sync(&g.out) == -1 || atomic_sync(&list) == -1)) {
-		warnx_("%s", risk_err);
-		ret = EXIT_FAIL;
-	}
-	if (ret != EXIT_OK) {
-		atomic_abort(&g.out);
-		atomic_abort(&list);
-		warnx_("nothing written");
-	} else if (atomic_commit(&g.out) == -1 || atomic_commit(&list) == -1) {
-		warnx_("%s", risk_err);
-		atomic_abort(&list);
-		ret = EXIT_FAIL;
-	} else
-		infox("%zu file%s, %lld rows read, %lld duplicates dropped, "
-		    "%lld rows written to %s%s%s%s%s%s", nfiles,
-		    nfiles == 1 ? "" : "s", g.read, g.read - g.written,
-		    g.written, final, nshort ? "; " : "",
-		    nshort ? shortrows : "", nshort ? " short, missing "
-		    "fields as NA" : "", nrealigned ? "; realigned by "
-		    "column name: " : "", nrealigned ? names : "");
-	for (i = 0; i < nfiles; i++)
-		free(files[i]);
-	free(files);
-	free(final);
-	free(listpath);
-	free(names);
-	free(g.buf);
-	free(g.key);
-	free(g.seen_as);
-	free(g.kind);
-	rowset_free(&g.seen);
-	schema_free(&g.schema);
+	freefiles(files, nfiles);
 	config_free(&cfg);
 	return ret;
 }

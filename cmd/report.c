@@ -974,6 +974,38 @@ freereport(struct report *r)
 	config_free(&r->cfg);
 }
 
+/* the scratch folder, removed at exit; or exit */
+static char *
+escratch(void)
+{
+	char *tmp = path_join(getenv("TMPDIR") && *getenv("TMPDIR") ?
+	    getenv("TMPDIR") : "/tmp", "riskwatch-report.XXXXXX");
+
+	if (mkdtemp(tmp) == NULL)
+		errx_(EXIT_FAIL, "%s: %s", tmp, strerror(errno));
+	scratch = tmp;
+	atexit(cleanup);
+	return tmp;
+}
+
+/* the confusion matrix alone as a PNG, then every page in the PDF */
+static void
+pages(struct report *r)
+{
+	fprintf(r->gp, "set terminal pngcairo size 800,700 font '" FONT
+	    ",12'\nset output 'out.png'\n");
+	page_confusion(r);
+	fprintf(r->gp, "set terminal pdfcairo size 29.7cm,21cm font '" FONT
+	    ",16'\nset output 'out.pdf'\n");
+	page_dashboard(r);
+	page_confusion(r);
+	page_history(r);
+	page_drift(r);
+	page_features(r);
+	page_tables(r);
+	page_timings(r);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1007,12 +1039,7 @@ main(int argc, char *argv[])
 		    "gnuplot-nox");
 	load(&r);
 
-	tmp = path_join(getenv("TMPDIR") && *getenv("TMPDIR") ?
-	    getenv("TMPDIR") : "/tmp", "riskwatch-report.XXXXXX");
-	if (mkdtemp(tmp) == NULL)
-		errx_(EXIT_FAIL, "%s: %s", tmp, strerror(errno));
-	scratch = tmp;
-	atexit(cleanup);
+	tmp = escratch();
 	if (config_mkdir("output_model_path", r.cfg.output_model_path) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	png = path_join(r.cfg.output_model_path, "confusionmatrix.png");
@@ -1020,18 +1047,7 @@ main(int argc, char *argv[])
 	r.gp = scratchfile("report.gp");
 	strfp = scratchfile("strings.dat");
 
-	fprintf(r.gp, "set terminal pngcairo size 800,700 font '" FONT ",12'\n"
-	    "set output 'out.png'\n");
-	page_confusion(&r);
-	fprintf(r.gp, "set terminal pdfcairo size 29.7cm,21cm font '" FONT
-	    ",16'\nset output 'out.pdf'\n");
-	page_dashboard(&r);
-	page_confusion(&r);
-	page_history(&r);
-	page_drift(&r);
-	page_features(&r);
-	page_tables(&r);
-	page_timings(&r);
+	pages(&r);
 	fprintf(r.gp, "unset output\n");
 	closescratch(r.gp, "report.gp");
 	rungnuplot();

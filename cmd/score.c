@@ -34,6 +34,33 @@ indeployment(const char *dir, const char *prod)
 	return in;
 }
 
+/* the F1 and the counts as JSON, or the F1's line; or exit */
+static void
+eprintscore(const struct scored *s, const char *line, int json)
+{
+	json_t *o;
+
+	if (json) {
+		o = json_pack("{s:f, s:f, s:f, s:f, s:[[I,I],[I,I]], s:I, s:I}",
+		    "f1", metric_f1(&s->cm),
+		    "precision", metric_precision(&s->cm),
+		    "recall", metric_recall(&s->cm),
+		    "accuracy", metric_accuracy(&s->cm),
+		    "confusion", (json_int_t)s->cm.tn, (json_int_t)s->cm.fp,
+		    (json_int_t)s->cm.fn, (json_int_t)s->cm.tp,
+		    "rows", (json_int_t)(s->cm.tp + s->cm.tn + s->cm.fp +
+		    s->cm.fn),
+		    "left_out", (json_int_t)s->left);
+		if (o == NULL || jsonout(stdout, o) == -1)
+			errx_(EXIT_FAIL, "cannot write the JSON result");
+		json_decref(o);
+		putchar('\n');
+	} else
+		fputs(line, stdout);
+	if (tool_flush() == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -49,7 +76,6 @@ main(int argc, char *argv[])
 	struct scored s;
 	const char *dataopt = NULL, *modelopt = NULL;
 	char *data, *modelpath, *scorepath, *mdir, f1[40], line[48];
-	json_t *o;
 	int ch, ret, dry = 0;
 
 	setprogname_(argv[0]);
@@ -99,25 +125,7 @@ main(int argc, char *argv[])
 	if (!dry && (atomic_lock(mdir) == -1 || atomic_sweep(scorepath) == -1 ||
 	    atomic_write(scorepath, line, strlen(line)) == -1))
 		errx_(EXIT_FAIL, "%s", risk_err);
-
-	if (opt.json) {
-		o = json_pack("{s:f, s:f, s:f, s:f, s:[[I,I],[I,I]], s:I, s:I}",
-		    "f1", metric_f1(&s.cm),
-		    "precision", metric_precision(&s.cm),
-		    "recall", metric_recall(&s.cm),
-		    "accuracy", metric_accuracy(&s.cm),
-		    "confusion", (json_int_t)s.cm.tn, (json_int_t)s.cm.fp,
-		    (json_int_t)s.cm.fn, (json_int_t)s.cm.tp,
-		    "rows", (json_int_t)(s.cm.tp + s.cm.tn + s.cm.fp + s.cm.fn),
-		    "left_out", (json_int_t)s.left);
-		if (o == NULL || jsonout(stdout, o) == -1)
-			errx_(EXIT_FAIL, "cannot write the JSON result");
-		json_decref(o);
-		putchar('\n');
-	} else
-		fputs(line, stdout);
-	if (tool_flush() == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
+	eprintscore(&s, line, opt.json);
 	infox("F1 %s on %lld rows of %s (%lld left out)%s%s", f1,
 	    s.cm.tp + s.cm.tn + s.cm.fp + s.cm.fn,
 	    strcmp(data, "-") == 0 ? "(stdin)" : data, s.left,

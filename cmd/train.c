@@ -50,6 +50,87 @@ onrecord(const struct record *r, void *arg)
 	return 0;
 }
 
+/* the complete rows of data, two classes of them, or exit */
+static void
+ereadrows(struct rows *t, struct schema *schema, const struct config *cfg,
+    const char *data, const char *out)
+{
+	size_t i, pos = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->lr.d = cfg->nfeat;
+	t->lr.C = cfg->C;
+	t->lr.tol = cfg->tol;
+	t->lr.max_iter = cfg->max_iter;
+	schema_init(schema, cfg, 1);
+	schema_reread(schema);
+	progress_start(&t->prog, "read");
+	if (csvread(data, schema, onrecord, t) == -1)
+		errx_(risk_status, "%s", risk_err);
+	progress_clear();
+	for (i = 0; i < t->lr.n; i++)
+		pos += t->lr.y[i] > 0;
+	if (t->lr.n == 0)
+		errx_(EXIT_FAIL, "%s: no complete rows to train on (%lld left "
+		    "out); %s not changed", data, t->left, out);
+	if (pos == 0 || pos == t->lr.n)
+		errx_(EXIT_FAIL, "%s: only one class (%s = %d) in %zu rows; "
+		    "%s not changed", data, cfg->target, pos > 0, t->lr.n, out);
+}
+
+/* the model of the rows saved as out, or exit; m->coef is w */
+static void
+etrain(struct model *m, double *w, struct rows *t,
+    const struct schema *schema, const struct config *cfg,
+    const char *data, const char *out)
+{
+	memset(m, 0, sizeof(*m));
+	if ((m->iterations = logreg_train(&t->lr, w)) == -1)
+		errx_(EXIT_FAIL, "%s: %s: the values or model.C are too large "
+		    "to train on; %s not changed", data, risk_err, out);
+	m->nfeat = cfg->nfeat;
+	m->features = cfg->features;
+	m->coef = w;
+	m->intercept = w[m->nfeat];
+	m->target = cfg->target;
+	m->C = cfg->C;
+	m->tol = cfg->tol;
+	m->rows = (long long)t->lr.n;
+	fmt_utc_iso(m->trained_at, sizeof(m->trained_at));
+	/* the digest of the bytes trained on, not of the file now */
+	memcpy(m->data_sha256, schema->digest, sizeof(m->data_sha256));
+	if (config_mkdir("output_model_path", cfg->output_model_path) == -1 ||
+	    atomic_lock(cfg->output_model_path) == -1 ||
+	    atomic_sweep(out) == -1 || model_save(m, out) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+}
+
+/* the model file as saved, or a table of its numbers; or exit */
+static void
+eprintmodel(const struct model *m, const struct rows *t, const char *out,
+    int json)
+{
+	char num[40], *text;
+	size_t i;
+
+	if (json) {
+		if ((text = path_slurp(out, NULL)) == NULL)
+			errx_(EXIT_FAIL, "%s", risk_err);
+		fputs(text, stdout);
+		free(text);
+	} else {
+		printf("rows\t%zu\nleft_out\t%lld\niterations\t%d\n", t->lr.n,
+		    t->left, m->iterations);
+		for (i = 0; i < m->nfeat; i++)
+			printf("%s\t%s\n", m->features[i],
+			    fmt_double(num, sizeof(num), m->coef[i]));
+		printf("intercept\t%s\n", fmt_double(num, sizeof(num),
+		    m->intercept));
+	}
+	if (tool_flush() == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -64,9 +145,8 @@ main(int argc, char *argv[])
 	struct schema schema;
 	struct model m;
 	struct rows t;
-	char *data, *out, num[40], *json;
+	char *data, *out;
 	double *w;
-	size_t i, pos = 0;
 	int ch, ret;
 
 	setprogname_(argv[0]);
@@ -85,64 +165,10 @@ main(int argc, char *argv[])
 		return ret;
 	data = path_join(cfg.output_folder_path, "finaldata.csv");
 	out = path_join(cfg.output_model_path, "trainedmodel.json");
-
-	memset(&t, 0, sizeof(t));
-	t.lr.d = cfg.nfeat;
-	t.lr.C = cfg.C;
-	t.lr.tol = cfg.tol;
-	t.lr.max_iter = cfg.max_iter;
-	schema_init(&schema, &cfg, 1);
-	schema_reread(&schema);
-	progress_start(&t.prog, "read");
-	if (csvread(data, &schema, onrecord, &t) == -1)
-		errx_(risk_status, "%s", risk_err);
-	progress_clear();
-	for (i = 0; i < t.lr.n; i++)
-		pos += t.lr.y[i] > 0;
-	if (t.lr.n == 0)
-		errx_(EXIT_FAIL, "%s: no complete rows to train on (%lld left "
-		    "out); %s not changed", data, t.left, out);
-	if (pos == 0 || pos == t.lr.n)
-		errx_(EXIT_FAIL, "%s: only one class (%s = %d) in %zu rows; "
-		    "%s not changed", data, cfg.target, pos > 0, t.lr.n, out);
-
-	memset(&m, 0, sizeof(m));
+	ereadrows(&t, &schema, &cfg, data, out);
 	w = ecalloc(cfg.nfeat + 1, sizeof(*w));
-	if ((m.iterations = logreg_train(&t.lr, w)) == -1)
-		errx_(EXIT_FAIL, "%s: %s: the values or model.C are too large "
-		    "to train on; %s not changed", data, risk_err, out);
-	m.nfeat = cfg.nfeat;
-	m.features = cfg.features;
-	m.coef = w;
-	m.intercept = w[m.nfeat];
-	m.target = cfg.target;
-	m.C = cfg.C;
-	m.tol = cfg.tol;
-	m.rows = (long long)t.lr.n;
-	fmt_utc_iso(m.trained_at, sizeof(m.trained_at));
-	/* the digest of the bytes trained on, not of the file now */
-	memcpy(m.data_sha256, schema.digest, sizeof(m.data_sha256));
-	if (config_mkdir("output_model_path", cfg.output_model_path) == -1 ||
-	    atomic_lock(cfg.output_model_path) == -1 ||
-	    atomic_sweep(out) == -1 || model_save(&m, out) == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
-
-	if (opt.json) {
-		if ((json = path_slurp(out, NULL)) == NULL)
-			errx_(EXIT_FAIL, "%s", risk_err);
-		fputs(json, stdout);
-		free(json);
-	} else {
-		printf("rows\t%zu\nleft_out\t%lld\niterations\t%d\n", t.lr.n,
-		    t.left, m.iterations);
-		for (i = 0; i < m.nfeat; i++)
-			printf("%s\t%s\n", m.features[i],
-			    fmt_double(num, sizeof(num), m.coef[i]));
-		printf("intercept\t%s\n", fmt_double(num, sizeof(num),
-		    m.intercept));
-	}
-	if (tool_flush() == -1)
-		errx_(EXIT_FAIL, "%s", risk_err);
+	etrain(&m, w, &t, &schema, &cfg, data, out);
+	eprintmodel(&m, &t, out, opt.json);
 	infox("%zu rows (%lld left out), %d iterations: %s", t.lr.n, t.left,
 	    m.iterations, out);
 	free(w);

@@ -25,6 +25,46 @@ static const char *const help[] = {
 
 struct server srv;
 
+/* the locks; the signals for waitstop */
+static void
+setup(sigset_t *sigs)
+{
+	pthread_mutex_init(&srv.lock, NULL);
+	pthread_mutex_init(&srv.scoring.lock, NULL);
+	pthread_mutex_init(&srv.summary.lock, NULL);
+	pthread_mutex_init(&srv.diagnostics.lock, NULL);
+	pthread_mutex_init(&srv.drift.lock, NULL);
+	pthread_mutex_init(&srv.scoring.busy, NULL);
+	pthread_mutex_init(&srv.summary.busy, NULL);
+	pthread_mutex_init(&srv.diagnostics.busy, NULL);
+	pthread_mutex_init(&srv.drift.busy, NULL);
+	atomic_start();
+
+	/* the signals are taken by sigwait in waitstop, in this thread only */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(sigs);
+	sigaddset(sigs, SIGINT);
+	sigaddset(sigs, SIGTERM);
+	sigaddset(sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, sigs, NULL);
+}
+
+/* SIGHUPs until SIGINT or SIGTERM, which it returns */
+static int
+waitstop(const sigset_t *sigs)
+{
+	int sig;
+
+	while (sigwait(sigs, &sig) != 0 || sig == SIGHUP) {
+		if (sig == SIGHUP) {
+			state_forget();
+			infox("SIGHUP: the model and cached answers are read "
+			    "again at the next request");
+		}
+	}
+	return sig;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -70,24 +110,7 @@ main(int argc, char *argv[])
 	if (port == -1)
 		port = srv.cfg.api_port;
 	srv.max_body = srv.cfg.api_max_body;
-	pthread_mutex_init(&srv.lock, NULL);
-	pthread_mutex_init(&srv.scoring.lock, NULL);
-	pthread_mutex_init(&srv.summary.lock, NULL);
-	pthread_mutex_init(&srv.diagnostics.lock, NULL);
-	pthread_mutex_init(&srv.drift.lock, NULL);
-	pthread_mutex_init(&srv.scoring.busy, NULL);
-	pthread_mutex_init(&srv.summary.busy, NULL);
-	pthread_mutex_init(&srv.diagnostics.busy, NULL);
-	pthread_mutex_init(&srv.drift.busy, NULL);
-	atomic_start();
-
-	/* the signals are taken by sigwait below, in this thread only */
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	setup(&sigs);
 
 	if ((ncpu = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
 		ncpu = 1;
@@ -95,13 +118,7 @@ main(int argc, char *argv[])
 		errx_(EXIT_FAIL, "%s", risk_err);
 	warnx_("listening on %s port %d, %ld threads, workspace %s", host,
 	    http_port(), ncpu, opt.dir ? opt.dir : ".");
-	while (sigwait(&sigs, &sig) != 0 || sig == SIGHUP) {
-		if (sig == SIGHUP) {
-			state_forget();
-			infox("SIGHUP: the model and cached answers are read "
-			    "again at the next request");
-		}
-	}
+	sig = waitstop(&sigs);
 	infox("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	if ((left = http_stop()) > 0) {
 		/* the jobs still use the state: leave it to exit */
