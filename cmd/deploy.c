@@ -49,35 +49,6 @@ static const char *const help[] = {
 	NULL
 };
 
-/* a half-made deployment folder goes: it holds at most the artifacts and
- * the reference profile */
-static void
-rmtmp(const char *dir)
-{
-	char *p;
-	size_t i;
-
-	for (i = 0; i < DEPLOY_NARTIFACT; i++) {
-		p = path_join(dir, deploy_artifacts[i]);
-		unlink(p);
-		free(p);
-	}
-	p = path_join(dir, PROFILE_FILE);
-	unlink(p);
-	free(p);
-	rmdir(dir);
-}
-
-static int
-copyto(const char *src, const char *dir, const char *name)
-{
-	char *dst = path_join(dir, name);
-	int r = atomic_copy(src, dst);
-
-	free(dst);
-	return r;
-}
-
 /* prod/NAME -> current/NAME, for readers that want the top-level names */
 static int
 toplinks(const char *prod)
@@ -138,10 +109,18 @@ validate(const struct config *cfg, char *const src[], double *score)
 	return r;
 }
 
+/* what deploy validated: the model's digest, its score, the sources */
+struct validated {
+	char hex[65];
+	double score;
+	char *const *src;
+};
+
 /* the copies are what was validated: no train or score ran in between */
 static int
-unchanged(const char *dir, const char *hex, double score, char *const src[])
+unchanged(const char *dir, void *arg)
 {
+	const struct validated *v = arg;
 	char *p, h[65];
 	double f1;
 	int r;
@@ -153,9 +132,9 @@ unchanged(const char *dir, const char *hex, double score, char *const src[])
 	if (r == 0)
 		r = deploy_readscore(p, &f1);
 	free(p);
-	if (r == 0 && (strcmp(h, hex) != 0 || f1 != score))
+	if (r == 0 && (strcmp(h, v->hex) != 0 || f1 != v->score))
 		r = seterr("%s or %s changed while deploy ran: nothing is "
-		    "deployed, run deploy again", src[0], src[1]);
+		    "deployed, run deploy again", v->src[0], v->src[1]);
 	return r;
 }
 
@@ -254,9 +233,10 @@ static int
 deploy(const struct config *cfg)
 {
 	const char *prod = cfg->prod_deployment_path;
-	char *src[3], *hist, *tmpdir, *final, *data, id[96], hex[65], when[32];
+	char *src[DEPLOY_NARTIFACT], *data, *final = NULL, id[96], when[32];
 	char f1[40];
-	double score;
+	struct validated v = { "", 0, src };
+	struct staging st = { { NULL }, unchanged, &v, NULL };
 	size_t i;
 	int r = -1, lock = -1, kept;
 
@@ -264,9 +244,12 @@ deploy(const struct config *cfg)
 	src[1] = path_join(cfg->output_model_path, deploy_artifacts[1]);
 	src[2] = path_join(cfg->output_folder_path, deploy_artifacts[2]);
 	data = path_join(cfg->output_folder_path, "finaldata.csv");
-	if (sha256_file(src[0], hex) == -1 && access(src[0], F_OK) == 0)
+	for (i = 0; i < DEPLOY_NARTIFACT; i++)
+		st.src[i] = src[i];
+	st.data = data;
+	if (sha256_file(src[0], v.hex) == -1 && access(src[0], F_OK) == 0)
 		goto out;
-	if (validate(cfg, src, &score) == -1)
+	if (validate(cfg, src, &v.score) == -1)
 		goto out;
 	if (access(src[2], R_OK) == -1) {
 		seterr("%s: %s: run ingest first", src[2], strerror(errno));
@@ -275,63 +258,35 @@ deploy(const struct config *cfg)
 	if ((lock = deploy_lock(prod, 1)) == -1)
 		goto out;
 	deploy_clean(prod);
-	if (deploy_newid(id, sizeof(id), hex) == -1)
+	if (deploy_stage(cfg, &st, id, sizeof(id)) == -1)
 		goto out;
-	hist = path_join(prod, "history");
-	tmpdir = path_join(hist, ".new-XXXXXX");
-	final = path_join(hist, id);
-	if (path_mkdirs(hist) == -1)
-		goto out2;
-	if (atomic_mkdtemp(tmpdir) == -1)
-		goto out2;
-	for (i = 0; i < DEPLOY_NARTIFACT; i++)
-		if (copyto(src[i], tmpdir, deploy_artifacts[i]) == -1) {
-			rmtmp(tmpdir);
-			goto out2;
-		}
-	/* what the data drift tests compare new data with */
-	if (profile_write(cfg, data, tmpdir) == -1 || unchanged(tmpdir, hex, score, src) == -1) {
-		rmtmp(tmpdir);
-		goto out2;
-	}
-	if (rename(tmpdir, final) == -1) {
-		seterr("%s: %s", final, strerror(errno));
-		rmtmp(tmpdir);
-		goto out2;
-	}
-	if (atomic_fsync_dir(hist) == -1)
-		goto out2;
-	if (cfg->gate) {
-		if ((kept = gate(cfg, id, score)) == -1)
-			goto out2;
-		if (kept) {
+	final = deploy_path(prod, id, NULL);
+	if (cfg->gate && (kept = gate(cfg, id, v.score)) != 0) {
+		if (kept == 1) {
 			printf("%s\n", final);
 			r = 0;
-			goto out2;
 		}
+		goto out;
 	}
 	if (deploy_switch(prod, id) == -1)
-		goto out2;
+		goto out;
 	/* deployed: what fails from here on is said, and the run succeeds */
 	deploy_time(id, when, sizeof(when));
-	fmt_double(f1, sizeof(f1), score);
+	fmt_double(f1, sizeof(f1), v.score);
 	if (toplinks(prod) == -1)
 		warnx_("%s is deployed, but %s", id, risk_err);
-	if (history_add(prod, when, score, id, "deploy") == -1)
+	if (history_add(prod, when, v.score, id, "deploy") == -1)
 		warnx_("%s is deployed, but %s", id, risk_err);
 	printf("%s\n", final);
 	infox("deployed %s (F1 %s)", final, f1);
 	r = 0;
-out2:
-	free(hist);
-	free(tmpdir);
-	free(final);
 out:
 	if (lock != -1)
 		close(lock);
 	for (i = 0; i < DEPLOY_NARTIFACT; i++)
 		free(src[i]);
 	free(data);
+	free(final);
 	return r;
 }
 

@@ -347,92 +347,95 @@ copyfile(const char *src, const char *dir, const char *name)
 	return r;
 }
 
-/* history/.new-X/: the model, its score, the converted list and the
- * Python deployment's files under original/; renamed to history/ID */
+/* an adoption under way: what it read of the Python deployment, the
+ * scratch workspace it retrains in, what it puts in history/ID */
+struct staged {
+	const char *prod;
+	char *scr;		/* the scratch workspace */
+	char **files;		/* n: the files its ingestedfiles.txt names */
+	char **orig;		/* norig: its files */
+	size_t n, norig;
+	char sums[2][65];	/* its latestscore.txt's, ingestedfiles.txt's */
+};
+
+/* dir/original/: the Python deployment's files, checked to be those the
+ * model was retrained on */
 static int
-stage(const struct config *cfg, const char *scr, char **files, size_t n,
-    char **orig, size_t norig, char sums[2][65], struct adoption *ad)
+keeporiginals(const char *dir, const struct staged *s)
 {
-	const char *prod = cfg->prod_deployment_path;
-	char *hist = path_join(prod, "history"), *tmp, *o, *p, *final = NULL;
-	char hex[65];
+	char *o = path_join(dir, "original"), *p, hex[65];
 	size_t i;
 	int r = -1;
 
-	tmp = path_join(hist, ".new-XXXXXX");
-	o = NULL;
-	if (path_mkdirs(hist) == -1)
-		goto out;
-	if (atomic_mkdtemp(tmp) == -1) {
-		rmdir(hist);
+	if (mkdir(o, 0755) == -1) {
+		seterr("%s: %s", o, strerror(errno));
 		goto out;
 	}
-	o = path_join(tmp, "original");
-	for (i = 0; i < 2; i++) {
-		p = path_join(scr, i == 0 ? "models/trainedmodel.json" :
-		    "models/latestscore.txt");
-		r = copyfile(p, tmp, deploy_artifacts[i]);
+	for (i = 0; i < s->norig; i++) {
+		p = path_join(s->prod, s->orig[i]);
+		r = copyfile(p, o, s->orig[i]);
 		free(p);
 		if (r == -1)
-			goto bad;
-	}
-	p = path_join(tmp, deploy_artifacts[2]);
-	r = writelist(scr, files, n, p);
-	free(p);
-	p = path_join(scr, "ingesteddata/finaldata.csv");
-	if (r == 0)
-		r = profile_write(cfg, p, tmp);
-	free(p);
-	if (r == -1 || mkdir(o, 0755) == -1) {
-		if (r == 0)
-			seterr("%s: %s", o, strerror(errno));
-		r = -1;
-		goto bad;
-	}
-	for (i = 0; i < norig; i++) {
-		p = path_join(prod, orig[i]);
-		r = copyfile(p, o, orig[i]);
-		free(p);
-		if (r == -1)
-			goto bad;
+			goto out;
 	}
 	/* the kept score and list are those the model was retrained on */
 	for (i = 0; i < 2; i++) {
 		p = path_join(o, deploy_artifacts[i + 1]);
 		r = sha256_file(p, hex);
 		free(p);
-		if (r == -1)
-			goto bad;
-		if (strcmp(hex, sums[i]) != 0) {
-			seterr("%s/%s changed while the model was retrained: "
+		if (r == 0 && strcmp(hex, s->sums[i]) != 0)
+			r = seterr("%s/%s changed while the model was retrained: "
 			    "nothing was adopted; run deploy --adopt again",
-			    prod, deploy_artifacts[i + 1]);
-			goto bad;
-		}
+			    s->prod, deploy_artifacts[i + 1]);
+		if (r == -1)
+			goto out;
 	}
-	p = path_join(tmp, deploy_artifacts[0]);
-	r = sha256_file(p, hex);
-	free(p);
-	if (r == -1 || deploy_newid(ad->id, sizeof(ad->id), hex) == -1)
-		goto bad;
-	final = path_join(hist, ad->id);
-	if (atomic_fsync_dir(o) == -1 || atomic_fsync_dir(tmp) == -1)
-		goto bad;
-	if (rename(tmp, final) == -1) {
-		seterr("%s: %s", final, strerror(errno));
-		goto bad;
-	}
-	r = atomic_fsync_dir(hist);
-	goto out;
-bad:
-	r = -1;
-	scratch_remove(tmp);
-	rmdir(hist);	/* when it was made for this */
+	r = atomic_fsync_dir(o);
 out:
-	free(hist);
-	free(tmp);
 	free(o);
-	free(final);
+	return r;
+}
+
+/* the new deployment folder's files: the model and its score from the
+ * scratch, the converted list, the Python deployment's files */
+static int
+fill(const char *dir, void *arg)
+{
+	const struct staged *s = arg;
+	char *p;
+	size_t i;
+	int r;
+
+	for (i = 0; i < 2; i++) {
+		p = path_join(s->scr, i == 0 ? "models/trainedmodel.json" :
+		    "models/latestscore.txt");
+		r = copyfile(p, dir, deploy_artifacts[i]);
+		free(p);
+		if (r == -1)
+			return -1;
+	}
+	p = path_join(dir, deploy_artifacts[2]);
+	r = writelist(s->scr, s->files, s->n, p);
+	free(p);
+	return r == -1 ? -1 : keeporiginals(dir, s);
+}
+
+/* history/ID: the model, its score, the converted list and the Python
+ * deployment's files under original/ */
+static int
+stage(const struct config *cfg, struct staged *s, struct adoption *ad)
+{
+	char *data = path_join(s->scr, "ingesteddata/finaldata.csv"), *hist;
+	struct staging st = { { NULL }, fill, s, data };
+	int r;
+
+	if ((r = deploy_stage(cfg, &st, ad->id, sizeof(ad->id))) == -1) {
+		/* when it was made for this */
+		hist = path_join(cfg->prod_deployment_path, "history");
+		rmdir(hist);
+		free(hist);
+	}
+	free(data);
 	return r;
 }
 
@@ -466,33 +469,25 @@ originals(const char *prod, char ***v, size_t *n)
 	    "system: nothing to adopt", prod);
 bad:
 	path_freenames(*v, *n);
+	*v = NULL;
+	*n = 0;
 	return -1;
 }
 
-int
-adopt_stage(const struct config *cfg, int force, struct adoption *ad)
+/* the Python deployment's score, the digests of its score and list, and
+ * the files the list names */
+static int
+recorded(const struct config *cfg, struct staged *s, struct adoption *ad)
 {
 	const char *prod = cfg->prod_deployment_path;
-	char **orig = NULL, **want = NULL, **files, *p, *scr = NULL, *out;
-	char cur[256], diff[40], sums[2][65];
-	size_t norig = 0, n = 0, i;
-	int r = -1;
+	char **want = NULL, *p;
+	size_t i;
+	int r = 0;
 
-	memset(ad, 0, sizeof(*ad));
-	ad->lock = -1;
-	switch (deploy_current(prod, cur, sizeof(cur))) {
-	case -1:
-		return -1;
-	case 1:
-		return seterr("%s: riskwatch's deployment %s is current: "
-		    "nothing to adopt", prod, cur);
-	}
-	if (originals(prod, &orig, &norig) == -1)
-		return -1;
 	/* digests first: a change from here on is seen under the lock */
-	for (i = 0, r = 0; r == 0 && i < 2; i++) {
+	for (i = 0; r == 0 && i < 2; i++) {
 		p = path_join(prod, deploy_artifacts[i + 1]);
-		r = sha256_file(p, sums[i]);
+		r = sha256_file(p, s->sums[i]);
 		free(p);
 	}
 	p = path_join(prod, "latestscore.txt");
@@ -501,51 +496,97 @@ adopt_stage(const struct config *cfg, int force, struct adoption *ad)
 	free(p);
 	p = path_join(prod, "ingestedfiles.txt");
 	if (r == 0)
-		r = names(p, &want, &n);
-	files = ecalloc(n + 1, sizeof(*files));
-	for (i = 0; r == 0 && i < n; i++)
-		if ((files[i] = find(cfg, p, want[i])) == NULL)
+		r = names(p, &want, &s->n);
+	s->files = ecalloc(s->n + 1, sizeof(*s->files));
+	for (i = 0; r == 0 && i < s->n; i++)
+		if ((s->files[i] = find(cfg, p, want[i])) == NULL)
 			r = -1;
 	free(p);
-	if (r == -1 || (scr = scratch(cfg, files, n)) == NULL ||
-	    run("ingest", scr, NULL) == -1 || run("train", scr, NULL) == -1 ||
-	    run("score", scr, &out) == -1) {
-		r = -1;
-		goto out;
-	}
+	path_freenames(want, s->n);
+	return r;
+}
+
+/* the model retrained on the files by the tools, and its F1 */
+static int
+retrain(const struct config *cfg, struct staged *s, struct adoption *ad)
+{
+	char *out, *end;
+	int r;
+
+	if ((s->scr = scratch(cfg, s->files, s->n)) == NULL ||
+	    run("ingest", s->scr, NULL) == -1 ||
+	    run("train", s->scr, NULL) == -1 ||
+	    run("score", s->scr, &out) == -1)
+		return -1;
 	errno = 0;
-	ad->score = strtod(out, &p);
-	r = p == out || strcmp(p, "\n") != 0 || errno != 0 ? seterr("adopt: "
-	    "score printed \"%.40s\"", out) : 0;
+	ad->score = strtod(out, &end);
+	r = end == out || strcmp(end, "\n") != 0 || errno != 0 ?
+	    seterr("adopt: score printed \"%.40s\"", out) : 0;
 	free(out);
-	if (r == -1)
-		goto out;
+	return r;
+}
+
+/* the retrained F1 against the Python deployment's; a difference fails
+ * unless forced */
+static int
+compare(const char *prod, int force, size_t n, struct adoption *ad)
+{
+	char diff[40];
+
 	ad->nfiles = n;
 	fmt_double(ad->f1, sizeof(ad->f1), ad->score);
 	fmt_double(ad->was, sizeof(ad->was), ad->deployed);
 	ad->match = ad->score == ad->deployed;
-	if (!ad->match) {
-		fmt_double(diff, sizeof(diff), ad->score - ad->deployed);
-		if (!force) {
-			r = seterr("the model retrained on the %zu file%s of "
-			    "%s/ingestedfiles.txt scores F1 %s on the test "
-			    "data, the Python deployment's latestscore.txt "
-			    "says %s (a difference of %s): nothing was "
-			    "adopted; -f adopts it all the same", n,
-			    n == 1 ? "" : "s", prod, ad->f1, ad->was, diff);
-			goto out;
-		}
-		warnx_("F1 %s, the Python deployment's %s (a difference of "
-		    "%s): adopted all the same (-f)", ad->f1, ad->was, diff);
+	if (ad->match)
+		return 0;
+	fmt_double(diff, sizeof(diff), ad->score - ad->deployed);
+	if (!force)
+		return seterr("the model retrained on the %zu file%s of "
+		    "%s/ingestedfiles.txt scores F1 %s on the test data, the "
+		    "Python deployment's latestscore.txt says %s (a "
+		    "difference of %s): nothing was adopted; -f adopts it "
+		    "all the same", n, n == 1 ? "" : "s", prod, ad->f1,
+		    ad->was, diff);
+	warnx_("F1 %s, the Python deployment's %s (a difference of %s): "
+	    "adopted all the same (-f)", ad->f1, ad->was, diff);
+	return 0;
+}
+
+int
+adopt_stage(const struct config *cfg, int force, struct adoption *ad)
+{
+	const char *prod = cfg->prod_deployment_path;
+	struct staged s;
+	char cur[256];
+	size_t i;
+	int r = 0;
+
+	memset(ad, 0, sizeof(*ad));
+	memset(&s, 0, sizeof(s));
+	ad->lock = -1;
+	s.prod = prod;
+	switch (deploy_current(prod, cur, sizeof(cur))) {
+	case -1:
+		return -1;
+	case 1:
+		return seterr("%s: riskwatch's deployment %s is current: "
+		    "nothing to adopt", prod, cur);
+	}
+	if (originals(prod, &s.orig, &s.norig) == -1)
+		return -1;
+	if (recorded(cfg, &s, ad) == -1 || retrain(cfg, &s, ad) == -1 ||
+	    compare(prod, force, s.n, ad) == -1) {
+		r = -1;
+		goto out;
 	}
 	/* the files are checked again under the lock, then written */
-	path_freenames(orig, norig);
-	orig = NULL;
-	norig = 0;
+	path_freenames(s.orig, s.norig);
+	s.orig = NULL;
+	s.norig = 0;
 	if ((ad->lock = deploy_lock(prod, 0)) == -1 ||
 	    deploy_current(prod, cur, sizeof(cur)) != 0 ||
-	    originals(prod, &orig, &norig) == -1 ||
-	    stage(cfg, scr, files, n, orig, norig, sums, ad) == -1) {
+	    originals(prod, &s.orig, &s.norig) == -1 ||
+	    stage(cfg, &s, ad) == -1) {
 		if (ad->lock != -1 && deploy_current(prod, cur,
 		    sizeof(cur)) == 1)
 			seterr("%s: %s was deployed meanwhile: nothing was "
@@ -555,14 +596,13 @@ adopt_stage(const struct config *cfg, int force, struct adoption *ad)
 		r = -1;
 	}
 out:
-	if (scr != NULL)
-		scratch_remove(scr);
-	free(scr);
-	for (i = 0; i < n; i++)
-		free(files[i]);
-	free(files);
-	path_freenames(want, n);
-	path_freenames(orig, norig);
+	if (s.scr != NULL)
+		scratch_remove(s.scr);
+	free(s.scr);
+	for (i = 0; i < s.n; i++)
+		free(s.files[i]);
+	free(s.files);
+	path_freenames(s.orig, s.norig);
 	return r;
 }
 

@@ -485,6 +485,62 @@ deploy_decisions(const char *prod, int (*fn)(const struct decision *,
 	return r;
 }
 
+/*
+ * A new deployment folder, history/ID: made as history/.new-X, the
+ * artifacts st->src names copied in, st->fill's files written, the
+ * reference profile of st->data beside them; then ID (the time and the
+ * model's digest) is made, and the folder renamed to it whole. On
+ * failure nothing of it is left. The caller holds deploy_lock.
+ */
+int
+deploy_stage(const struct config *cfg, const struct staging *st, char *id,
+    size_t size)
+{
+	char *hist = path_join(cfg->prod_deployment_path, "history");
+	char *tmp = path_join(hist, ".new-XXXXXX"), *p, *final = NULL;
+	char hex[65];
+	size_t i;
+	int r = -1;
+
+	if (path_mkdirs(hist) == -1 || atomic_mkdtemp(tmp) == -1)
+		goto out;
+	for (i = 0; i < DEPLOY_NARTIFACT; i++) {
+		if (st->src[i] == NULL)
+			continue;
+		p = path_join(tmp, deploy_artifacts[i]);
+		r = atomic_copy(st->src[i], p);
+		free(p);
+		if (r == -1)
+			goto bad;
+	}
+	p = path_join(tmp, deploy_artifacts[0]);
+	/* what the data drift tests compare new data with */
+	if ((st->fill != NULL && st->fill(tmp, st->arg) == -1) ||
+	    profile_write(cfg, st->data, tmp) == -1 ||
+	    sha256_file(p, hex) == -1 || deploy_newid(id, size, hex) == -1) {
+		free(p);
+		goto bad;
+	}
+	free(p);
+	final = path_join(hist, id);
+	if (atomic_fsync_dir(tmp) == -1)
+		goto bad;
+	if (rename(tmp, final) == -1) {
+		seterr("%s: %s", final, strerror(errno));
+		goto bad;
+	}
+	r = atomic_fsync_dir(hist);
+	goto out;
+bad:
+	r = -1;
+	scratch_remove(tmp);
+out:
+	free(hist);
+	free(tmp);
+	free(final);
+	return r;
+}
+
 /* 20261124T154500.123456Z-... to 2026-11-24T15:45:00Z */
 void
 deploy_time(const char *id, char *iso, size_t size)

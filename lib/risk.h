@@ -513,6 +513,16 @@ int deploy_decisions(const char *prod,
     int (*fn)(const struct decision *, void *), void *arg);
 /* a new deployment's ID: the time and the model's digest (hex) */
 int deploy_newid(char *id, size_t size, const char *hex);
+/* what deploy_stage makes a new history/ID of */
+struct staging {
+	const char *src[DEPLOY_NARTIFACT];	/* copied; NULL: fill writes it */
+	int (*fill)(const char *dir, void *arg);	/* the rest, or NULL */
+	void *arg;
+	const char *data;	/* the training data: the reference profile */
+};
+/* history/ID made whole, or nothing; id gets ID */
+int deploy_stage(const struct config *, const struct staging *, char *id,
+    size_t size);
 
 /* history: prod/scorehistory.csv, the F1 of every deployment and drift
  * check, a line time,f1,model,event each; read and written only here */
