@@ -87,8 +87,11 @@ scal(int m, double a, double *x)
 struct solver {
 	const struct logreg *p;
 	int m;			/* variables: the features and the bias */
-	double *a;		/* per row: loss, C(sigma-1)y, or C D (X s) */
+	double *a;		/* per row: loss, or C(sigma-1)y, or C D (X s) */
 	double *cd;		/* per row: C D at the current w */
+	double *ez;		/* per row at the last fun's w: exp(-yz), or
+				 * yz when yz < 0 (z = x_i'w) */
+	const double *wf;	/* the w of the last fun */
 	const double *v;	/* the vector of the pass */
 	double *out;		/* the sums of X'a */
 	int nthread;
@@ -114,7 +117,11 @@ jobrun(void *arg)
 	return NULL;
 }
 
-/* fn over [0, n) in tasks of size items, on up to nthread threads */
+/*
+ * fn over [0, n) in tasks of size items, on up to nthread threads; one task
+ * (up to ROWBLOCK rows, up to COLBLOCK columns) runs on the calling thread
+ * alone
+ */
 static void
 parallel(struct solver *sv, void (*fn)(struct solver *, size_t, size_t),
     size_t n, size_t size)
@@ -137,6 +144,28 @@ parallel(struct solver *sv, void (*fn)(struct solver *, size_t, size_t),
 		pthread_join(tid[--nt], NULL);
 }
 
+/*
+ * The threads of a parallel pass: RISK_THREADS, a whole number from 1 (up
+ * to MAXTHREAD), or else one per online processor up to MAXTHREAD.  The
+ * count never changes a number: each row's work is the same on any thread,
+ * and the sums over rows run on one thread, in row order.
+ */
+static int
+nthreads(void)
+{
+	const char *env = getenv("RISK_THREADS");
+	char *end;
+	long n;
+
+	if (env != NULL && *env >= '0' && *env <= '9') {
+		n = strtol(env, &end, 10);
+		if (*end == '\0' && n >= 1)
+			return n > MAXTHREAD ? MAXTHREAD : (int)n;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > MAXTHREAD ? MAXTHREAD : (int)n;
+}
+
 /* x_i'v in liblinear's order: from 0, feature by feature, the bias last */
 static double
 margin(const struct logreg *p, size_t i, const double *v)
@@ -150,37 +179,49 @@ margin(const struct logreg *p, size_t i, const double *v)
 	return z + v[p->d];
 }
 
-/* each row's term of the objective at v */
+/*
+ * each row's term of the objective at v, and the exp the gradient at v
+ * needs when this one computed it (yz >= 0), else yz
+ */
 static void
 rowloss(struct solver *sv, size_t lo, size_t hi)
 {
 	const struct logreg *p = sv->p;
-	double yz;
+	double yz, e;
 	size_t i;
 
 	for (i = lo; i < hi; i++) {
 		yz = p->y[i] * margin(p, i, sv->v);
 		/* log(1 + x), not log1p(x): liblinear's very operations, so
 		 * that the loss rounds as scikit-learn's does */
-		if (yz >= 0)
+		if (yz >= 0) {
+			e = exp(-yz);
+			sv->ez[i] = e;
 			/* cppcheck-suppress unpreciseMathCall */
-			sv->a[i] = p->C * log(1 + exp(-yz));
-		else
+			sv->a[i] = p->C * log(1 + e);
+		} else {
+			sv->ez[i] = yz;
 			/* cppcheck-suppress unpreciseMathCall */
 			sv->a[i] = p->C * (-yz + log(1 + exp(yz)));
+		}
 	}
 }
 
-/* each row's term of the gradient at v, and its C D for the Hessian */
+/*
+ * each row's term of the gradient at the last fun's w, and its C D for the
+ * Hessian: liblinear's 1/(1 + exp(-yz)), the exp reused from rowloss where
+ * it made the same one (-y*z and -(y*z) are the same double for y = +-1)
+ */
 static void
 rowgrad(struct solver *sv, size_t lo, size_t hi)
 {
 	const struct logreg *p = sv->p;
-	double s;
+	double s, t;
 	size_t i;
 
 	for (i = lo; i < hi; i++) {
-		s = 1 / (1 + exp(-p->y[i] * margin(p, i, sv->v)));
+		t = sv->ez[i];
+		s = 1 / (1 + (t >= 0 ? t : exp(-t)));
 		sv->cd[i] = p->C * (s * (1 - s));
 		sv->a[i] = p->C * (s - 1) * p->y[i];
 	}
@@ -198,19 +239,21 @@ rowhess(struct solver *sv, size_t lo, size_t hi)
 
 /*
  * out[lo..hi) = X'a for up to COLBLOCK columns, each summed over the rows in
- * order; the sums stay in registers, one dependency chain per column.
+ * order; the sums stay in registers, one dependency chain per column.  With
+ * hess, a is not read: each row's C D x_i'v is made here, which costs
+ * nothing beside the chains of the sums when one task covers every column.
  */
-static void
-colsum(struct solver *sv, size_t lo, size_t hi)
+static inline void
+colsumrows(struct solver *sv, size_t lo, size_t hi, int hess)
 {
 	const struct logreg *p = sv->p;
-	const double *x = p->x + lo, *a = sv->a;
+	const double *x = p->x + lo, *a = sv->a, *cd = sv->cd;
 	double s0 = 0, s1 = 0, s2 = 0, s3 = 0, sb = 0, ai;
 	size_t i, d = p->d, nx = (hi < d ? hi : d) - (lo < d ? lo : d);
 	int bias = hi > d;
 
 	for (i = 0; i < p->n; i++, x += d) {
-		ai = a[i];
+		ai = hess ? cd[i] * margin(p, i, sv->v) : a[i];
 		if (nx > 0)
 			s0 += ai * x[0];
 		if (nx > 1)
@@ -234,13 +277,21 @@ colsum(struct solver *sv, size_t lo, size_t hi)
 		sv->out[d] = sb;
 }
 
-/* X'a into out, the columns shared among the threads */
+static void
+colsum(struct solver *sv, size_t lo, size_t hi)
+{
+	colsumrows(sv, lo, hi, 0);
+}
+
+/*
+ * X'a into out, COLBLOCK columns a task: a sum over rows is bound by the
+ * latency of its additions, so a thread keeps COLBLOCK of them going, and
+ * only wider data takes more than one thread
+ */
 static void
 colsums(struct solver *sv)
 {
-	size_t m = (size_t)sv->m, per = (m + sv->nthread - 1) / sv->nthread;
-
-	parallel(sv, colsum, m, per < COLBLOCK ? per : COLBLOCK);
+	parallel(sv, colsum, (size_t)sv->m, COLBLOCK);
 }
 
 static int
@@ -258,39 +309,31 @@ allfinite(int m, const double *v)
 static int
 fun(struct solver *sv, const double *w, double *f)
 {
+	const double *a = sv->a;
+	double sum = 0;
 	size_t i;
 	int j;
 
-	sv->v = w;
+	sv->v = sv->wf = w;
 	parallel(sv, rowloss, sv->p->n, ROWBLOCK);
-	*f = 0;
 	for (j = 0; j < sv->m; j++)
-		*f += w[j] * w[j];
-	*f /= 2.0;
+		sum += w[j] * w[j];
+	sum /= 2.0;
 	for (i = 0; i < sv->p->n; i++)
-		*f += sv->a[i];
-	if (isfinite(*f))
+		sum += a[i];
+	*f = sum;
+	if (isfinite(sum))
 		return 0;
 	sv->what = "the objective";
 	return -1;
 }
 
-/*
- * out = v + X'a, with a from rows() at v: the gradient at w is
- * w + X'(C (sigma - 1) y) (rowgrad, which also keeps C D for the Hessian),
- * the Hessian's product with s is s + X'(C D (X s)) (rowhess); -1 when out
- * overflows
- */
+/* out = v + out; -1 when that overflows */
 static int
-plusxta(struct solver *sv, void (*rows)(struct solver *, size_t, size_t),
-    const double *v, double *out, const char *what)
+plusv(struct solver *sv, const double *v, double *out, const char *what)
 {
 	int j;
 
-	sv->v = v;
-	parallel(sv, rows, sv->p->n, ROWBLOCK);
-	sv->out = out;
-	colsums(sv);
 	for (j = 0; j < sv->m; j++)
 		out[j] = v[j] + out[j];
 	if (allfinite(sv->m, out))
@@ -299,16 +342,32 @@ plusxta(struct solver *sv, void (*rows)(struct solver *, size_t, size_t),
 	return -1;
 }
 
+/*
+ * g = w + X'(C (sigma - 1) y) at the w of the last fun, which the solver
+ * always asks for right after fun; keeps C D for the Hessian
+ */
 static int
-grad(struct solver *sv, const double *w, double *g)
+grad(struct solver *sv, double *g)
 {
-	return plusxta(sv, rowgrad, w, g, "the gradient");
+	parallel(sv, rowgrad, sv->p->n, ROWBLOCK);
+	sv->out = g;
+	colsums(sv);
+	return plusv(sv, sv->wf, g, "the gradient");
 }
 
+/* hs = s + X'(C D (X s)) */
 static int
 hess(struct solver *sv, const double *s, double *hs)
 {
-	return plusxta(sv, rowhess, s, hs, "a Hessian product");
+	sv->v = s;
+	sv->out = hs;
+	if (sv->m <= COLBLOCK)
+		colsumrows(sv, 0, (size_t)sv->m, 1);
+	else {
+		parallel(sv, rowhess, sv->p->n, ROWBLOCK);
+		colsums(sv);
+	}
+	return plusv(sv, s, hs, "a Hessian product");
 }
 
 /*
@@ -426,7 +485,6 @@ logreg_train(struct logreg *p, double *w)
 	double eps, delta, gnorm0, gnorm, f, fnew, gs, prered, actred, snorm;
 	double alpha;
 	long long trial, maxtrial;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int m = (int)p->d + 1, iter = 1, search, ret = -1;
 
 	if (p->n == 0 || p->d >= INT_MAX / 2)
@@ -440,9 +498,10 @@ logreg_train(struct logreg *p, double *w)
 	memset(&sv, 0, sizeof(sv));
 	sv.p = p;
 	sv.m = m;
-	sv.nthread = ncpu < 1 ? 1 : ncpu > MAXTHREAD ? MAXTHREAD : (int)ncpu;
+	sv.nthread = nthreads();
 	sv.a = ecalloc(p->n, sizeof(double));
 	sv.cd = ecalloc(p->n, sizeof(double));
+	sv.ez = ecalloc(p->n, sizeof(double));
 	s = ecalloc(6 * (size_t)m, sizeof(double));
 	r = s + m;
 	wn = r + m;
@@ -451,7 +510,7 @@ logreg_train(struct logreg *p, double *w)
 	hd = d + m;
 
 	memset(w, 0, m * sizeof(*w));
-	if (fun(&sv, w, &f) == -1 || grad(&sv, w, g) == -1)
+	if (fun(&sv, w, &f) == -1 || grad(&sv, g) == -1)
 		goto overflow;
 	delta = gnorm0 = gnorm = nrm2(m, g);
 	search = !(gnorm <= eps * gnorm0);
@@ -497,7 +556,7 @@ logreg_train(struct logreg *p, double *w)
 			iter++;
 			memcpy(w, wn, m * sizeof(*w));
 			f = fnew;
-			if (grad(&sv, w, g) == -1)
+			if (grad(&sv, g) == -1)
 				goto overflow;
 			gnorm = nrm2(m, g);
 			if (gnorm <= eps * gnorm0)
@@ -522,6 +581,7 @@ overflow:
 out:
 	free(sv.a);
 	free(sv.cd);
+	free(sv.ez);
 	free(s);
 	return ret;
 }

@@ -2,7 +2,8 @@
  * The solver against scikit-learn's own models on committed data sets
  * (tests/fixtures/golden, made by make-golden there): the same iteration
  * count and the same bits in every coefficient and the intercept.  Then the
- * data it must refuse: products that overflow a double.
+ * data it must refuse: products that overflow a double.  Then the same bits
+ * on one thread and on several.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -259,6 +260,70 @@ grouped(void)
 	    "rows grouped by class, -1 first, stably (more -1 rows)");
 }
 
+/* a number from 0 to 1, the same sequence on every machine */
+static double
+uniform(unsigned long long *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (double)(*state >> 11) / 9007199254740992.0;
+}
+
+/* logreg_train on n rows of d features with RISK_THREADS=threads */
+static int
+trainon(size_t n, size_t d, const char *threads, double *w)
+{
+	unsigned long long state = 88172645463325252ULL;
+	struct logreg lr = { n, d, NULL, NULL, 1, 1e-4, 100 };
+	double z;
+	size_t i, j;
+	int iters;
+
+	lr.x = ecalloc(n * d, sizeof(double));
+	lr.y = ecalloc(n, 1);
+	for (i = 0; i < n; i++) {
+		z = 0;
+		for (j = 0; j < d; j++) {
+			lr.x[i * d + j] = floor(uniform(&state) * 100 * (j + 1));
+			z += (j % 2 ? 0.02 : -0.03) * lr.x[i * d + j] / (j + 1);
+		}
+		lr.y[i] = z + 4 * uniform(&state) > 1.5 ? 1 : -1;
+	}
+	setenv("RISK_THREADS", threads, 1);
+	iters = logreg_train(&lr, w);
+	unsetenv("RISK_THREADS");
+	free(lr.x);
+	free(lr.y);
+	return iters;
+}
+
+/*
+ * 70000 rows, five of the parallel passes' row blocks: the same iterations
+ * and bits on 1, 2 and 5 threads, with the sums of the Hessian's products
+ * made in one pass (3 features) and from the per-row array (6)
+ */
+static void
+threads(void)
+{
+	const char *count[] = { "2", "5" };
+	double w1[7], wn[7];
+	size_t d, k;
+	int it1, itn;
+
+	for (d = 3; d <= 6; d += 3) {
+		it1 = trainon(70000, d, "1", w1);
+		OK(it1 > 2, "%zu features: %d iterations on 1 thread", d, it1);
+		for (k = 0; k < 2; k++) {
+			itn = trainon(70000, d, count[k], wn);
+			OK(itn == it1 && memcmp(w1, wn, (d + 1) *
+			    sizeof(double)) == 0, "%zu features: the same %d "
+			    "iterations and bits on %s threads as on 1", d, it1,
+			    count[k]);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -275,5 +340,6 @@ main(void)
 	hugec();
 	balanced();
 	grouped();
+	threads();
 	return unit_done();
 }
