@@ -474,46 +474,167 @@ group(struct logreg *p)
 	memset(p->y + neg, 1, p->n - neg);
 }
 
+/* TRON's state between trial steps */
+struct tron {
+	struct solver sv;
+	int m, iter;		/* iter: 1 + the steps taken */
+	double *w, *s, *r, *wn, *g, *d, *hd;
+	double eps, gnorm0, delta, f;
+	double fnew, gs, prered, actred, snorm;	/* of the last trial */
+};
+
+/* liblinear's constants for the trust region */
+static const double eta0 = 1e-4, eta1 = 0.25, eta2 = 0.75;
+static const double sigma1 = 0.25, sigma2 = 0.5, sigma3 = 4;
+
+/*
+ * The stop on |g|: tol times the smaller class's count over the rows,
+ * liblinear's eps for a primal solver, in its order of operations
+ */
+static double
+tron_eps(const struct logreg *p)
+{
+	size_t i, pos = 0, few;
+
+	for (i = 0; i < p->n; i++)
+		pos += p->y[i] > 0;
+	few = pos < p->n - pos ? pos : p->n - pos;
+	return p->tol * (double)(few > 1 ? few : 1) / (double)p->n;
+}
+
+static void
+tron_init(struct tron *t, const struct logreg *p, double *w)
+{
+	int m = (int)p->d + 1;
+
+	memset(t, 0, sizeof(*t));
+	t->sv.p = p;
+	t->sv.m = m;
+	t->sv.nthread = nthreads();
+	t->sv.a = ecalloc(p->n, sizeof(double));
+	t->sv.cd = ecalloc(p->n, sizeof(double));
+	t->sv.ez = ecalloc(p->n, sizeof(double));
+	t->m = m;
+	t->iter = 1;
+	t->eps = tron_eps(p);
+	t->w = w;
+	t->s = ecalloc(6 * (size_t)m, sizeof(double));
+	t->r = t->s + m;
+	t->wn = t->r + m;
+	t->g = t->wn + m;
+	t->d = t->g + m;
+	t->hd = t->d + m;
+	memset(w, 0, m * sizeof(*w));
+}
+
+static void
+tron_free(struct tron *t)
+{
+	free(t->sv.a);
+	free(t->sv.cd);
+	free(t->sv.ez);
+	free(t->s);
+}
+
+/*
+ * A trial step: s from the CG inside the radius, wn = w + s (a copy, then
+ * daxpy, as liblinear), the reduction the quadratic model predicted,
+ * -(g's - s'r)/2 with r the CG's residual, and the one f(wn) gives.  Each
+ * expression is written as liblinear writes it: one the same in exact
+ * arithmetic (prered expanded, f - fnew as a sum of the losses' changes)
+ * rounds differently, and the early stop turns the last bit into another
+ * model.
+ */
+static int
+tron_trial(struct tron *t)
+{
+	int m = t->m;
+
+	if (trcg(&t->sv, t->delta, t->g, t->s, t->r, t->d, t->hd) == -1)
+		return -1;
+	memcpy(t->wn, t->w, m * sizeof(*t->w));
+	axpy(m, 1.0, t->s, t->wn);
+	t->gs = dot(m, t->g, t->s);
+	t->prered = -0.5 * (t->gs - dot(m, t->s, t->r));
+	if (fun(&t->sv, t->wn, &t->fnew) == -1)
+		return -1;
+	t->actred = t->f - t->fnew;
+	t->snorm = nrm2(m, t->s);
+	return 0;
+}
+
+/*
+ * The new radius from how well the model predicted the trial, liblinear's
+ * case by case: dmin and dmax are its NaN-blind min and max, and the first
+ * step also caps delta at |s|
+ */
+static void
+tron_radius(struct tron *t)
+{
+	double alpha, delta = t->delta, snorm = t->snorm;
+	double actred = t->actred, prered = t->prered;
+
+	if (t->iter == 1)
+		delta = dmin(delta, snorm);
+	if (t->fnew - t->f - t->gs <= 0)
+		alpha = sigma3;
+	else
+		alpha = dmax(sigma1, -0.5 * (t->gs / (t->fnew - t->f - t->gs)));
+	if (actred < eta0 * prered)
+		delta = dmin(dmax(alpha, sigma1) * snorm, sigma2 * delta);
+	else if (actred < eta1 * prered)
+		delta = dmax(sigma1 * delta, dmin(alpha * snorm,
+		    sigma2 * delta));
+	else if (actred < eta2 * prered)
+		delta = dmax(sigma1 * delta, dmin(alpha * snorm,
+		    sigma3 * delta));
+	else
+		delta = dmax(delta, dmin(alpha * snorm, sigma3 * delta));
+	t->delta = delta;
+}
+
+/* w = wn and its gradient: 1 when |g| is small enough to stop, -1 on overflow */
+static int
+tron_accept(struct tron *t)
+{
+	t->iter++;
+	memcpy(t->w, t->wn, t->m * sizeof(*t->w));
+	t->f = t->fnew;
+	if (grad(&t->sv, t->g) == -1)
+		return -1;
+	return nrm2(t->m, t->g) <= t->eps * t->gnorm0;
+}
+
+/*
+ * liblinear's other stops: f unbounded below, no reduction left, or both
+ * reductions within 1e-12 of f
+ */
+static int
+tron_stalled(const struct tron *t)
+{
+	if (t->f < -1.0e+32)
+		return 1;
+	if (fabs(t->actred) <= 0 && t->prered <= 0)
+		return 1;
+	return fabs(t->actred) <= 1.0e-12 * fabs(t->f) &&
+	    fabs(t->prered) <= 1.0e-12 * fabs(t->f);
+}
+
 int
 logreg_train(struct logreg *p, double *w)
 {
-	const double eta0 = 1e-4, eta1 = 0.25, eta2 = 0.75;
-	const double sigma1 = 0.25, sigma2 = 0.5, sigma3 = 4;
-	struct solver sv;
-	size_t i, pos = 0;
-	double *s, *r, *wn, *g, *d, *hd;
-	double eps, delta, gnorm0, gnorm, f, fnew, gs, prered, actred, snorm;
-	double alpha;
+	struct tron t;
 	long long trial, maxtrial;
-	int m = (int)p->d + 1, iter = 1, search, ret = -1;
+	int search, done, ret = -1;
 
 	if (p->n == 0 || p->d >= INT_MAX / 2)
 		return seterr("no rows, or too many features");
 	group(p);
-	for (i = 0; i < p->n; i++)
-		pos += p->y[i] > 0;
-	i = pos < p->n - pos ? pos : p->n - pos;
-	eps = p->tol * (double)(i > 1 ? i : 1) / (double)p->n;
-
-	memset(&sv, 0, sizeof(sv));
-	sv.p = p;
-	sv.m = m;
-	sv.nthread = nthreads();
-	sv.a = ecalloc(p->n, sizeof(double));
-	sv.cd = ecalloc(p->n, sizeof(double));
-	sv.ez = ecalloc(p->n, sizeof(double));
-	s = ecalloc(6 * (size_t)m, sizeof(double));
-	r = s + m;
-	wn = r + m;
-	g = wn + m;
-	d = g + m;
-	hd = d + m;
-
-	memset(w, 0, m * sizeof(*w));
-	if (fun(&sv, w, &f) == -1 || grad(&sv, g) == -1)
+	tron_init(&t, p, w);
+	if (fun(&t.sv, w, &t.f) == -1 || grad(&t.sv, t.g) == -1)
 		goto overflow;
-	delta = gnorm0 = gnorm = nrm2(m, g);
-	search = !(gnorm <= eps * gnorm0);
+	t.delta = t.gnorm0 = nrm2(t.m, t.g);
+	search = !(t.gnorm0 <= t.eps * t.gnorm0);
 	/*
 	 * A rejected step at least halves delta and an accepted one at most
 	 * quadruples it; from a finite start delta cannot halve more than
@@ -521,67 +642,32 @@ logreg_train(struct logreg *p, double *w)
 	 * this bound.
 	 */
 	maxtrial = 3LL * p->max_iter + 4096;
-	for (trial = 0; iter <= p->max_iter && search; trial++) {
+	for (trial = 0; t.iter <= p->max_iter && search; trial++) {
 		if (trial == maxtrial) {
 			seterr("no convergence after %lld trial steps", trial);
 			goto out;
 		}
-		if (trcg(&sv, delta, g, s, r, d, hd) == -1)
+		if (tron_trial(&t) == -1)
 			goto overflow;
-		memcpy(wn, w, m * sizeof(*w));
-		axpy(m, 1.0, s, wn);
-		gs = dot(m, g, s);
-		prered = -0.5 * (gs - dot(m, s, r));
-		if (fun(&sv, wn, &fnew) == -1)
-			goto overflow;
-		actred = f - fnew;
-		snorm = nrm2(m, s);
-		if (iter == 1)
-			delta = dmin(delta, snorm);
-		if (fnew - f - gs <= 0)
-			alpha = sigma3;
-		else
-			alpha = dmax(sigma1, -0.5 * (gs / (fnew - f - gs)));
-		if (actred < eta0 * prered)
-			delta = dmin(dmax(alpha, sigma1) * snorm, sigma2 * delta);
-		else if (actred < eta1 * prered)
-			delta = dmax(sigma1 * delta, dmin(alpha * snorm,
-			    sigma2 * delta));
-		else if (actred < eta2 * prered)
-			delta = dmax(sigma1 * delta, dmin(alpha * snorm,
-			    sigma3 * delta));
-		else
-			delta = dmax(delta, dmin(alpha * snorm, sigma3 * delta));
-		if (actred > eta0 * prered) {
-			iter++;
-			memcpy(w, wn, m * sizeof(*w));
-			f = fnew;
-			if (grad(&sv, g) == -1)
+		tron_radius(&t);
+		if (t.actred > eta0 * t.prered) {
+			if ((done = tron_accept(&t)) == -1)
 				goto overflow;
-			gnorm = nrm2(m, g);
-			if (gnorm <= eps * gnorm0)
+			if (done)
 				break;
 		}
-		if (f < -1.0e+32)
-			break;
-		if (fabs(actred) <= 0 && prered <= 0)
-			break;
-		if (fabs(actred) <= 1.0e-12 * fabs(f) &&
-		    fabs(prered) <= 1.0e-12 * fabs(f))
+		if (tron_stalled(&t))
 			break;
 	}
-	if (search && iter == 1) {
-		seterr("no step lowered the objective (%g)", f);
+	if (search && t.iter == 1) {
+		seterr("no step lowered the objective (%g)", t.f);
 		goto out;
 	}
-	ret = iter - 1;
+	ret = t.iter - 1;
 	goto out;
 overflow:
-	seterr("%s overflows a double at iteration %d", sv.what, iter);
+	seterr("%s overflows a double at iteration %d", t.sv.what, t.iter);
 out:
-	free(sv.a);
-	free(sv.cd);
-	free(sv.ez);
-	free(s);
+	tron_free(&t);
 	return ret;
 }
