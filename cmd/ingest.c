@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +25,9 @@ static const char *const help[] = {
 	    "write finaldata.csv and ingestedfiles.txt in dir (default: output_folder_path)",
 	NULL
 };
+
+/* 2^53: below it a double with no fraction is an integer of 54 bits */
+#define TWO53 9007199254740992.0
 
 /* rows are looked up a batch at a time, their slots prefetched */
 #define BATCH 64
@@ -248,36 +252,41 @@ truthword(const char *v, size_t n)
 	return -1;
 }
 
-static void
-addkey(struct ingest *g, const void *s, size_t n)
-{
-	if (g->kcap - g->klen < n) {
-		g->kcap = (g->kcap + n) * 2 + 4096;
-		g->key = erealloc(g->key, g->kcap);
-	}
-	memcpy(g->key + g->klen, s, n);
-	g->klen += n;
-}
-
 /*
  * The row as drop_duplicates compares it: a missing value equals a
  * missing value; in a column of numbers (or of True and False, which
  * equal 1 and 0) a value by its double, -0.0 as 0; in a text column by
- * its bytes; a number never equals a text.
+ * its bytes; a number never equals a text. Written compactly, and so
+ * that two rows have the same key exactly when they compare equal: two
+ * bits a column (missing, number, text) first, then each value in column
+ * order: a number with no fraction below 2^53 as a varint of its zigzag
+ * code times two (an even first byte), any other number as the byte 1 and
+ * its 8 bytes, a text as a varint of its length and its bytes.
  */
 static void
 keyrow(struct ingest *g, const struct record *r)
 {
-	uint32_t n;
+	unsigned char *k, *head;
+	unsigned long long z;
+	long long w;
 	double v;
-	size_t i;
+	size_t i, hn = (r->nfield + 3) / 4;
 	int t;
 
+	/* the most a row's key takes: its head, 10 bytes a column of
+	 * numbers, 10 and the bytes a text */
+	for (i = 0, z = hn; i < r->nfield; i++)
+		z += 10 + r->len[i];
+	if (g->kcap - g->klen < z) {
+		g->kcap = (g->kcap + z) * 2 + 4096;
+		g->key = erealloc(g->key, g->kcap);
+	}
+	head = (unsigned char *)g->key + g->klen;
+	memset(head, 0, hn);
+	k = head + hn;
 	for (i = 0; i < r->nfield; i++) {
-		if (csv_ismissing(r->field[i], r->len[i])) {
-			addkey(g, "M", 1);
+		if (csv_ismissing(r->field[i], r->len[i]))
 			continue;
-		}
 		switch (g->kind[i]) {
 		case K_NUM:
 		case K_FLOAT:
@@ -291,21 +300,27 @@ keyrow(struct ingest *g, const struct record *r)
 					v = 0;
 			} else if (number_parse(r->field[i], r->len[i], &v))
 				v = 0;
-			/* -0 becomes 0, which pandas counts as one key:
-			 * the assignment is not redundant */
-			if (v == 0)
-				/* cppcheck-suppress duplicateConditionalAssign */
-				v = 0;
-			addkey(g, "N", 1);
-			addkey(g, &v, sizeof(v));
+			head[i / 4] |= 1 << (i % 4 * 2);
+			/* -0 is 0 here, as pandas counts them one key */
+			if (fabs(v) < TWO53 && v == (double)(w =
+			    (long long)v)) {
+				z = w < 0 ? ~((unsigned long long)w << 1) :
+				    (unsigned long long)w << 1;
+				k += rowset_varint(k, z << 1);
+			} else {
+				*k++ = 1;
+				memcpy(k, &v, sizeof(v));
+				k += sizeof(v);
+			}
 			break;
 		default:
-			n = (uint32_t)r->len[i];
-			addkey(g, "T", 1);
-			addkey(g, &n, sizeof(n));
-			addkey(g, r->field[i], r->len[i]);
+			head[i / 4] |= 2 << (i % 4 * 2);
+			k += rowset_varint(k, r->len[i]);
+			memcpy(k, r->field[i], r->len[i]);
+			k += r->len[i];
 		}
 	}
+	g->klen = (char *)k - g->key;
 	g->koff[g->nrow + 1] = g->klen;
 }
 

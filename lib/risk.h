@@ -236,7 +236,7 @@ int number_reread(const char *, size_t, int type, double *);
 struct rowset {
 	unsigned long long *slot;	/* 24-bit hash tag << 40 | offset + 1 */
 	size_t nslot, count;
-	char *arena;		/* each row: 4-byte length, bytes */
+	char *arena;		/* each row: its length (rowset_varint), bytes */
 	size_t len, cap;
 	unsigned long long (*hash)(const void *, size_t);
 };
@@ -250,6 +250,9 @@ int rowset_add(struct rowset *, const void *, size_t);
  * hash is the set's own r->hash of the row */
 void rowset_prefetch(const struct rowset *, unsigned long long hash);
 int rowset_addh(struct rowset *, const void *, size_t, unsigned long long hash);
+/* v in p, 7 bits a byte, low first, the top bit set on all but the last
+ * byte: at most 10 bytes; the number of bytes */
+size_t rowset_varint(unsigned char *p, unsigned long long v);
 
 /* sha256: file and data digests */
 int sha256_file(const char *path, char hex[65]);

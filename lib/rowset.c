@@ -1,6 +1,8 @@
 /* a set of byte strings: open addressing over an append-only arena */
+#define _GNU_SOURCE	/* mremap */
 #include <sys/mman.h>
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,16 +44,36 @@ void
 rowset_free(struct rowset *r)
 {
 	free(r->slot);
-	free(r->arena);
+	if (r->cap > 0)
+		munmap(r->arena, r->cap);
 	memset(r, 0, sizeof(*r));
 }
 
-static uint32_t
-rowlen(const struct rowset *r, size_t off)
+size_t
+rowset_varint(unsigned char *p, unsigned long long v)
 {
-	uint32_t n;
+	size_t n = 0;
 
-	memcpy(&n, r->arena + off, 4);
+	while (v >= 0x80) {
+		p[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (unsigned char)v;
+	return n;
+}
+
+/* the row at off: its length, and where its bytes start */
+static size_t
+rowlen(const struct rowset *r, size_t off, size_t *start)
+{
+	const unsigned char *p = (const unsigned char *)r->arena + off;
+	size_t n = 0;
+	int shift = 0;
+
+	do
+		n |= (size_t)(*p & 0x7f) << shift, shift += 7;
+	while (*p++ & 0x80);
+	*start = (const char *)p - r->arena;
 	return n;
 }
 
@@ -85,16 +107,41 @@ table(size_t n)
 static void
 resize(struct rowset *r, size_t n)
 {
-	size_t off;
-	uint32_t len;
+	size_t off, start, len;
 
 	free(r->slot);
 	r->nslot = n;
 	r->slot = table(n);
-	for (off = 0; off < r->len; off += 4 + len) {
-		len = rowlen(r, off);
-		place(r, off, r->hash(r->arena + off + 4, len));
+	for (off = 0; off < r->len; off = start + len) {
+		len = rowlen(r, off, &start);
+		place(r, off, r->hash(r->arena + start, len));
 	}
+}
+
+/*
+ * The arena is mapped memory that mremap moves by its page tables: it
+ * never holds two copies of the rows while it grows, as a realloc that
+ * copies would; pages it has not yet written cost nothing.
+ */
+static int
+grow(struct rowset *r, size_t n)
+{
+	size_t cap = r->cap;
+	void *p;
+
+	while (cap - r->len < n)
+		cap = cap * 2 + (1 << 20);
+	if (r->cap == 0)
+		p = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	else
+		p = mremap(r->arena, r->cap, cap, MREMAP_MAYMOVE);
+	if (p == MAP_FAILED)
+		return seterr("the row table: %zu bytes: %s", cap,
+		    strerror(errno));
+	r->arena = p;
+	r->cap = cap;
+	return 0;
 }
 
 void
@@ -125,25 +172,27 @@ rowset_addh(struct rowset *r, const void *row, size_t n,
     unsigned long long hash)
 {
 	unsigned long long tag = hash >> (64 - 24), e;
-	size_t j = hash & (r->nslot - 1), off;
-	uint32_t len = (uint32_t)n;
+	size_t j = hash & (r->nslot - 1), off, start, k;
+	unsigned char head[10];
 
-	if (n > UINT32_MAX)
-		return seterr("a row of %zu bytes is too long", n);
 	for (; (e = r->slot[j]) != 0; j = (j + 1) & (r->nslot - 1)) {
 		if (e >> OFFBITS != tag)
 			continue;
 		off = (e & OFFMASK) - 1;
-		if (rowlen(r, off) == n && memcmp(r->arena + off + 4, row,
-		    n) == 0)
+		if (rowlen(r, off, &start) == n && memcmp(r->arena + start,
+		    row, n) == 0)
 			return 0;
 	}
-	while (r->cap - r->len < n + 4)
-		r->arena = erealloc(r->arena, r->cap = r->cap * 2 + 65536);
-	memcpy(r->arena + r->len, &len, 4);
-	memcpy(r->arena + r->len + 4, row, n);
+	k = rowset_varint(head, n);
+	if (r->len + k + n >= OFFMASK)
+		return seterr("more than %llu bytes of distinct rows",
+		    (unsigned long long)OFFMASK);
+	if (r->cap - r->len < k + n && grow(r, k + n) == -1)
+		return -1;
+	memcpy(r->arena + r->len, head, k);
+	memcpy(r->arena + r->len + k, row, n);
 	r->slot[j] = tag << OFFBITS | (r->len + 1);
-	r->len += n + 4;
+	r->len += k + n;
 	if (++r->count * 4 > r->nslot * 3)
 		resize(r, r->nslot * 2);
 	return 1;

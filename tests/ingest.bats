@@ -676,6 +676,38 @@ print("same")'
 	[ "$output" = 1101 ]
 }
 
+@test "ingest tells apart by value: signs, fractions, integers either side of 2^53, numbers and texts, long texts" {
+	inputws
+	long=$(printf '%0200d' 0 | tr 0 a)
+	huge=$(printf '%020000d' 0 | tr 0 b)
+	# -1 = -1.0, not 1; 0.5 not -0.5; 2^53 - 1 not 2^53 = 9007199254740992.0;
+	# 1e300 = 1E300; a text column's "5" not a number column's 5; an
+	# empty note is missing, as NA is; texts of 200 and 20000 bytes by
+	# every byte
+	printf '%s,note\nr,-1,1,1,0,a\nr,1,1,1,0,a\nr,-1.0,1,1,0,a\nr,0.5,1,1,0,a\nr,-0.5,1,1,0,a\n' \
+	    "$HEADER" >practicedata/a.csv
+	printf '%s,note\ns,9007199254740991,1,1,0,5\ns,9007199254740992,1,1,0,5\ns,9007199254740992.0,1,1,0,5\ns,1e300,1,1,0,5\ns,1E300,1,1,0,5\n' \
+	    "$HEADER" >practicedata/b.csv
+	printf '%s,note\ns,1e300,1,1,0,5\ns,1e300,1,1,0,x\ns,1e300,1,1,0,\ns,1e300,1,1,0,NA\n' \
+	    "$HEADER" >practicedata/c.csv
+	printf '%s,note\nt,1,1,1,0,%s\nt,1,1,1,0,%s1\nt,1,1,1,0,%s\nt,1,1,1,0,%s\nt,1,1,1,0,%s1\nt,1,1,1,0,%s\n' \
+	    "$HEADER" "$long" "$long" "$long" "$huge" "$huge" "$huge" >practicedata/d.csv
+	run -0 --separate-stderr ingest
+	[ "$stderr" = "ingest: 4 files, 20 rows read, 6 duplicates dropped, 14 rows written to ingesteddata/finaldata.csv" ]
+	{
+		echo "$HEADER,note"
+		printf '%s\n' r,-1,1,1,0,a r,1,1,1,0,a r,0.5,1,1,0,a r,-0.5,1,1,0,a \
+		    s,9007199254740991,1,1,0,5 s,9007199254740992,1,1,0,5 \
+		    s,1e300,1,1,0,5 s,1e300,1,1,0,5 s,1e300,1,1,0,x s,1e300,1,1,0, \
+		    "t,1,1,1,0,$long" "t,1,1,1,0,${long}1" "t,1,1,1,0,$huge" \
+		    "t,1,1,1,0,${huge}1"
+	} >expected
+	cmp expected ingesteddata/finaldata.csv
+	need_oracle
+	run -0 pandas_kept
+	[ "$output" = 11011110101110110110 ]
+}
+
 @test "ingest shows the rows read on one updating line only when stderr is a terminal" {
 	command -v script >/dev/null || skip "no script(1)"
 	genws 70000

@@ -1,5 +1,6 @@
 /* the distinct-row set never drops a distinct row, even when hashes collide */
 #include <stdlib.h>
+#include <string.h>
 
 #include "risk.h"
 #include "unit.h"
@@ -39,8 +40,17 @@ fill(struct rowset *r, int n, int *added)
 int
 main(void)
 {
+	static char big[70000];
+	unsigned char v[10];
 	struct rowset r;
 	int added, dups;
+
+	OK(rowset_varint(v, 0) == 1 && v[0] == 0, "0 is one byte");
+	OK(rowset_varint(v, 127) == 1 && v[0] == 127, "127 is one byte");
+	OK(rowset_varint(v, 300) == 2 && v[0] == 0xac && v[1] == 0x02,
+	    "300 is 0xac 0x02");
+	OK(rowset_varint(v, ~0ULL) == 10 && v[0] == 0xff && v[9] == 0x01,
+	    "2^64 - 1 is ten bytes");
 
 	rowset_init(&r);
 	dups = fill(&r, 5000, &added);
@@ -53,6 +63,19 @@ main(void)
 	OK(rowset_add(&r, "corp1,1,", 8) == 1, "a prefix of a seen row is new");
 	OK(rowset_add(&r, "", 0) == 1 && rowset_add(&r, "", 0) == 0,
 	    "the empty row once");
+	rowset_free(&r);
+
+	/* rows whose lengths take two and three bytes, alike but the last */
+	rowset_init(&r);
+	memset(big, 'x', sizeof(big));
+	OK(rowset_add(&r, big, 200) == 1 && rowset_add(&r, big, 201) == 1 &&
+	    rowset_add(&r, big, 200) == 0, "rows of 200 and 201 bytes");
+	OK(rowset_add(&r, big, sizeof(big)) == 1 && rowset_add(&r, big,
+	    sizeof(big) - 1) == 1 && rowset_add(&r, big, sizeof(big)) == 0,
+	    "rows of 70000 and 69999 bytes");
+	big[sizeof(big) - 1] = 'y';
+	OK(rowset_add(&r, big, sizeof(big)) == 1, "a row of 70000 bytes "
+	    "differing in its last");
 	rowset_free(&r);
 
 	rowset_init(&r);
