@@ -42,14 +42,19 @@ struct ingest {
 	size_t off[BATCH + 1];
 	int nrow;
 	long long read, written, filerows;
-	size_t inferred;	/* rows of the first pass over a file */
 	char *key;		/* the batch's rows as compared */
 	size_t klen, kcap;
 	size_t koff[BATCH + 1];
-	int infer;		/* the first pass over a file */
+	int mode;		/* how a file's rows are taken: M_* */
+	int broken;		/* a kind changed after a row was keyed by it */
 	unsigned char *seen_as;	/* each column's values in this file */
 	unsigned char *kind;	/* each column's kind in this file */
+	unsigned char *used;	/* the kind each column's keyed values had */
+	unsigned char *cls;	/* the row's values: C_* */
+	double *val;		/* the row's numbers */
 	size_t ncol;
+	size_t rowbytes;	/* the file's first rows' bytes, about */
+	size_t ahead;		/* bytes of this file and the later ones */
 	struct progress prog;
 	char *final, *listpath;
 	struct atomic list;	/* ingestedfiles.txt */
@@ -59,10 +64,22 @@ struct ingest {
 	long long nshort;	/* short rows, their missing fields NA */
 };
 
-/* what a column's values were in the first pass, and so its kind, as
- * pandas infers a column's type per file */
+/*
+ * Each file is read once: its rows are keyed by each column's kind so far
+ * (M_ONE). pandas infers a column's type per file, from all its values,
+ * which decides how duplicates compare: when a kind changes after a row
+ * was keyed by the old one, the rest of the file only finds the kinds
+ * (broken), what the file added is taken back and it is read again with
+ * its kinds known (M_KEYS).
+ */
+enum { M_ONE, M_KEYS };
+/* what a column's values were, and so its kind */
 enum { SAW_NUM = 1, SAW_BOOL = 2, SAW_TEXT = 4, SAW_FLOAT = 8 };
 enum { K_NA, K_NUM, K_FLOAT, K_BOOL, K_TEXT };
+/* what one value is */
+enum { C_NA, C_INT, C_FLOAT, C_BOOL, C_TEXT };
+/* the first rows of a file, whose length tells how many it may hold */
+#define SAMPLE 1024
 
 static const char *
 kind(mode_t m)
@@ -271,7 +288,6 @@ keyrow(struct ingest *g, const struct record *r)
 	long long w;
 	double v;
 	size_t i, hn = (r->nfield + 3) / 4;
-	int t;
 
 	/* the most a row's key takes: its head, 10 bytes a column of
 	 * numbers, 10 and the bytes a text */
@@ -285,20 +301,22 @@ keyrow(struct ingest *g, const struct record *r)
 	memset(head, 0, hn);
 	k = head + hn;
 	for (i = 0; i < r->nfield; i++) {
-		if (csv_ismissing(r->field[i], r->len[i]))
+		if (g->cls[i] == C_NA)
 			continue;
 		switch (g->kind[i]) {
 		case K_NUM:
 		case K_FLOAT:
 		case K_BOOL:
-			/* the first pass parsed every value */
-			if (g->kind[i] == K_BOOL) {
-				t = truthword(r->field[i], r->len[i]);
-				v = t;
-			} else if (g->kind[i] == K_FLOAT) {
-				if (number_float(r->field[i], r->len[i], &v))
-					v = 0;
-			} else if (number_parse(r->field[i], r->len[i], &v))
+			/* in a column of other numbers pandas reads an
+			 * integer through its float parser */
+			v = g->val[i];
+			if (g->kind[i] == K_FLOAT && g->cls[i] == C_INT &&
+			    number_float(r->field[i], r->len[i], &v) == -1)
+				v = 0;
+			/* a value of another kind: the file changed while
+			 * it was read again, which its digest will tell */
+			if (g->cls[i] == C_TEXT || (g->cls[i] == C_BOOL) !=
+			    (g->kind[i] == K_BOOL))
 				v = 0;
 			head[i / 4] |= 1 << (i % 4 * 2);
 			/* -0 is 0 here, as pandas counts them one key */
@@ -324,37 +342,61 @@ keyrow(struct ingest *g, const struct record *r)
 	g->koff[g->nrow + 1] = g->klen;
 }
 
-static void
-inferrow(struct ingest *g, const struct record *r)
+static int
+kindof(unsigned f)
 {
-	double v;
+	return (f & SAW_TEXT) || (f & SAW_NUM && f & SAW_BOOL) ? K_TEXT :
+	    f & SAW_BOOL ? K_BOOL : f & SAW_FLOAT ? K_FLOAT : f & SAW_NUM ?
+	    K_NUM : K_NA;
+}
+
+/* what each value of the row is, its number, and so each column's kind */
+static void
+classify(struct ingest *g, const struct record *r)
+{
+	static const unsigned char saw[] = { 0, SAW_NUM, SAW_NUM | SAW_FLOAT,
+	    SAW_BOOL, SAW_TEXT };
 	size_t i;
 	int t;
 
 	for (i = 0; i < r->nfield; i++) {
 		if (csv_ismissing(r->field[i], r->len[i]))
+			t = C_NA;
+		else if ((t = number_read(r->field[i], r->len[i],
+		    &g->val[i])) != -1)
+			t = t == 1 ? C_INT : C_FLOAT;
+		else if ((t = truthword(r->field[i], r->len[i])) != -1) {
+			g->val[i] = t;
+			t = C_BOOL;
+		} else
+			t = C_TEXT;
+		g->cls[i] = t;
+		if (g->mode == M_KEYS || t == C_NA)
 			continue;
-		if ((t = number_read(r->field[i], r->len[i], &v)) != -1)
-			g->seen_as[i] |= t == 1 ? SAW_NUM : SAW_NUM | SAW_FLOAT;
-		else if (truthword(r->field[i], r->len[i]) != -1)
-			g->seen_as[i] |= SAW_BOOL;
-		else
-			g->seen_as[i] |= SAW_TEXT;
+		if ((g->seen_as[i] & saw[t]) != saw[t]) {
+			g->seen_as[i] |= saw[t];
+			g->kind[i] = kindof(g->seen_as[i]);
+		}
+		if (g->used[i] == K_NA)
+			g->used[i] = g->kind[i];
+		else if (g->used[i] != g->kind[i])
+			g->broken = 1;
 	}
 }
 
+/* room in the row table for the rows the file and the later ones may
+ * hold, judged by the length of the file's first rows: the table then
+ * grows at most once a file */
 static void
-kinds(struct ingest *g)
+reserve(struct ingest *g, const struct record *r)
 {
 	size_t i;
-	unsigned f;
 
-	for (i = 0; i < g->ncol; i++) {
-		f = g->seen_as[i];
-		g->kind[i] = (f & SAW_TEXT) || (f & SAW_NUM && f & SAW_BOOL) ?
-		    K_TEXT : f & SAW_BOOL ? K_BOOL : f & SAW_FLOAT ? K_FLOAT :
-		    f & SAW_NUM ? K_NUM : K_NA;
-	}
+	for (i = 0; i < r->nfield; i++)
+		g->rowbytes += r->len[i] + 1;
+	if (g->filerows == SAMPLE)
+		rowset_reserve(&g->seen, g->seen.count + g->ahead /
+		    (g->rowbytes / SAMPLE + 1));
 }
 
 static int
@@ -362,20 +404,83 @@ onrecord(const struct record *r, void *arg)
 {
 	struct ingest *g = arg;
 
-	if (g->infer) {
-		g->inferred++;
-		inferrow(g, r);
-		return 0;
-	}
-	g->read++;
 	g->filerows++;
+	classify(g, r);
+	if (g->broken)
+		return 0;
+	if (g->filerows <= SAMPLE && g->mode == M_ONE)
+		reserve(g, r);
+	g->read++;
 	progress_rows(&g->prog, g->read);
-	if (writeheader(g) == -1)
-		return -1;
 	keyrow(g, r);
 	formatrow(g, r);
 	if (g->nrow == BATCH)
 		return flush(g);
+	return 0;
+}
+
+/*
+ * The rows of one file: read once, and again only when a column's kind
+ * changed after rows were keyed by the old one, what the first read added
+ * to the table and the output taken back first. ahead: the bytes of this
+ * file and the later ones.
+ */
+static int
+readrows(struct ingest *g, const char *path, size_t ahead)
+{
+	size_t len, count;
+	long long read, written;
+	char digest[65];
+	off_t at;
+	int r;
+
+	/* where the table and the output are before the file */
+	if (writeheader(g) == -1 || flush(g) == -1)
+		return -1;
+	if ((at = ftello(g->out.fp)) == -1)
+		return seterr("%s: %s", g->out.path, strerror(errno));
+	len = g->seen.len;
+	count = g->seen.count;
+	read = g->read;
+	written = g->written;
+	if (g->ncol > 0) {
+		memset(g->seen_as, 0, g->ncol);
+		memset(g->kind, K_NA, g->ncol);
+		memset(g->used, K_NA, g->ncol);
+	}
+	g->mode = M_ONE;
+	g->broken = 0;
+	g->filerows = 0;
+	g->rowbytes = 0;
+	g->ahead = ahead;
+	g->schema.limit = 0;
+	r = csvread(path, &g->schema, onrecord, g);
+	if (r == 0 && !g->broken)
+		return 0;
+	/* the rows this file added are taken back */
+	g->nrow = 0;
+	g->len = 0;
+	g->klen = 0;
+	g->read = read;
+	g->written = written;
+	rowset_truncate(&g->seen, len, count);
+	if (fflush(g->out.fp) == EOF || ftruncate(fileno(g->out.fp), at) ==
+	    -1 || fseeko(g->out.fp, at, SEEK_SET) == -1)
+		return seterr("%s: %s", g->out.path, strerror(errno));
+	if (r == -1)
+		return -1;
+	/* read again, each column's kind known, the same bytes */
+	memcpy(digest, g->schema.digest, sizeof(digest));
+	g->mode = M_KEYS;
+	g->broken = 0;
+	g->filerows = 0;
+	g->schema.limit = g->schema.nbytes;
+	if (csvread(path, &g->schema, onrecord, g) == -1)
+		return -1;
+	if (strcmp(digest, g->schema.digest) != 0) {
+		risk_status = EXIT_FAIL;
+		return seterr("%s: changed while it was read", path);
+	}
 	return 0;
 }
 
@@ -452,44 +557,21 @@ readheaders(struct ingest *g, char **files, size_t n, char *bad)
 	g->ncol = g->schema.ncol;
 	g->seen_as = ecalloc(g->ncol, 1);
 	g->kind = ecalloc(g->ncol, 1);
+	g->used = ecalloc(g->ncol, 1);
+	g->cls = ecalloc(g->ncol, 1);
+	g->val = ecalloc(g->ncol + 1, sizeof(*g->val));
 	return ret;
 }
 
-/* the rows of file, rest bytes of files after it; a failure raises *ret */
+/* the rows of file, ahead bytes of it and the files after it; a failure
+ * raises *ret */
 static void
-readfile(struct ingest *g, const char *file, size_t rest, int *ret)
+readfile(struct ingest *g, const char *file, size_t ahead, int *ret)
 {
-	char digest[65];
-
-	/* a first pass for each column's kind in this file, a second over
-	 * the same bytes for the rows */
-	if (g->ncol > 0)
-		memset(g->seen_as, 0, g->ncol);
-	g->infer = 1;
-	g->inferred = 0;
-	g->schema.limit = 0;
-	if (csvread(file, &g->schema, onrecord, g) == -1) {
+	if (readrows(g, file, ahead) == -1) {
 		warnx_("%s", risk_err);
 		if (*ret < risk_status)
 			*ret = risk_status;
-		return;
-	}
-	kinds(g);
-	/* room for every row of this file, which the first pass counted, and
-	 * the later files' at ~24 bytes a row: the table grows at most once a
-	 * file, never while one is read */
-	rowset_reserve(&g->seen, g->seen.count + g->inferred + rest / 24);
-	memcpy(digest, g->schema.digest, sizeof(digest));
-	g->infer = 0;
-	g->filerows = 0;
-	g->schema.limit = g->schema.nbytes;
-	if (csvread(file, &g->schema, onrecord, g) == -1 ||
-	    strcmp(digest, g->schema.digest) != 0) {
-		if (strcmp(digest, g->schema.digest) != 0)
-			warnx_("%s: changed while it was read", file);
-		else
-			warnx_("%s", risk_err);
-		*ret = EXIT_FAIL;
 		return;
 	}
 	g->nshort += g->schema.nshort;
@@ -524,7 +606,7 @@ readfiles(struct ingest *g, char **files, size_t n)
 	for (i = 0; i < n; i++) {
 		rest -= size[i];
 		if (!bad[i])
-			readfile(g, files[i], rest, &ret);
+			readfile(g, files[i], size[i] + rest, &ret);
 	}
 	progress_clear();
 	fclose(g->realigned);
@@ -577,6 +659,9 @@ freeingest(struct ingest *g)
 	free(g->key);
 	free(g->seen_as);
 	free(g->kind);
+	free(g->used);
+	free(g->cls);
+	free(g->val);
 	rowset_free(&g->seen);
 	schema_free(&g->schema);
 }

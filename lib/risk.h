@@ -244,6 +244,8 @@ unsigned long long rowset_hash(const void *, size_t);
 void rowset_init(struct rowset *);
 void rowset_free(struct rowset *);
 void rowset_reserve(struct rowset *, size_t rows);	/* room without growing */
+/* back to when it held count rows in len bytes of arena */
+void rowset_truncate(struct rowset *, size_t len, size_t count);
 /* 1 when the row is new (and is now kept), 0 when seen before, -1 error */
 int rowset_add(struct rowset *, const void *, size_t);
 /* the same in two steps, for callers that prefetch a batch of rows:

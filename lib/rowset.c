@@ -156,6 +156,16 @@ rowset_reserve(struct rowset *r, size_t rows)
 }
 
 void
+rowset_truncate(struct rowset *r, size_t len, size_t count)
+{
+	if (len >= r->len)
+		return;
+	r->len = len;
+	r->count = count;
+	resize(r, r->nslot);
+}
+
+void
 rowset_prefetch(const struct rowset *r, unsigned long long hash)
 {
 	__builtin_prefetch(&r->slot[hash & (r->nslot - 1)]);

@@ -708,6 +708,40 @@ print("same")'
 	[ "$output" = 11011110101110110110 ]
 }
 
+@test "ingest judges duplicates by a column's kind in the whole file, when it changes late too" {
+	inputws
+	# a.csv's note turns text at its last row, after 2000 others, so "5"
+	# and "5.0" differ there; b.csv's are numbers, where they are equal,
+	# and differ from a.csv's texts; c.csv's turns text late too: its
+	# "05" is no 5 of b.csv's, its "5" a.csv's "5"; d.csv's 1.0 is b.csv's
+	# 1, which c.csv's second read must not forget
+	{
+		echo "$HEADER,note"
+		printf '%s\n' x,1,1,1,0,5 x,1,1,1,0,5.0
+		seq 2000 | sed 's/.*/r,&,1,1,0,1/'
+		printf '%s\n' r,1,1,1,0,1 x,1,1,1,0,True
+	} >practicedata/a.csv
+	printf '%s,note\n' "$HEADER" >practicedata/b.csv
+	printf '%s\n' x,1,1,1,0,5 x,1,1,1,0,5.0 r,1,1,1,0,1 >>practicedata/b.csv
+	printf '%s,note\n' "$HEADER" >practicedata/c.csv
+	printf '%s\n' x,1,1,1,0,05 x,1,1,1,0,5 q,1,1,1,0,1 q,1,1,1,0,1.0 \
+	    z,1,1,1,0,abc >>practicedata/c.csv
+	printf '%s,note\nr,1,1,1,0,1.0\n' "$HEADER" >practicedata/d.csv
+	run -0 --separate-stderr ingest
+	[ "$stderr" = "ingest: 4 files, 2013 rows read, 4 duplicates dropped, 2009 rows written to ingesteddata/finaldata.csv" ]
+	{
+		echo "$HEADER,note"
+		printf '%s\n' x,1,1,1,0,5 x,1,1,1,0,5.0
+		seq 2000 | sed 's/.*/r,&,1,1,0,1/'
+		printf '%s\n' x,1,1,1,0,True x,1,1,1,0,5 r,1,1,1,0,1 \
+		    x,1,1,1,0,05 q,1,1,1,0,1 q,1,1,1,0,1.0 z,1,1,1,0,abc
+	} >expected
+	cmp expected ingesteddata/finaldata.csv
+	need_oracle
+	run -0 pandas_kept
+	[ "$output" = "11$(printf '%02000d' 0 | tr 0 1)01101101110" ]
+}
+
 @test "ingest shows the rows read on one updating line only when stderr is a terminal" {
 	command -v script >/dev/null || skip "no script(1)"
 	genws 70000
