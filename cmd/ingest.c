@@ -160,17 +160,6 @@ listcsv(const char *dir, char ***files, size_t *n)
 	return 0;
 }
 
-static void
-add(struct ingest *g, const char *s, size_t n)
-{
-	if (g->cap - g->len < n + 1) {
-		g->cap = (g->cap + n) * 2 + 4096;
-		g->buf = erealloc(g->buf, g->cap);
-	}
-	memcpy(g->buf + g->len, s, n);
-	g->len += n;
-}
-
 static int
 needquotes(const char *s, size_t n)
 {
@@ -186,36 +175,46 @@ needquotes(const char *s, size_t n)
 static void
 formatrow(struct ingest *g, const struct record *r)
 {
-	size_t i, j;
+	size_t i, j, most;
 	const char *s;
+	char *p;
 
+	/* each field quoted with every byte doubled, a comma or newline */
+	for (i = 0, most = 0; i < r->nfield; i++)
+		most += 2 * r->len[i] + 3;
+	if (g->cap - g->len < most + 1) {
+		g->cap = (g->cap + most) * 2 + 4096;
+		g->buf = erealloc(g->buf, g->cap);
+	}
+	p = g->buf + g->len;
 	for (i = 0; i < r->nfield; i++) {
 		if (i > 0)
-			add(g, ",", 1);
+			*p++ = ',';
 		s = r->field[i];
 		if (!needquotes(s, r->len[i])) {
-			add(g, s, r->len[i]);
+			memcpy(p, s, r->len[i]);
+			p += r->len[i];
 			continue;
 		}
-		add(g, "\"", 1);
+		*p++ = '"';
 		for (j = 0; j < r->len[i]; j++) {
 			if (s[j] == '"')
-				add(g, "\"", 1);
-			add(g, s + j, 1);
+				*p++ = '"';
+			*p++ = s[j];
 		}
-		add(g, "\"", 1);
+		*p++ = '"';
 	}
-	add(g, "\n", 1);
+	*p++ = '\n';
+	g->len = p - g->buf;
 	g->off[++g->nrow] = g->len;
 }
 
-/* the batch's new rows to the output */
+/* the batch's new rows to the output, each run of them at once */
 static int
 flush(struct ingest *g)
 {
 	unsigned long long h[BATCH];
-	const char *row;
-	size_t n;
+	size_t from = 0, n;
 	int i, isnew;
 
 	for (i = 0; i < g->nrow; i++) {
@@ -223,18 +222,21 @@ flush(struct ingest *g)
 		    g->koff[i + 1] - g->koff[i]);
 		rowset_prefetch(&g->seen, h[i]);
 	}
-	for (i = 0; i < g->nrow; i++) {
-		row = g->buf + g->off[i];
-		n = g->off[i + 1] - g->off[i];
-		if ((isnew = rowset_addh(&g->seen, g->key + g->koff[i],
-		    g->koff[i + 1] - g->koff[i], h[i])) == -1)
+	for (i = 0; i <= g->nrow; i++) {
+		isnew = 0;
+		if (i < g->nrow && (isnew = rowset_addh(&g->seen, g->key +
+		    g->koff[i], g->koff[i + 1] - g->koff[i], h[i])) == -1)
 			return -1;
 		if (isnew) {
 			g->written++;
-			if (fwrite(row, 1, n, g->out.fp) != n)
-				return seterr("%s: write: %s", g->out.path,
-				    strerror(errno));
+			continue;
 		}
+		n = g->off[i] - from;
+		if (n > 0 && fwrite(g->buf + from, 1, n, g->out.fp) != n)
+			return seterr("%s: write: %s", g->out.path,
+			    strerror(errno));
+		if (i < g->nrow)
+			from = g->off[i + 1];
 	}
 	g->nrow = 0;
 	g->len = 0;
