@@ -362,11 +362,11 @@ classify(struct ingest *g, const struct record *r)
 	int t;
 
 	for (i = 0; i < r->nfield; i++) {
-		if (csv_ismissing(r->field[i], r->len[i]))
-			t = C_NA;
-		else if ((t = number_read(r->field[i], r->len[i],
-		    &g->val[i])) != -1)
+		/* no missing-value word is a number (number_test) */
+		if ((t = number_read(r->field[i], r->len[i], &g->val[i])) != -1)
 			t = t == 1 ? C_INT : C_FLOAT;
+		else if (csv_ismissing(r->field[i], r->len[i]))
+			t = C_NA;
 		else if ((t = truthword(r->field[i], r->len[i])) != -1) {
 			g->val[i] = t;
 			t = C_BOOL;

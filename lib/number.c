@@ -291,6 +291,10 @@ infinity(const char *s, size_t n, double *v)
 	};
 	size_t i;
 
+	/* most texts are out at their first byte */
+	if (n < 3 || (s[0] != 'i' && s[0] != 'I' && s[0] != '+' &&
+	    s[0] != '-'))
+		return -1;
 	for (i = 0; i < NELEM(inf); i++)
 		if (inf[i].n == n && strncasecmp(inf[i].word, s, n) == 0) {
 			*v = inf[i].v;

@@ -152,6 +152,26 @@ main(void)
 		OK(number_isna("NAN", 2) == 1, "\"NA\" of \"NAN\" is NA");
 		OK(number_isna("N", 1) == 0 && number_isna("", 0) == 1,
 		    "\"N\" is no NA word, \"\" is one");
+		/* ingest asks whether a field is a number before whether it
+		 * is missing */
+		{
+			static const char *na[] = { "", "#N/A", "#N/A N/A",
+			    "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+			    "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL",
+			    "NaN", "n/a", "nan", "null" };
+			size_t i, bad = 0;
+
+			for (i = 0; i < sizeof(na) / sizeof(na[0]); i++)
+				if (number_isna(na[i], strlen(na[i])) != 1 ||
+				    number_read(na[i], strlen(na[i]), &v) != -1)
+					bad++;
+			OK(bad == 0, "each of the 18 NA words is NA and no "
+			    "number (%zu are not)", bad);
+		}
+		OK(number_read("Inf", 3, &v) == 0 && v == INFINITY &&
+		    number_read("-INFINITY", 9, &v) == 0 && v == -INFINITY &&
+		    number_read("xinf", 4, &v) == -1, "the infinity words "
+		    "in any case, and only they");
 		OK(number_read("83979937318606949", 17, &v) == 1 &&
 		    v == 0x1.2a5b4edc22986p+56, "an integer alone is the "
 		    "nearest double");
