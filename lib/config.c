@@ -83,31 +83,9 @@ getname(const char *file, const char *key, json_t *v, char **dst)
 	return 0;
 }
 
-static int
-getpos(const char *file, const char *key, json_t *v, double *dst)
-{
-	if (!json_is_number(v) || !(json_number_value(v) > 0) ||
-	    !isfinite(json_number_value(v)))
-		return seterr("%s: key \"%s\": expected a positive number",
-		    file, key);
-	*dst = json_number_value(v);
-	return 0;
-}
-
 /* C past this is no regularisation at all, and with large values the
  * products of training overflow a double */
 #define CONFIG_MAXC 1e6
-
-static int
-getc_(const char *file, json_t *v, double *dst)
-{
-	if (!json_is_number(v) || !(json_number_value(v) > 0) ||
-	    !(json_number_value(v) <= CONFIG_MAXC))
-		return seterr("%s: key \"model.C\": expected a positive number "
-		    "no greater than 1e6", file);
-	*dst = json_number_value(v);
-	return 0;
-}
 
 static int
 getint(const char *file, const char *key, json_t *v, long long lo,
@@ -152,109 +130,118 @@ getfeatures(const char *file, struct config *c, json_t *v)
 	return 0;
 }
 
-static int
-getmodel(const char *file, struct config *c, json_t *obj)
-{
-	const char *k;
-	json_t *v;
-	long long n;
+/* what a number key must be, as its message says */
+enum { KSTR, KNAME, KINT, KSIZE, KLLONG, KPOS, KMAXC, KSHARE, KFROM0 };
+static const char *const wantnum[] = {
+	[KPOS] = "a positive number",
+	[KMAXC] = "a positive number no greater than 1e6",
+	[KSHARE] = "a number from 0 to 1",
+	[KFROM0] = "a number from 0 up",
+};
 
-	if (!json_is_object(obj))
-		return seterr("%s: key \"model\": expected an object", file);
-	json_object_foreach(obj, k, v) {
-		if (strcmp(k, "C") == 0) {
-			if (getc_(file, v, &c->C) == -1)
-				return -1;
-		} else if (strcmp(k, "tol") == 0) {
-			if (getpos(file, "model.tol", v, &c->tol) == -1)
-				return -1;
-		} else if (strcmp(k, "max_iter") == 0) {
-			if (getint(file, "model.max_iter", v, 1, 1000000,
-			    &n) == -1)
-				return -1;
-			c->max_iter = (int)n;
-		} else
-			warnx_("%s: unknown key \"model.%s\" ignored", file, k);
+#define AT(field) offsetof(struct config, field)
+
+/* the keys of one value: "section.key" inside an object; what it must
+ * be, where it goes, and whether deploy --get prints it */
+static const struct key {
+	const char *name;
+	int kind;
+	size_t off;
+	long long lo, hi;	/* an integer's range */
+	int get;
+} keys[] = {
+	{ "input_folder_path", KSTR, AT(input_folder_path), 0, 0, 1 },
+	{ "output_folder_path", KSTR, AT(output_folder_path), 0, 0, 1 },
+	{ "test_data_path", KSTR, AT(test_data_path), 0, 0, 1 },
+	{ "output_model_path", KSTR, AT(output_model_path), 0, 0, 1 },
+	{ "prod_deployment_path", KSTR, AT(prod_deployment_path), 0, 0, 1 },
+	{ "target", KNAME, AT(target), 0, 0, 1 },
+	{ "lock_timeout", KLLONG, AT(lock_timeout), 1, 31536000, 1 },
+	{ "model.C", KMAXC, AT(C), 0, 0, 0 },
+	{ "model.tol", KPOS, AT(tol), 0, 0, 0 },
+	{ "model.max_iter", KINT, AT(max_iter), 1, 1000000, 0 },
+	{ "api.host", KSTR, AT(api_host), 0, 0, 1 },
+	{ "api.port", KINT, AT(api_port), 1, 65535, 1 },
+	{ "api.max_body", KLLONG, AT(api_max_body), 1, 1LL << 40, 1 },
+	{ "drift.reference_rows", KSIZE, AT(drift_rows), 1, 1000000, 1 },
+	{ "drift.ks_pvalue", KSHARE, AT(drift_ks_pvalue), 0, 0, 0 },
+	{ "drift.ks_rows", KLLONG, AT(drift_ks_rows), 0, 1LL << 53, 1 },
+	{ "drift.wasserstein", KFROM0, AT(drift_wasserstein), 0, 0, 0 },
+	{ "drift.share", KSHARE, AT(drift_share), 0, 0, 0 },
+	{ "gate.margin", KSHARE, AT(gate_margin), 0, 0, 1 },
+};
+
+/* the key k of section, or of the top level when section is NULL */
+static const struct key *
+lookup(const char *section, const char *k)
+{
+	size_t i, n = section != NULL ? strlen(section) : 0;
+	const char *name;
+
+	for (i = 0; i < NELEM(keys); i++) {
+		name = keys[i].name;
+		if (section == NULL ? strchr(name, '.') == NULL &&
+		    strcmp(name, k) == 0 : strncmp(name, section, n) == 0 &&
+		    name[n] == '.' && strcmp(name + n + 1, k) == 0)
+			return &keys[i];
 	}
-	return 0;
+	return NULL;
 }
 
 static int
-getapi(const char *file, struct config *c, json_t *obj)
+setkey(const char *file, struct config *c, const struct key *e, json_t *v)
 {
-	const char *k;
-	json_t *v;
-	long long n;
+	void *dst = (char *)c + e->off;
+	double x = json_number_value(v);
+	long long n = 0;
+	int ok;
 
-	if (!json_is_object(obj))
-		return seterr("%s: key \"api\": expected an object", file);
-	json_object_foreach(obj, k, v) {
-		if (strcmp(k, "host") == 0) {
-			if (getstr(file, "api.host", v, &c->api_host) == -1)
-				return -1;
-		} else if (strcmp(k, "port") == 0) {
-			if (getint(file, "api.port", v, 1, 65535, &n) == -1)
-				return -1;
-			c->api_port = (int)n;
-		} else if (strcmp(k, "max_body") == 0) {
-			if (getint(file, "api.max_body", v, 1, 1LL << 40,
-			    &c->api_max_body) == -1)
-				return -1;
-		} else
-			warnx_("%s: unknown key \"api.%s\" ignored", file, k);
+	switch (e->kind) {
+	case KSTR:
+		return getstr(file, e->name, v, dst);
+	case KNAME:
+		return getname(file, e->name, v, dst);
+	case KINT:
+	case KSIZE:
+	case KLLONG:
+		if (getint(file, e->name, v, e->lo, e->hi, &n) == -1)
+			return -1;
+		if (e->kind == KINT)
+			*(int *)dst = (int)n;
+		else if (e->kind == KSIZE)
+			*(size_t *)dst = (size_t)n;
+		else
+			*(long long *)dst = n;
+		return 0;
 	}
+	ok = json_is_number(v) && (e->kind == KSHARE || e->kind == KFROM0 ?
+	    x >= 0 : x > 0) && (e->kind == KSHARE ? x <= 1 : e->kind ==
+	    KMAXC ? x <= CONFIG_MAXC : isfinite(x));
+	if (!ok)
+		return seterr("%s: key \"%s\": expected %s", file, e->name,
+		    wantnum[e->kind]);
+	*(double *)dst = x;
 	return 0;
 }
 
-/* a share or a p-value: a number from 0 to 1 */
+/* an object of keys section.k: "model":{"C":1,...} */
 static int
-getshare(const char *file, const char *key, json_t *v, double *dst)
+getsection(const char *file, struct config *c, const char *section,
+    json_t *obj)
 {
-	if (!json_is_number(v) || !(json_number_value(v) >= 0) ||
-	    !(json_number_value(v) <= 1))
-		return seterr("%s: key \"%s\": expected a number from 0 to 1",
-		    file, key);
-	*dst = json_number_value(v);
-	return 0;
-}
-
-/* the data drift tests: "drift":{"reference_rows":10000,...} */
-static int
-getdrift(const char *file, struct config *c, json_t *obj)
-{
+	const struct key *e;
 	const char *k;
 	json_t *v;
-	long long n;
 
 	if (!json_is_object(obj))
-		return seterr("%s: key \"drift\": expected an object", file);
+		return seterr("%s: key \"%s\": expected an object", file,
+		    section);
 	json_object_foreach(obj, k, v) {
-		if (strcmp(k, "reference_rows") == 0) {
-			if (getint(file, "drift.reference_rows", v, 1, 1000000,
-			    &n) == -1)
-				return -1;
-			c->drift_rows = (size_t)n;
-		} else if (strcmp(k, "ks_pvalue") == 0) {
-			if (getshare(file, "drift.ks_pvalue", v,
-			    &c->drift_ks_pvalue) == -1)
-				return -1;
-		} else if (strcmp(k, "ks_rows") == 0) {
-			if (getint(file, "drift.ks_rows", v, 0, 1LL << 53,
-			    &c->drift_ks_rows) == -1)
-				return -1;
-		} else if (strcmp(k, "wasserstein") == 0) {
-			if (!json_is_number(v) ||
-			    !(json_number_value(v) >= 0) ||
-			    !isfinite(json_number_value(v)))
-				return seterr("%s: key \"drift.wasserstein\": "
-				    "expected a number from 0 up", file);
-			c->drift_wasserstein = json_number_value(v);
-		} else if (strcmp(k, "share") == 0) {
-			if (getshare(file, "drift.share", v,
-			    &c->drift_share) == -1)
-				return -1;
-		} else
-			warnx_("%s: unknown key \"drift.%s\" ignored", file, k);
+		if ((e = lookup(section, k)) == NULL)
+			warnx_("%s: unknown key \"%s.%s\" ignored", file,
+			    section, k);
+		else if (setkey(file, c, e, v) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -305,9 +292,6 @@ getdrifttest(const char *file, struct config *c, json_t *v)
 static int
 getgate(const char *file, struct config *c, json_t *v)
 {
-	const char *k;
-	json_t *m;
-
 	if (json_is_boolean(v)) {
 		c->gate = json_is_true(v);
 		c->gate_margin = 0;
@@ -316,14 +300,8 @@ getgate(const char *file, struct config *c, json_t *v)
 	if (!json_is_object(v))
 		return seterr("%s: key \"gate\": expected true, false or an "
 		    "object", file);
-	json_object_foreach(v, k, m) {
-		if (strcmp(k, "margin") != 0) {
-			warnx_("%s: unknown key \"gate.%s\" ignored", file, k);
-			continue;
-		}
-		if (getshare(file, "gate.margin", m, &c->gate_margin) == -1)
-			return -1;
-	}
+	if (getsection(file, c, "gate", v) == -1)
+		return -1;
 	c->gate = 1;
 	return 0;
 }
@@ -331,34 +309,17 @@ getgate(const char *file, struct config *c, json_t *v)
 static int
 getkey(const char *file, struct config *c, const char *k, json_t *v)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} paths[] = {
-		{ "input_folder_path", offsetof(struct config, input_folder_path) },
-		{ "output_folder_path", offsetof(struct config, output_folder_path) },
-		{ "test_data_path", offsetof(struct config, test_data_path) },
-		{ "output_model_path", offsetof(struct config, output_model_path) },
-		{ "prod_deployment_path", offsetof(struct config, prod_deployment_path) },
-		{ "target", offsetof(struct config, target) },
-	};
+	static const char *const sections[] = { "model", "api", "drift" };
+	const struct key *e;
 	size_t i;
 
-	for (i = 0; i < NELEM(paths); i++)
-		if (strcmp(k, paths[i].key) == 0)
-			return (strcmp(k, "target") == 0 ? getname :
-			    getstr)(file, k, v,
-			    (char **)((char *)c + paths[i].off));
+	if ((e = lookup(NULL, k)) != NULL)
+		return setkey(file, c, e, v);
+	for (i = 0; i < NELEM(sections); i++)
+		if (strcmp(k, sections[i]) == 0)
+			return getsection(file, c, k, v);
 	if (strcmp(k, "features") == 0)
 		return getfeatures(file, c, v);
-	if (strcmp(k, "model") == 0)
-		return getmodel(file, c, v);
-	if (strcmp(k, "api") == 0)
-		return getapi(file, c, v);
-	if (strcmp(k, "drift") == 0)
-		return getdrift(file, c, v);
-	if (strcmp(k, "lock_timeout") == 0)
-		return getint(file, k, v, 1, 31536000, &c->lock_timeout);
 	if (strcmp(k, "drift_test") == 0)
 		return getdrifttest(file, c, v);
 	if (strcmp(k, "gate") == 0)
@@ -568,51 +529,53 @@ config_mkdir(const char *key, const char *dir)
 	return 0;
 }
 
+/* a key of the table as the tools resolve it */
+static int
+printkey(const struct config *c, const struct key *e, FILE *fp)
+{
+	const void *src = (const char *)c + e->off;
+	char b[40];
+
+	switch (e->kind) {
+	case KSTR:
+	case KNAME:
+		return fprintf(fp, "%s\n", *(char *const *)src);
+	case KINT:
+		return fprintf(fp, "%d\n", *(const int *)src);
+	case KSIZE:
+		return fprintf(fp, "%zu\n", *(const size_t *)src);
+	case KLLONG:
+		return fprintf(fp, "%lld\n", *(const long long *)src);
+	}
+	return fprintf(fp, "%s\n", fmt_double(b, sizeof(b),
+	    *(const double *)src));
+}
+
 /* a value as the tools resolve it, defaults included; -1 for a key not known */
 int
 config_print(const struct config *c, const char *key, FILE *fp)
 {
-	const struct {
-		const char *key, *val;
-	} s[] = {
-		{ "input_folder_path", c->input_folder_path },
-		{ "output_folder_path", c->output_folder_path },
-		{ "test_data_path", c->test_data_path },
-		{ "output_model_path", c->output_model_path },
-		{ "prod_deployment_path", c->prod_deployment_path },
-		{ "target", c->target },
-		{ "api.host", c->api_host },
-	};
-	char b[40];
 	size_t i;
+	int r;
 
-	for (i = 0; i < NELEM(s); i++)
-		if (strcmp(key, s[i].key) == 0)
-			return fprintf(fp, "%s\n", s[i].val) < 0 ? -1 : 0;
-	if (strcmp(key, "drift_test") == 0)
-		return fprintf(fp, "%s%s\n", c->drift_rule == DRIFT_BY_DATA ?
+	for (i = 0; i < NELEM(keys); i++)
+		if (keys[i].get && strcmp(key, keys[i].name) == 0)
+			break;
+	if (i < NELEM(keys))
+		r = printkey(c, &keys[i], fp);
+	else if (strcmp(key, "drift_test") == 0)
+		r = fprintf(fp, "%s%s\n", c->drift_rule == DRIFT_BY_DATA ?
 		    "data" : c->drift_test, c->drift_rule == DRIFT_BY_BOTH ?
-		    "+data" : "") < 0 ? -1 : 0;
-	if (strcmp(key, "gate") == 0)
-		return fprintf(fp, "%s\n", c->gate ? "on" : "off") < 0 ? -1 : 0;
-	if (strcmp(key, "gate.margin") == 0)
-		return fprintf(fp, "%s\n", fmt_double(b, sizeof(b),
-		    c->gate_margin)) < 0 ? -1 : 0;
-	if (strcmp(key, "api.port") == 0)
-		return fprintf(fp, "%d\n", c->api_port) < 0 ? -1 : 0;
+		    "+data" : "");
+	else if (strcmp(key, "gate") == 0)
+		r = fprintf(fp, "%s\n", c->gate ? "on" : "off");
 	/* the API's address as a URL: the one place the scripts get it,
 	 * an IPv6 host in brackets */
-	if (strcmp(key, "api.url") == 0)
-		return fprintf(fp, strchr(c->api_host, ':') != NULL ?
+	else if (strcmp(key, "api.url") == 0)
+		r = fprintf(fp, strchr(c->api_host, ':') != NULL ?
 		    "http://[%s]:%d\n" : "http://%s:%d\n", c->api_host,
-		    c->api_port) < 0 ? -1 : 0;
-	if (strcmp(key, "api.max_body") == 0)
-		return fprintf(fp, "%lld\n", c->api_max_body) < 0 ? -1 : 0;
-	if (strcmp(key, "lock_timeout") == 0)
-		return fprintf(fp, "%lld\n", c->lock_timeout) < 0 ? -1 : 0;
-	if (strcmp(key, "drift.reference_rows") == 0)
-		return fprintf(fp, "%zu\n", c->drift_rows) < 0 ? -1 : 0;
-	if (strcmp(key, "drift.ks_rows") == 0)
-		return fprintf(fp, "%lld\n", c->drift_ks_rows) < 0 ? -1 : 0;
-	return seterr("unknown key \"%s\"", key);
+		    c->api_port);
+	else
+		return seterr("unknown key \"%s\"", key);
+	return r < 0 ? -1 : 0;
 }
