@@ -107,13 +107,88 @@ istime(const char *s)
 	    back.tm_min == tm.tm_min && back.tm_sec == tm.tm_sec;
 }
 
+/* every member but the features' names and coefficients, checked; the
+ * numbers kept in m */
+static int
+checkmodel(json_t *o, const char *path, struct model *m)
+{
+	json_t *j = json_object_get(o, "format");
+	json_t *feat = json_object_get(o, "features");
+	json_t *coef = json_object_get(o, "coefficients");
+
+	if (!json_is_object(o))
+		return bad(path, "not a JSON object", NULL);
+	if (!json_is_string(j) ||
+	    strcmp(json_string_value(j), MODEL_FORMAT) != 0)
+		return bad(path, "format is not", "\"" MODEL_FORMAT "\"");
+	if (!json_is_array(feat) || json_array_size(feat) == 0 ||
+	    json_array_size(feat) > MAXFEAT)
+		return bad(path, "expected an array of 1 to " MAXFEATS
+		    " names in", "features");
+	if (!json_is_array(coef) ||
+	    json_array_size(coef) != json_array_size(feat))
+		return bad(path, "expected one number per feature in",
+		    "coefficients");
+	if (!json_is_string(json_object_get(o, "target")))
+		return bad(path, "expected a string in", "target");
+	if (getnum(o, "intercept", &m->intercept) == -1)
+		return bad(path, "expected a finite number in", "intercept");
+	if (getnum(o, "C", &m->C) == -1 || !(m->C > 0))
+		return bad(path, "expected a positive number in", "C");
+	if (getnum(o, "tol", &m->tol) == -1 || !(m->tol > 0))
+		return bad(path, "expected a positive number in", "tol");
+	if (!json_is_integer(json_object_get(o, "iterations")) ||
+	    json_integer_value(json_object_get(o, "iterations")) < 0 ||
+	    json_integer_value(json_object_get(o, "iterations")) > INT_MAX)
+		return bad(path, "expected a count in", "iterations");
+	if (!json_is_integer(json_object_get(o, "rows")) ||
+	    json_integer_value(json_object_get(o, "rows")) < 1)
+		return bad(path, "expected a positive count in", "rows");
+	if (getstr(o, "data_sha256", m->data_sha256,
+	    sizeof(m->data_sha256)) == -1 || strlen(m->data_sha256) != 64)
+		return bad(path, "expected a sha256 digest in", "data_sha256");
+	if (getstr(o, "trained_at", m->trained_at,
+	    sizeof(m->trained_at)) == -1 || !istime(m->trained_at))
+		return bad(path, "expected a UTC time like "
+		    "2026-11-24T15:20:00Z in", "trained_at");
+	if (!config_name(json_string_value(json_object_get(o, "target"))))
+		return bad(path, "a control character in", "target");
+	return 0;
+}
+
+/* each feature's name and coefficient, into m */
+static int
+readfeatures(json_t *o, const char *path, struct model *m)
+{
+	json_t *feat = json_object_get(o, "features");
+	json_t *coef = json_object_get(o, "coefficients");
+	json_t *j;
+	size_t i;
+
+	m->features = ecalloc(json_array_size(feat), sizeof(*m->features));
+	m->coef = ecalloc(json_array_size(feat), sizeof(*m->coef));
+	for (i = 0; i < json_array_size(feat); i++) {
+		j = json_array_get(feat, i);
+		if (!json_is_string(j) || json_string_length(j) == 0)
+			return bad(path, "expected a name in", "features");
+		if (!config_name(json_string_value(j)))
+			return bad(path, "a control character in", "features");
+		m->features[m->nfeat++] = estrdup(json_string_value(j));
+		j = json_array_get(coef, i);
+		m->coef[i] = json_is_number(j) ? json_number_value(j) : NAN;
+		if (!isfinite(m->coef[i]))
+			return bad(path, "expected finite numbers in",
+			    "coefficients");
+	}
+	return 0;
+}
+
 int
 model_load(struct model *m, const char *path)
 {
 	json_error_t jerr;
-	json_t *o, *feat, *coef, *j;
-	size_t i;
-	int r = -1;
+	json_t *o;
+	int r;
 
 	memset(m, 0, sizeof(*m));
 	if ((o = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
@@ -122,70 +197,9 @@ model_load(struct model *m, const char *path)
 		return seterr("%s:%d: not a valid model: %s", path, jerr.line,
 		    jerr.text);
 	}
-	j = json_object_get(o, "format");
-	feat = json_object_get(o, "features");
-	coef = json_object_get(o, "coefficients");
-	if (!json_is_object(o))
-		bad(path, "not a JSON object", NULL);
-	else if (!json_is_string(j) ||
-	    strcmp(json_string_value(j), MODEL_FORMAT) != 0)
-		bad(path, "format is not", "\"" MODEL_FORMAT "\"");
-	else if (!json_is_array(feat) || json_array_size(feat) == 0 ||
-	    json_array_size(feat) > MAXFEAT)
-		bad(path, "expected an array of 1 to " MAXFEATS " names in",
-		    "features");
-	else if (!json_is_array(coef) ||
-	    json_array_size(coef) != json_array_size(feat))
-		bad(path, "expected one number per feature in", "coefficients");
-	else if (!json_is_string(json_object_get(o, "target")))
-		bad(path, "expected a string in", "target");
-	else if (getnum(o, "intercept", &m->intercept) == -1)
-		bad(path, "expected a finite number in", "intercept");
-	else if (getnum(o, "C", &m->C) == -1 || !(m->C > 0))
-		bad(path, "expected a positive number in", "C");
-	else if (getnum(o, "tol", &m->tol) == -1 || !(m->tol > 0))
-		bad(path, "expected a positive number in", "tol");
-	else if (!json_is_integer(json_object_get(o, "iterations")) ||
-	    json_integer_value(json_object_get(o, "iterations")) < 0 ||
-	    json_integer_value(json_object_get(o, "iterations")) > INT_MAX)
-		bad(path, "expected a count in", "iterations");
-	else if (!json_is_integer(json_object_get(o, "rows")) ||
-	    json_integer_value(json_object_get(o, "rows")) < 1)
-		bad(path, "expected a positive count in", "rows");
-	else if (getstr(o, "data_sha256", m->data_sha256,
-	    sizeof(m->data_sha256)) == -1 || strlen(m->data_sha256) != 64)
-		bad(path, "expected a sha256 digest in", "data_sha256");
-	else if (getstr(o, "trained_at", m->trained_at,
-	    sizeof(m->trained_at)) == -1 || !istime(m->trained_at))
-		bad(path, "expected a UTC time like 2026-11-24T15:20:00Z in",
-		    "trained_at");
-	else if (!config_name(json_string_value(json_object_get(o,
-	    "target"))))
-		bad(path, "a control character in", "target");
-	else
-		r = 0;
-	if (r == 0) {
-		m->features = ecalloc(json_array_size(feat),
-		    sizeof(*m->features));
-		m->coef = ecalloc(json_array_size(feat), sizeof(*m->coef));
-	}
-	for (i = 0; r == 0 && i < json_array_size(feat); i++) {
-		j = json_array_get(feat, i);
-		if (!json_is_string(j) || json_string_length(j) == 0) {
-			r = bad(path, "expected a name in", "features");
-			break;
-		}
-		if (!config_name(json_string_value(j))) {
-			r = bad(path, "a control character in", "features");
-			break;
-		}
-		m->features[m->nfeat++] = estrdup(json_string_value(j));
-		j = json_array_get(coef, i);
-		m->coef[i] = json_is_number(j) ? json_number_value(j) : NAN;
-		if (!isfinite(m->coef[i]))
-			r = bad(path, "expected finite numbers in",
-			    "coefficients");
-	}
+	r = checkmodel(o, path, m);
+	if (r == 0)
+		r = readfeatures(o, path, m);
 	if (r == 0) {
 		m->target = estrdup(json_string_value(json_object_get(o,
 		    "target")));
