@@ -343,29 +343,39 @@ joinheader(char **col, size_t n)
 	return buf;
 }
 
-static int
-header(struct reader *r)
+/* the header's names, checked and renamed as pandas renames repeats */
+static char **
+headernames(struct reader *r)
 {
-	struct schema *s = r->s;
-	char e[64], **name;
-	size_t i, j, *at;
-	int grow;
+	char **name;
+	size_t i;
 
 	for (i = 0; i < r->nfield; i++)
-		if (!utf8_valid(r->field[i], r->len[i]))
-			return fail(r, "header field %zu: not UTF-8 text, or a "
-			    "NUL byte", i + 1);
+		if (!utf8_valid(r->field[i], r->len[i])) {
+			fail(r, "header field %zu: not UTF-8 text, or a NUL byte",
+			    i + 1);
+			return NULL;
+		}
 	name = emalloc((r->nfield ? r->nfield : 1) * sizeof(*name));
 	for (i = 0; i < r->nfield; i++)
 		name[i] = estrdup(r->field[i]);
 	mangle(name, r->nfield);
-	grow = !s->fixed || r->headeronly;
-	if (!s->fixed) {
-		clearheader(s);
-		s->index = ecalloc(1, sizeof(*s->index));
-		s->first = estrdup(r->path);
-		s->fixed = 1;
-	}
+	return name;
+}
+
+/*
+ * r->map: each of this file's columns' schema column. A column the schema
+ * lacks is added at its end while it may grow (the first file, or a header
+ * alone); later it means the file changed while it was read. The names
+ * are taken or freed.
+ */
+static int
+placecolumns(struct reader *r, char **name, int grow)
+{
+	struct schema *s = r->s;
+	char e[64];
+	size_t i, *at;
+
 	r->map = erealloc(r->map, (s->ncol + r->nfield + 1) *
 	    sizeof(*r->map));
 	for (i = 0; i < r->nfield; i++) {
@@ -380,7 +390,6 @@ header(struct reader *r)
 			    strlen(name[i])));
 			while (i < r->nfield)
 				free(name[i++]);
-			free(name);
 			return -1;
 		}
 		/* a column only this file has: added at the end */
@@ -391,27 +400,42 @@ header(struct reader *r)
 		free(s->headerline);
 		s->headerline = NULL;
 	}
-	free(name);
-	/* r->map turned around: each schema column's column in this file */
-	{
-		size_t *fmap = emalloc((s->ncol + 1) * sizeof(*fmap));
+	return 0;
+}
 
-		for (j = 0; j < s->ncol; j++)
-			fmap[j] = NONE;
-		for (i = 0; i < r->nfield; i++)
-			fmap[r->map[i]] = i;
-		free(r->tosch);
-		r->tosch = r->map;
-		r->map = fmap;
-	}
+/* r->map turned around: each schema column's column in this file, and
+ * r->tosch the other way */
+static void
+turnmap(struct reader *r)
+{
+	struct schema *s = r->s;
+	size_t *fmap = emalloc((s->ncol + 1) * sizeof(*fmap));
+	size_t i, j;
+
+	for (j = 0; j < s->ncol; j++)
+		fmap[j] = NONE;
+	for (i = 0; i < r->nfield; i++)
+		fmap[r->map[i]] = i;
+	free(r->tosch);
+	r->tosch = r->map;
+	r->map = fmap;
 	r->fcol = r->nfield;
 	s->realigned = r->fcol != s->ncol;
 	for (j = 0; j < s->ncol && !s->realigned; j++)
 		s->realigned = r->map[j] != j;
 	if (s->headerline == NULL)
 		s->headerline = joinheader(s->col, s->ncol);
-	/* the first file finds the features and the target; every file
-	 * must have them (pandas would fill a file without one with NA) */
+}
+
+/* the first file finds the features and the target; every file must have
+ * them (pandas would fill a file without one with NA) */
+static int
+findcolumns(struct reader *r)
+{
+	struct schema *s = r->s;
+	char e[64];
+	size_t j, *at;
+
 	if (!s->found) {
 		for (j = 0; j < s->nfeat; j++) {
 			if ((at = names_get(s->index, s->want[j], 0)) == NULL)
@@ -436,6 +460,30 @@ header(struct reader *r)
 	return 0;
 }
 
+static int
+header(struct reader *r)
+{
+	struct schema *s = r->s;
+	char **name;
+	int grow, ret;
+
+	if ((name = headernames(r)) == NULL)
+		return -1;
+	grow = !s->fixed || r->headeronly;
+	if (!s->fixed) {
+		clearheader(s);
+		s->index = ecalloc(1, sizeof(*s->index));
+		s->first = estrdup(r->path);
+		s->fixed = 1;
+	}
+	ret = placecolumns(r, name, grow);
+	free(name);
+	if (ret == -1)
+		return -1;
+	turnmap(r);
+	return findcolumns(r);
+}
+
 /* pandas' true and false words, of a column it reads as boolean */
 static int
 truth(const char *v, size_t n)
@@ -449,27 +497,35 @@ truth(const char *v, size_t n)
 	return -1;
 }
 
+/* a record no wider than the header, all of its fields text; a short
+ * row's missing trailing fields are missing values */
 static int
-record(struct reader *r)
+checkfields(struct reader *r)
 {
 	struct schema *s = r->s;
-	struct record rec;
-	char e1[64], e2[64];
-	size_t i, j, c;
-	int t, kind;
-	double v;
+	char e[64];
+	size_t i;
 
 	if (r->nfield > r->fcol)
 		return fail(r, "expected %zu fields, found %zu", r->fcol,
 		    r->nfield);
-	/* a short row: its missing trailing fields are missing values */
 	if (r->nfield < r->fcol)
 		s->nshort++;
 	for (i = 0; i < r->nfield; i++)
 		if (!utf8_valid(r->field[i], r->len[i]))
 			return fail(r, "field %zu (%s): not UTF-8 text, or a "
-			    "NUL byte", i + 1, log_esc(e1, sizeof(e1),
+			    "NUL byte", i + 1, log_esc(e, sizeof(e),
 			    s->col[r->tosch[i]], strlen(s->col[r->tosch[i]])));
+	return 0;
+}
+
+/* r->out: the record's fields in schema order, "" where it has none */
+static void
+toschema(struct reader *r)
+{
+	struct schema *s = r->s;
+	size_t i, j;
+
 	if (r->outcap < s->ncol) {
 		r->outcap = s->ncol;
 		r->out = erealloc(r->out, r->outcap * sizeof(*r->out));
@@ -486,20 +542,24 @@ record(struct reader *r)
 			r->outlen[j] = r->len[i];
 		}
 	}
-	rec.x = r->x;
-	rec.path = r->path;
-	rec.line = r->recline;
-	rec.nfield = s->ncol;
-	rec.field = r->out;
-	rec.len = r->outlen;
-	rec.complete = 1;
+}
+
+/* each feature a number or missing (the record then incomplete) */
+static int
+features(struct reader *r, struct record *rec)
+{
+	struct schema *s = r->s;
+	char e1[64], e2[64];
+	size_t i, c;
+	double v;
+
 	for (i = 0; i < s->nfeat; i++) {
 		c = s->feat[i];
 		if (feature(s, i, r->out[c], r->outlen[c], &v))
-			rec.x[i] = v;
+			rec->x[i] = v;
 		else if (csv_ismissing(r->out[c], r->outlen[c])) {
-			rec.x[i] = NAN;
-			rec.complete = 0;
+			rec->x[i] = NAN;
+			rec->complete = 0;
 			if (s->reread && s->type[i] == NUMBER_INT64)
 				s->type[i] = NUMBER_INT64NA;
 		} else
@@ -508,31 +568,66 @@ record(struct reader *r)
 			    strlen(s->col[c])), shown(e2, sizeof(e2),
 			    r->out[c], r->outlen[c]));
 	}
-	rec.y = -1;
-	if ((c = s->tcol) != (size_t)-1) {
-		const char *f = r->out[c];
-		size_t n = r->outlen[c];
+	return 0;
+}
 
-		/* 0 and 1 in any numeric spelling; True and False in a
-		 * column of only those, which pandas reads as boolean */
-		kind = 0;
-		if (number(f, n, &v) && (v == 0 || v == 1))
-			t = v == 1, kind = TNUM;
-		else if ((t = truth(f, n)) != -1)
-			kind = TBOOL;
-		else if (!csv_ismissing(f, n))
-			return fail(r, "field %zu (%s): \"%s\" is not 0 or 1",
-			    r->map[c] + 1, log_esc(e1, sizeof(e1), s->col[c],
-			    strlen(s->col[c])), shown(e2, sizeof(e2), f, n));
-		if (kind != 0 && s->tkind != 0 && kind != s->tkind)
-			return fail(r, "field %zu (%s): \"%s\" in a column of %s",
-			    r->map[c] + 1, log_esc(e1, sizeof(e1), s->col[c],
-			    strlen(s->col[c])), shown(e2, sizeof(e2), f, n),
-			    s->tkind == TBOOL ? "True and False" : "numbers");
-		if (kind != 0)
-			s->tkind = kind;
-		rec.y = t;
-	}
+/*
+ * The target: 0 and 1 in any numeric spelling; True and False in a column
+ * of only those, which pandas reads as boolean; -1 when missing or when
+ * there is no target column.
+ */
+static int
+target(struct reader *r, int *y)
+{
+	struct schema *s = r->s;
+	char e1[64], e2[64];
+	const char *f;
+	size_t n, c = s->tcol;
+	int t, kind = 0;
+	double v;
+
+	*y = -1;
+	if (c == (size_t)-1)
+		return 0;
+	f = r->out[c];
+	n = r->outlen[c];
+	if (number(f, n, &v) && (v == 0 || v == 1))
+		t = v == 1, kind = TNUM;
+	else if ((t = truth(f, n)) != -1)
+		kind = TBOOL;
+	else if (!csv_ismissing(f, n))
+		return fail(r, "field %zu (%s): \"%s\" is not 0 or 1",
+		    r->map[c] + 1, log_esc(e1, sizeof(e1), s->col[c],
+		    strlen(s->col[c])), shown(e2, sizeof(e2), f, n));
+	if (kind != 0 && s->tkind != 0 && kind != s->tkind)
+		return fail(r, "field %zu (%s): \"%s\" in a column of %s",
+		    r->map[c] + 1, log_esc(e1, sizeof(e1), s->col[c],
+		    strlen(s->col[c])), shown(e2, sizeof(e2), f, n),
+		    s->tkind == TBOOL ? "True and False" : "numbers");
+	if (kind != 0)
+		s->tkind = kind;
+	*y = t;
+	return 0;
+}
+
+static int
+record(struct reader *r)
+{
+	struct schema *s = r->s;
+	struct record rec;
+
+	if (checkfields(r) == -1)
+		return -1;
+	toschema(r);
+	rec.x = r->x;
+	rec.path = r->path;
+	rec.line = r->recline;
+	rec.nfield = s->ncol;
+	rec.field = r->out;
+	rec.len = r->outlen;
+	rec.complete = 1;
+	if (features(r, &rec) == -1 || target(r, &rec.y) == -1)
+		return -1;
 	if (rec.y == -1 && s->need_target)
 		rec.complete = 0;
 	if (r->fn(&rec, r->arg) == -1) {
@@ -659,24 +754,119 @@ parse(struct csv_parser *p, struct reader *r, const char *b, size_t n)
 	}
 }
 
+/* the reader has failed, or has read the header it was asked for */
+static int
+done(const struct reader *r)
+{
+	return r->failed || (r->headeronly && r->header);
+}
+
+/*
+ * A block fed to the parser a line at a time, so that the line counter is
+ * right when the parser calls back: LF, CRLF and a lone CR each end a
+ * line. *atstart and *crpending carry a line's start, and a CR that ends
+ * the block, over to the next block.
+ */
+static void
+parseblock(struct csv_parser *p, struct reader *r, const char *b,
+    const char *e, int *atstart, int *crpending)
+{
+	const char *q;
+
+	if (*crpending && *b == '\n')
+		parse(p, r, b++, 1);
+	*crpending = 0;
+	while (b < e && !done(r)) {
+		if (*atstart)
+			r->line++;
+		*atstart = 0;
+		for (q = b; q < e && *q != '\n' && *q != '\r'; q++)
+			;
+		if (q == e) {
+			parse(p, r, b, e - b);
+			break;
+		}
+		if (*q == '\r' && q + 1 < e && q[1] == '\n')
+			q++;
+		else if (*q == '\r' && q + 1 == e)
+			*crpending = 1;
+		parse(p, r, b, q + 1 - b);
+		b = q + 1;
+		*atstart = 1;
+	}
+}
+
 /*
  * The file is read in blocks, each byte parsed once and added to the
  * digest as it goes by, so the digest is that of exactly the bytes read;
- * a read error is an error, never an end of file. Blocks are fed to the
- * parser a line at a time so that the line counter is right when the
- * parser calls back: LF, CRLF and a lone CR each end a line.
+ * no more than s->limit bytes when that is set.
  */
+static void
+readblocks(FILE *fp, struct csv_parser *p, struct reader *r,
+    struct sha256 *h)
+{
+	enum { BLOCK = 65536 };
+	struct schema *s = r->s;
+	char *buf = emalloc(BLOCK), *b;
+	size_t n;
+	int first = 1, atstart = 1, crpending = 0;
+
+	while (!done(r) && (s->limit == 0 || s->nbytes < s->limit) &&
+	    (n = fread(buf, 1, s->limit == 0 || s->limit - s->nbytes >
+	    BLOCK ? BLOCK : (size_t)(s->limit - s->nbytes), fp)) > 0) {
+		sha256_add(h, buf, n);
+		s->nbytes += n;
+		b = buf;
+		if (first && n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
+			b += 3;
+		first = 0;
+		parseblock(p, r, b, buf + n, &atstart, &crpending);
+	}
+	free(buf);
+}
+
+/* the end of the input: the row the parser still holds, and what went
+ * wrong; a read error is an error, never an end of file */
+static int
+finish(FILE *fp, struct csv_parser *p, struct reader *r)
+{
+	int ret = 0;
+
+	if (!r->failed && ferror(fp))
+		ret = seterr("%s: read: %s", r->epath, strerror(errno));
+	if (ret == 0 && !done(r) && csv_fini(p, onfield, onrow, r) != 0 &&
+	    !r->failed) {
+		if (!r->inrec)
+			r->recline = r->rowopen ? r->startline : r->lastend + 1;
+		fail(r, "%s", "unclosed quote at end of file");
+	}
+	if (!r->failed && ret == 0 && !r->header)
+		ret = seterr("%s: empty file: no header", r->epath);
+	return r->failed ? -1 : ret;
+}
+
+static void
+reader_free(struct reader *r)
+{
+	free(r->buf);
+	free(r->off);
+	free(r->len);
+	free(r->field);
+	free(r->map);
+	free(r->tosch);
+	free(r->out);
+	free(r->outlen);
+	free(r->x);
+}
+
 static int
 readfp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
     void *arg, int headeronly)
 {
-	enum { BLOCK = 65536 };
 	struct csv_parser p;
 	struct reader r;
 	struct sha256 *h;
-	char *buf, *b, *e, *q;
-	size_t n;
-	int ret = 0, first = 1, atstart = 1, crpending = 0;
+	int ret;
 
 	memset(&r, 0, sizeof(r));
 	r.s = s;
@@ -684,6 +874,7 @@ readfp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
 	log_escs(r.epath, name);
 	r.fn = fn;
 	r.arg = arg;
+	r.headeronly = headeronly;
 	s->digest[0] = '\0';
 	s->nshort = 0;
 	s->realigned = 0;
@@ -691,69 +882,15 @@ readfp(FILE *fp, const char *name, struct schema *s, csvread_fn fn,
 		return seterr("%s: out of memory", r.epath);
 	csv_set_space_func(&p, nospace);
 	r.x = ecalloc(s->nfeat + 1, sizeof(*r.x));
-	buf = emalloc(BLOCK);
 	h = sha256_new();
-	r.headeronly = headeronly;
 	s->nbytes = 0;
-	while (!r.failed && !(headeronly && r.header) &&
-	    (s->limit == 0 || s->nbytes < s->limit) &&
-	    (n = fread(buf, 1, s->limit == 0 || s->limit - s->nbytes >
-	    BLOCK ? BLOCK : (size_t)(s->limit - s->nbytes), fp)) > 0) {
-		sha256_add(h, buf, n);
-		s->nbytes += n;
-		b = buf;
-		e = buf + n;
-		if (first && n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
-			b += 3;
-		first = 0;
-		if (crpending && *b == '\n')
-			parse(&p, &r, b++, 1);
-		crpending = 0;
-		while (b < e && !r.failed && !(headeronly && r.header)) {
-			if (atstart)
-				r.line++;
-			atstart = 0;
-			for (q = b; q < e && *q != '\n' && *q != '\r'; q++)
-				;
-			if (q == e) {
-				parse(&p, &r, b, e - b);
-				break;
-			}
-			if (*q == '\r' && q + 1 < e && q[1] == '\n')
-				q++;
-			else if (*q == '\r' && q + 1 == e)
-				crpending = 1;
-			parse(&p, &r, b, q + 1 - b);
-			b = q + 1;
-			atstart = 1;
-		}
-	}
-	if (!r.failed && ferror(fp))
-		ret = seterr("%s: read: %s", r.epath, strerror(errno));
-	if (!r.failed && ret == 0 && !(headeronly && r.header) &&
-	    csv_fini(&p, onfield, onrow, &r) != 0 && !r.failed) {
-		if (!r.inrec)
-			r.recline = r.rowopen ? r.startline : r.lastend + 1;
-		fail(&r, "%s", "unclosed quote at end of file");
-	}
-	if (!r.failed && ret == 0 && !r.header)
-		ret = seterr("%s: empty file: no header", r.epath);
-	if (r.failed)
-		ret = -1;
+	readblocks(fp, &p, &r, h);
+	ret = finish(fp, &p, &r);
 	sha256_end(h, s->digest);
 	if (ret == -1)
 		s->digest[0] = '\0';
 	csv_free(&p);
-	free(buf);
-	free(r.buf);
-	free(r.off);
-	free(r.len);
-	free(r.field);
-	free(r.map);
-	free(r.tosch);
-	free(r.out);
-	free(r.outlen);
-	free(r.x);
+	reader_free(&r);
 	return ret;
 }
 
