@@ -22,33 +22,6 @@
     "--foreign | --list | --rollback | --check f1 | --seen | --get key | " \
     "--verify]"
 
-static const char *const help[] = {
-	"--adopt",
-	    "take over the Python system's deployment in prod_deployment_path",
-	"--check f1",
-	    "test the score f1 of the deployed model on new data for drift",
-	"-d data",
-	    "with --check: the new data for the data test (default: "
-	    "finaldata.csv)",
-	"-f",
-	    "with --adopt: adopt even when the F1 differs (default: off)",
-	"--foreign",
-	    "fail naming what prod_deployment_path holds that deploy did not make",
-	"--get key",
-	    "print the configuration value of key",
-	"--list",
-	    "list the deployments, oldest first, the current one marked",
-	"-n",
-	    "with --check or --seen: print, write nothing (default: write)",
-	"--rollback",
-	    "make the deployment before the current one current again",
-	"--seen",
-	    "record the ingested files as seen by the current deployment",
-	"--verify",
-	    "check that the current deployment can be used",
-	NULL
-};
-
 /* prod/NAME -> current/NAME, for readers that want the top-level names */
 static int
 toplinks(const char *prod)
@@ -671,73 +644,55 @@ run(const struct config *cfg, const struct verbopt *v)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "adopt", no_argument, NULL, ADOPT },
-		{ "check", required_argument, NULL, CHECK },
-		{ "foreign", no_argument, NULL, FOREIGN },
-		{ "get", required_argument, NULL, GET },
-		{ "help", no_argument, NULL, 'h' },
-		{ "list", no_argument, NULL, LIST },
-		{ "rollback", no_argument, NULL, ROLLBACK },
-		{ "seen", no_argument, NULL, SEEN },
-		{ "verify", no_argument, NULL, VERIFY },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	struct verbopt v = { DEPLOY, NULL, NULL, 0, 0, 0 };
+	int verb = DEPLOY;
+	const struct toolarg args[] = {
+		{ ADOPT, "adopt", NULL, "take over the Python system's "
+		    "deployment in prod_deployment_path", .verb = &verb },
+		{ CHECK, "check", "f1", "test the score f1 of the deployed "
+		    "model on new data for drift", .verb = &verb,
+		    .str = &v.arg },
+		{ 'd', NULL, "data", "with --check: the new data for the data "
+		    "test (default: finaldata.csv)", .str = &v.dataopt },
+		{ 'f', NULL, NULL, "with --adopt: adopt even when the F1 "
+		    "differs (default: off)", .flag = &v.force },
+		{ FOREIGN, "foreign", NULL, "fail naming what "
+		    "prod_deployment_path holds that deploy did not make",
+		    .verb = &verb },
+		{ GET, "get", "key", "print the configuration value of key",
+		    .verb = &verb, .str = &v.arg },
+		{ LIST, "list", NULL, "list the deployments, oldest first, the "
+		    "current one marked", .verb = &verb },
+		{ 'n', NULL, NULL, "with --check or --seen: print, write "
+		    "nothing (default: write)", .flag = &v.dry },
+		{ ROLLBACK, "rollback", NULL, "make the deployment before the "
+		    "current one current again", .verb = &verb },
+		{ SEEN, "seen", NULL, "record the ingested files as seen by "
+		    "the current deployment", .verb = &verb },
+		{ VERIFY, "verify", NULL, "check that the current deployment "
+		    "can be used", .verb = &verb },
+		{ 0 }
+	};
+	struct toolopt opt = { SYNOPSIS, args, 0, NULL, NULL };
 	struct config cfg;
 	char *end;
-	int ch, ret, r;
 
-	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "d:fn", longopts,
-	    NULL)) != -1) {
-		if (tool_opt(&opt, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'd':
-			v.dataopt = optarg;
-			break;
-		case 'f':
-			v.force = 1;
-			break;
-		case 'n':
-			v.dry = 1;
-			break;
-		case LIST:
-		case ROLLBACK:
-		case CHECK:
-		case SEEN:
-		case GET:
-		case ADOPT:
-		case FOREIGN:
-		case VERIFY:
-			if (v.verb != DEPLOY)
-				tool_usage(&opt);
-			v.verb = ch;
-			v.arg = optarg;
-			break;
-		default:
-			tool_usage(&opt);
-		}
-	}
-	if (optind != argc || (v.dry && v.verb != CHECK && v.verb != SEEN) ||
+	tool_parse(&opt, argc, argv);
+	v.verb = verb;
+	if ((v.dry && v.verb != CHECK && v.verb != SEEN) ||
 	    (v.force && v.verb != ADOPT) || (v.dataopt && v.verb != CHECK))
 		tool_usage(&opt);
 	if (v.verb == CHECK) {
 		v.score = strtod(v.arg, &end);
 		if (end == v.arg || *end != '\0' || !isfinite(v.score) ||
-		    v.score < 0 || v.score > 1) {
-			warnx_("--check: \"%s\" is not an F1 score (a number "
-			    "from 0 to 1)", v.arg);
-			return EXIT_USAGE;
-		}
+		    v.score < 0 || v.score > 1)
+			errx_(EXIT_USAGE, "--check: \"%s\" is not an F1 score "
+			    "(a number from 0 to 1)", v.arg);
 	}
-	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
-		return ret;
-	if ((r = run(&cfg, &v)) == -1)
-		warnx_("%s", risk_err);
+	if (tool_start(&opt, &cfg) == -1)
+		errx_(risk_status, "%s", risk_err);
+	if (run(&cfg, &v) == -1)
+		errx_(risk_status, "%s", risk_err);
 	config_free(&cfg);
-	return r == -1 ? risk_status : EXIT_OK;
+	return EXIT_OK;
 }

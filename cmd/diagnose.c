@@ -5,7 +5,6 @@
  * the deployed model's training data.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -17,22 +16,6 @@
 #define SYNOPSIS "[-hoqV] [-C dir] [-c file] [-d data] [-m model] " \
 	"[-n runs] [--json] [--proba] [predictions | summary | missing | " \
 	"timing | deps | drift ...]"
-
-static const char *const help[] = {
-	"-d data",
-	    "predict the rows of data, - for standard input (default: the test data); drift: test data for drift (default: finaldata.csv)",
-	"-m model",
-	    "predict with that model; drift: against the reference profile beside it (default: the deployed one)",
-	"-n runs",
-	    "time ingest and train runs times, 1 to 1000 (default: 1)",
-	"-o",
-	    "also save the JSON object in diagnostics.json (default: off)",
-	"--json",
-	    "print one JSON object of the parts asked for (default: tables)",
-	"--proba",
-	    "add the probability of 1 to each prediction (default: off)",
-	NULL
-};
 
 enum { PREDICTIONS, SUMMARY, MISSING, TIMING, DEPS, DRIFT, NPART };
 enum { OPT_PROBA = TOOL_OPT_JSON + 1 };
@@ -425,57 +408,35 @@ eprintjson(const struct diag *d, int ret)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, TOOL_OPT_JSON },
-		{ "proba", no_argument, NULL, OPT_PROBA },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+	struct diag d = { .runs = 1 };
+	int ret, save = 0, json = 0, first;
+	const struct toolarg args[] = {
+		{ 'd', NULL, "data", "predict the rows of data, - for standard "
+		    "input (default: the test data); drift: test data for "
+		    "drift (default: finaldata.csv)", .str = &d.dataopt },
+		{ 'm', NULL, "model", "predict with that model; drift: against "
+		    "the reference profile beside it (default: the deployed "
+		    "one)", .str = &d.modelopt },
+		{ 'n', NULL, "runs", "time ingest and train runs times, 1 to "
+		    "1000 (default: 1)", .num = &d.runs, .min = 1, .max = 1000,
+		    .bad = "expected a number of runs from 1 to 1000" },
+		{ 'o', NULL, NULL, "also save the JSON object in "
+		    "diagnostics.json (default: off)", .flag = &save },
+		{ TOOL_OPT_JSON, "json", NULL, "print one JSON object of the "
+		    "parts asked for (default: tables)", .flag = &json },
+		{ OPT_PROBA, "proba", NULL, "add the probability of 1 to each "
+		    "prediction (default: off)", .flag = &d.pr.proba },
+		{ 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
-	struct diag d;
-	char *end;
-	int ch, ret, save = 0;
+	struct toolopt opt = { SYNOPSIS, args, 1, NULL, NULL };
 
-	memset(&d, 0, sizeof(d));
-	d.runs = 1;
-	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "d:m:n:o", longopts,
-	    NULL)) != -1) {
-		if (tool_opt(&opt, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'd':
-			d.dataopt = optarg;
-			break;
-		case 'm':
-			d.modelopt = optarg;
-			break;
-		case 'n':
-			d.runs = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || d.runs < 1 ||
-			    d.runs > 1000) {
-				warnx_("-n %s: expected a number of runs from "
-				    "1 to 1000", optarg);
-				tool_usage(&opt);
-			}
-			break;
-		case 'o':
-			save = 1;
-			break;
-		case OPT_PROBA:
-			d.pr.proba = 1;
-			break;
-		default:
-			tool_usage(&opt);
-		}
-	}
-	wantparts(&d, argv + optind, argc - optind, &opt);
-	if ((ret = tool_start(&opt, &d.cfg)) != EXIT_OK)
-		return ret;
+	first = tool_parse(&opt, argc, argv);
+	wantparts(&d, argv + first, argc - first, &opt);
+	if (tool_start(&opt, &d.cfg) == -1)
+		errx_(risk_status, "%s", risk_err);
 	d.all = json_object();
-	ret = makeparts(&d, opt.json);
-	if (opt.json)
+	ret = makeparts(&d, json);
+	if (json)
 		eprintjson(&d, ret);
 	if (tool_flush() == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);

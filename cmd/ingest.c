@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +16,6 @@
 #include "risk.h"
 
 #define SYNOPSIS "[-hnqV] [-C dir] [-c file] [-o dir]"
-
-static const char *const help[] = {
-	"-n",
-	    "list the input files the deployment has not seen; write nothing (default: ingest them)",
-	"-o dir",
-	    "write finaldata.csv and ingestedfiles.txt in dir (default: output_folder_path)",
-	NULL
-};
 
 /* 2^53: below it a double with no fraction is an integer of 54 bits */
 #define TWO53 9007199254740992.0
@@ -681,49 +672,30 @@ freefiles(char **files, size_t n)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+	const char *outdir = NULL;
+	int listnew = 0;
+	const struct toolarg args[] = {
+		{ 'n', NULL, NULL, "list the input files the deployment has "
+		    "not seen; write nothing (default: ingest them)",
+		    .flag = &listnew },
+		{ 'o', NULL, "dir", "write finaldata.csv and ingestedfiles.txt "
+		    "in dir (default: output_folder_path)", .str = &outdir },
+		{ 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
+	struct toolopt opt = { SYNOPSIS, args, 0, NULL, NULL };
 	struct config cfg;
 	struct ingest g;
 	char **files;
-	const char *outdir = NULL;
 	size_t nfiles;
-	int ch, ret = EXIT_OK, listnew = 0;
+	int ret = EXIT_OK;
 
-	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "no:", longopts,
-	    NULL)) != -1) {
-		if (tool_opt(&opt, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'n':
-			listnew = 1;
-			break;
-		case 'o':
-			outdir = optarg;
-			break;
-		default:
-			tool_usage(&opt);
-		}
-	}
-	if (optind != argc)
-		tool_usage(&opt);
-	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
-		return ret;
-	if (config_dir("input_folder_path", cfg.input_folder_path) == -1) {
-		warnx_("%s", risk_err);
-		config_free(&cfg);
-		return EXIT_USAGE;
-	}
-	if (listcsv(cfg.input_folder_path, &files, &nfiles) == -1) {
-		warnx_("%s", risk_err);
-		config_free(&cfg);
-		return EXIT_FAIL;
-	}
+	tool_parse(&opt, argc, argv);
+	if (tool_start(&opt, &cfg) == -1)
+		errx_(risk_status, "%s", risk_err);
+	if (config_dir("input_folder_path", cfg.input_folder_path) == -1)
+		errx_(EXIT_USAGE, "%s", risk_err);
+	if (listcsv(cfg.input_folder_path, &files, &nfiles) == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
 	if (listnew) {
 		if (newfiles(&cfg, files, nfiles) == -1) {
 			warnx_("%s", risk_err);

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <ftw.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -22,12 +21,6 @@
 #define NBIN 30
 #define FONT "DejaVu Sans"
 #define MONO "DejaVu Sans Mono"
-
-static const char *const help[] = {
-	"-m model",
-	    "report on that model (default: the deployed one)",
-	NULL
-};
 
 struct testing {
 	struct confusion cm;
@@ -1009,31 +1002,18 @@ pages(struct report *r)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+	struct report r = { 0 };
+	const struct toolarg args[] = {
+		{ 'm', NULL, "model", "report on that model (default: the "
+		    "deployed one)", .str = &r.modelopt },
+		{ 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
-	struct report r;
+	struct toolopt opt = { SYNOPSIS, args, 0, NULL, NULL };
 	char *tmp, *png, *pdf;
-	int ch, ret;
 
-	memset(&r, 0, sizeof(r));
-	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "m:", longopts,
-	    NULL)) != -1) {
-		if (tool_opt(&opt, ch, optarg))
-			continue;
-		if (ch == 'm')
-			r.modelopt = optarg;
-		else
-			tool_usage(&opt);
-	}
-	if (optind != argc)
-		tool_usage(&opt);
-	if ((ret = tool_start(&opt, &r.cfg)) != EXIT_OK)
-		return ret;
+	tool_parse(&opt, argc, argv);
+	if (tool_start(&opt, &r.cfg) == -1)
+		errx_(risk_status, "%s", risk_err);
 	if (!ongnuplotpath())
 		errx_(EXIT_FAIL, "gnuplot not found: install the package "
 		    "gnuplot-nox");

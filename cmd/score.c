@@ -2,7 +2,6 @@
  * score: the F1 of a model on test data, written to latestscore.txt
  * beside the model.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,18 +9,6 @@
 #include "risk.h"
 
 #define SYNOPSIS "[-hnqV] [-C dir] [-c file] [-d data] [-m model] [--json]"
-
-static const char *const help[] = {
-	"-d data",
-	    "score on the CSV file data, - for standard input (default: test_data_path/testdata.csv)",
-	"-m model",
-	    "score that model (default: output_model_path/trainedmodel.json)",
-	"-n",
-	    "print the score, write nothing (default: write latestscore.txt)",
-	"--json",
-	    "print F1, precision, recall, accuracy, confusion as JSON (default: the F1 alone)",
-	NULL
-};
 
 /* is dir the deployment folder or inside it? */
 static int
@@ -64,49 +51,33 @@ eprintscore(const struct scored *s, const char *line, int json)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, TOOL_OPT_JSON },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+	const char *dataopt = NULL, *modelopt = NULL;
+	int dry = 0, json = 0;
+	const struct toolarg args[] = {
+		{ 'd', NULL, "data", "score on the CSV file data, - for "
+		    "standard input (default: test_data_path/testdata.csv)",
+		    .str = &dataopt },
+		{ 'm', NULL, "model", "score that model (default: "
+		    "output_model_path/trainedmodel.json)", .str = &modelopt },
+		{ 'n', NULL, NULL, "print the score, write nothing (default: "
+		    "write latestscore.txt)", .flag = &dry },
+		{ TOOL_OPT_JSON, "json", NULL, "print F1, precision, recall, "
+		    "accuracy, confusion as JSON (default: the F1 alone)",
+		    .flag = &json },
+		{ 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
+	struct toolopt opt = { SYNOPSIS, args, 0, NULL, NULL };
 	struct config cfg;
 	struct model m;
 	struct scored s;
-	const char *dataopt = NULL, *modelopt = NULL;
 	char *data, *modelpath, *scorepath, *mdir, f1[40], line[48];
-	int ch, ret, dry = 0;
 
-	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "d:m:n", longopts,
-	    NULL)) != -1) {
-		if (tool_opt(&opt, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'd':
-			dataopt = optarg;
-			break;
-		case 'm':
-			modelopt = optarg;
-			break;
-		case 'n':
-			dry = 1;
-			break;
-		default:
-			tool_usage(&opt);
-		}
-	}
-	if (optind != argc)
-		tool_usage(&opt);
-	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
-		return ret;
+	tool_parse(&opt, argc, argv);
+	if (tool_start(&opt, &cfg) == -1)
+		errx_(risk_status, "%s", risk_err);
 	if (dataopt == NULL &&
-	    config_dir("test_data_path", cfg.test_data_path) == -1) {
-		warnx_("%s", risk_err);
-		config_free(&cfg);
-		return EXIT_USAGE;
-	}
+	    config_dir("test_data_path", cfg.test_data_path) == -1)
+		errx_(EXIT_USAGE, "%s", risk_err);
 	data = dataopt ? estrdup(dataopt) :
 	    path_join(cfg.test_data_path, "testdata.csv");
 	modelpath = modelopt ? estrdup(modelopt) :
@@ -125,7 +96,7 @@ main(int argc, char *argv[])
 	if (!dry && (atomic_lock(mdir) == -1 || atomic_sweep(scorepath) == -1 ||
 	    atomic_write(scorepath, line, strlen(line)) == -1))
 		errx_(EXIT_FAIL, "%s", risk_err);
-	eprintscore(&s, line, opt.json);
+	eprintscore(&s, line, json);
 	infox("F1 %s on %lld rows of %s (%lld left out)%s%s", f1,
 	    s.cm.tp + s.cm.tn + s.cm.fp + s.cm.fn,
 	    strcmp(data, "-") == 0 ? "(stdin)" : data, s.left,

@@ -2,7 +2,6 @@
  * train: finaldata.csv into trainedmodel.json, a logistic regression equal
  * to scikit-learn's LogisticRegression(solver="liblinear").
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +9,6 @@
 #include "risk.h"
 
 #define SYNOPSIS "[-hqV] [-C dir] [-c file] [--json]"
-
-static const char *const help[] = {
-	"--json",
-	    "print the model as JSON (default: a table)",
-	NULL
-};
 
 struct rows {
 	struct logreg lr;
@@ -134,41 +127,29 @@ eprintmodel(const struct model *m, const struct rows *t, const char *out,
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, TOOL_OPT_JSON },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+	int json = 0;
+	const struct toolarg args[] = {
+		{ TOOL_OPT_JSON, "json", NULL, "print the model as JSON "
+		    "(default: a table)", .flag = &json },
+		{ 0 }
 	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
+	struct toolopt opt = { SYNOPSIS, args, 0, NULL, NULL };
 	struct config cfg;
 	struct schema schema;
 	struct model m;
 	struct rows t;
 	char *data, *out;
 	double *w;
-	int ch, ret;
 
-	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "", longopts,
-	    NULL)) != -1) {
-		if (tool_opt(&opt, ch, optarg))
-			continue;
-		switch (ch) {
-		default:
-			tool_usage(&opt);
-		}
-	}
-	if (optind != argc)
-		tool_usage(&opt);
-	if ((ret = tool_start(&opt, &cfg)) != EXIT_OK)
-		return ret;
+	tool_parse(&opt, argc, argv);
+	if (tool_start(&opt, &cfg) == -1)
+		errx_(risk_status, "%s", risk_err);
 	data = path_join(cfg.output_folder_path, "finaldata.csv");
 	out = path_join(cfg.output_model_path, "trainedmodel.json");
 	ereadrows(&t, &schema, &cfg, data, out);
 	w = ecalloc(cfg.nfeat + 1, sizeof(*w));
 	etrain(&m, w, &t, &schema, &cfg, data, out);
-	eprintmodel(&m, &t, out, opt.json);
+	eprintmodel(&m, &t, out, json);
 	infox("%zu rows (%lld left out), %d iterations: %s", t.lr.n, t.left,
 	    m.iterations, out);
 	free(w);

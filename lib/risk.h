@@ -136,20 +136,34 @@ int config_mkdir(const char *key, const char *dir);	/* create if missing */
 int config_print(const struct config *, const char *key, FILE *);
 int config_name(const char *);	/* 0: holds a control character */
 
-/* tool: the options and the start every tool shares */
-#define TOOL_OPTS "C:c:hqV"	/* -C dir -c file -h -q -V */
-enum { TOOL_OPT_JSON = 256 };	/* --json, for tools that list it */
+/* tool: the options and the start every tool shares; a tool's own options
+ * are a table that parsing, the getopt string and -h all read */
+enum { TOOL_OPT_JSON = 256 };	/* --json; other long-only options follow */
+struct toolarg {
+	int ch;			/* its letter, or TOOL_OPT_JSON and up */
+	const char *name;	/* its long name, or NULL */
+	const char *arg;	/* its argument's name, or NULL: none */
+	const char *help;	/* what it does (default: ...) */
+	/* where it goes: one of */
+	int *flag;		/* set to 1 */
+	const char **str;	/* set to the argument */
+	int *verb;		/* set to ch, str to the argument; a second
+				 * verb is a usage error */
+	long *num;		/* the argument, a number from min to max, */
+	long min, max;
+	const char *bad;	/* or "-n ARG: bad" and the usage line */
+};
 struct toolopt {
 	const char *synopsis;	/* the usage line after the name */
-	const char *dir, *cfgpath;
-	int json;
-	/* the tool's own options for -h: pairs of "-n", "what it does
-	 * (default: ...)", ending with NULL */
-	const char *const *help;
+	const struct toolarg *args;	/* ending with ch 0 */
+	int operands;		/* 1: operands follow the options */
+	const char *dir, *cfgpath;	/* -C, -c */
 };
-int tool_opt(struct toolopt *, int ch, const char *arg);	/* 1: was one */
+/* these three exit: usage (2), -h, -V (0) */
+int tool_parse(struct toolopt *, int argc, char *argv[]); /* the 1st operand */
 RISK_NORETURN void tool_usage(const struct toolopt *);
 RISK_NORETURN void tool_help(const struct toolopt *);	/* -h: on stdout */
+/* to -C's folder, the config read; -1 with risk_status 2 */
 int tool_start(const struct toolopt *, struct config *);
 int tool_flush(void);	/* stdout flushed, no write error; -1 else */
 void print_version(void);

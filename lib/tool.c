@@ -1,5 +1,6 @@
 /* what every tool does first: go to the workspace, read its config */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,31 +8,6 @@
 #include <unistd.h>
 
 #include "risk.h"
-
-int
-tool_opt(struct toolopt *o, int ch, const char *arg)
-{
-	switch (ch) {
-	case 'C':
-		o->dir = arg;
-		return 1;
-	case 'c':
-		o->cfgpath = arg;
-		return 1;
-	case 'h':
-		tool_help(o);
-	case 'q':
-		quiet = 1;
-		return 1;
-	case 'V':
-		print_version();
-		exit(EXIT_OK);
-	case TOOL_OPT_JSON:
-		o->json = 1;
-		return 1;
-	}
-	return 0;
-}
 
 /* where this tool's manual page is: in the source tree beside bin/, or
  * installed under the name it runs as */
@@ -65,18 +41,32 @@ helpline(const char *opt, const char *what)
 	printf("  %-16s%s\n", opt, what);
 }
 
+/* "-d", "--json", with the argument's name when arg */
+static const char *
+label(char *buf, size_t size, const struct toolarg *a, int arg)
+{
+	if (a->ch < TOOL_OPT_JSON)
+		snprintf(buf, size, "-%c", a->ch);
+	else
+		snprintf(buf, size, "--%s", a->name);
+	if (arg && a->arg != NULL)
+		snprintf(buf + strlen(buf), size - strlen(buf), " %s", a->arg);
+	return buf;
+}
+
 void
 tool_help(const struct toolopt *o)
 {
-	const char *const *h;
+	const struct toolarg *a;
+	char buf[64];
 
 	printf("usage: %s %s\n", argv0, o->synopsis);
 	helpline("-C dir", "work in the workspace dir (default: the current "
 	    "folder)");
 	helpline("-c file", "read the configuration from file (default: "
 	    "config.json)");
-	for (h = o->help; h != NULL && h[0] != NULL; h += 2)
-		helpline(h[0], h[1]);
+	for (a = o->args; a != NULL && a->ch != 0; a++)
+		helpline(label(buf, sizeof(buf), a, 1), a->help);
 	helpline("-h, --help", "print this help and exit");
 	helpline("-q", "quiet: no log lines on standard error (default: "
 	    "off)");
@@ -100,19 +90,150 @@ tool_usage(const struct toolopt *o)
 	exit(EXIT_USAGE);
 }
 
+/* -C dir -c file -h -q -V, then the tool's own letters */
+#define TOOL_OPTS "C:c:hqV"
+
+static size_t
+nargs(const struct toolarg *args)
+{
+	size_t n = 0;
+
+	while (args != NULL && args[n].ch != 0)
+		n++;
+	return n;
+}
+
+static char *
+shortopts(const struct toolarg *args)
+{
+	size_t i, n = nargs(args);
+	char *s = emalloc(sizeof(TOOL_OPTS) + 2 * n), *p;
+
+	p = s + strlen(strcpy(s, TOOL_OPTS));
+	for (i = 0; i < n; i++)
+		if (args[i].ch < TOOL_OPT_JSON) {
+			*p++ = (char)args[i].ch;
+			if (args[i].arg != NULL)
+				*p++ = ':';
+		}
+	*p = '\0';
+	return s;
+}
+
+static int
+byname(const void *a, const void *b)
+{
+	return strcmp(((const struct option *)a)->name,
+	    ((const struct option *)b)->name);
+}
+
+/* in order of name, as getopt_long lists the ones an abbreviation fits */
+static struct option *
+longopts(const struct toolarg *args)
+{
+	const struct toolarg *a;
+	struct option *lo = ecalloc(nargs(args) + 3, sizeof(*lo));
+	size_t n;
+
+	lo[0] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[1] = (struct option){ "version", no_argument, NULL, 'V' };
+	for (n = 2, a = args; a != NULL && a->ch != 0; a++)
+		if (a->name != NULL)
+			lo[n++] = (struct option){ a->name, a->arg ?
+			    required_argument : no_argument, NULL, a->ch };
+	qsort(lo, n, sizeof(*lo), byname);
+	return lo;
+}
+
+/* one of the options every tool has; 0: not one */
+static int
+common(struct toolopt *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'C':
+		o->dir = arg;
+		return 1;
+	case 'c':
+		o->cfgpath = arg;
+		return 1;
+	case 'h':
+		tool_help(o);
+	case 'q':
+		quiet = 1;
+		return 1;
+	case 'V':
+		print_version();
+		exit(EXIT_OK);
+	}
+	return 0;
+}
+
+/* one of the tool's own options, as its entry says */
+static void
+take(const struct toolopt *o, const struct toolarg *a, char *arg)
+{
+	char *end, buf[64];
+
+	if (a->flag != NULL)
+		*a->flag = 1;
+	else if (a->verb != NULL) {
+		if (*a->verb != 0)
+			tool_usage(o);
+		*a->verb = a->ch;
+		if (a->str != NULL)
+			*a->str = arg;
+	} else if (a->num != NULL) {
+		*a->num = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || *a->num < a->min ||
+		    *a->num > a->max) {
+			warnx_("%s %s: %s", label(buf, sizeof(buf), a, 0), arg,
+			    a->bad);
+			tool_usage(o);
+		}
+	} else if (a->str != NULL)
+		*a->str = arg;
+}
+
+int
+tool_parse(struct toolopt *o, int argc, char *argv[])
+{
+	const struct toolarg *a;
+	struct option *lo = longopts(o->args);
+	char *so = shortopts(o->args);
+	int ch;
+
+	setprogname_(argv[0]);
+	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if (common(o, ch, optarg))
+			continue;
+		for (a = o->args; a != NULL && a->ch != 0; a++)
+			if (a->ch == ch)
+				break;
+		if (a == NULL || a->ch == 0)
+			tool_usage(o);
+		take(o, a, optarg);
+	}
+	free(so);
+	free(lo);
+	if (!o->operands && optind != argc)
+		tool_usage(o);
+	return optind;
+}
+
 int
 tool_start(const struct toolopt *o, struct config *cfg)
 {
 	if (o->dir != NULL && chdir(o->dir) == -1) {
-		warnx_("%s: %s", o->dir, strerror(errno));
-		return EXIT_USAGE;
+		seterr("%s: %s", o->dir, strerror(errno));
+		risk_status = EXIT_USAGE;
+		return -1;
 	}
 	if (config_load(cfg, o->cfgpath) == -1) {
-		warnx_("%s", risk_err);
 		config_free(cfg);
-		return EXIT_USAGE;
+		risk_status = EXIT_USAGE;
+		return -1;
 	}
-	return EXIT_OK;
+	return 0;
 }
 
 void

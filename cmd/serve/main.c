@@ -3,7 +3,6 @@
  * api.port of the workspace's config, until SIGTERM or SIGINT; SIGHUP makes
  * it read the model and compute its cached answers again.
  */
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,14 +13,6 @@
 #include "serve.h"
 
 #define SYNOPSIS "[-hqV] [-b host] [-C dir] [-c file] [-p port]"
-
-static const char *const help[] = {
-	"-b host",
-	    "listen on host (default: api.host, 127.0.0.1)",
-	"-p port",
-	    "listen on port, 0 for a free one (default: api.port, 8000)",
-	NULL
-};
 
 struct server srv;
 
@@ -68,43 +59,23 @@ waitstop(const sigset_t *sigs)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct toolopt opt = { SYNOPSIS, NULL, NULL, 0, help };
 	const char *host = NULL;
-	char *end;
 	long port = -1, ncpu;
+	const struct toolarg args[] = {
+		{ 'b', NULL, "host", "listen on host (default: api.host, "
+		    "127.0.0.1)", .str = &host },
+		{ 'p', NULL, "port", "listen on port, 0 for a free one "
+		    "(default: api.port, 8000)", .num = &port, .min = 0,
+		    .max = 65535, .bad = "not a port number" },
+		{ 0 }
+	};
+	struct toolopt opt = { SYNOPSIS, args, 0, NULL, NULL };
 	sigset_t sigs;
-	int ch, ret, sig, left;
+	int sig, left;
 
-	setprogname_(argv[0]);
-	while ((ch = getopt_long(argc, argv, TOOL_OPTS "b:p:", longopts,
-	    NULL)) != -1) {
-		if (tool_opt(&opt, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'b':
-			host = optarg;
-			break;
-		case 'p':
-			port = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || port < 0 ||
-			    port > 65535) {
-				warnx_("-p %s: not a port number", optarg);
-				tool_usage(&opt);
-			}
-			break;
-		default:
-			tool_usage(&opt);
-		}
-	}
-	if (optind != argc)
-		tool_usage(&opt);
-	if ((ret = tool_start(&opt, &srv.cfg)) != EXIT_OK)
-		return ret;
+	tool_parse(&opt, argc, argv);
+	if (tool_start(&opt, &srv.cfg) == -1)
+		errx_(risk_status, "%s", risk_err);
 	if (host == NULL)
 		host = srv.cfg.api_host;
 	if (port == -1)
@@ -122,9 +93,8 @@ main(int argc, char *argv[])
 	infox("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	if ((left = http_stop()) > 0) {
 		/* the jobs still use the state: leave it to exit */
-		warnx_("%d slow request%s still under way: not waiting for "
-		    "them", left, left == 1 ? "" : "s");
-		return EXIT_FAIL;
+		errx_(EXIT_FAIL, "%d slow request%s still under way: not "
+		    "waiting for them", left, left == 1 ? "" : "s");
 	}
 	state_forget();
 	config_free(&srv.cfg);
