@@ -284,14 +284,64 @@ pomeranz_j1j2(long long i, long long n, long long ll, long long ceilf,
 	*j2 = b < n ? b : n;
 }
 
-/* Pr(D_n <= x) by Pomeranz's recursion */
+/* the recursion's three weight tables: (c / n)^m / m! for c = g, 2g and
+ * 1 - 2g, each built by the same running product as scipy's */
+static void
+pomeranz_powers(long long n, double g, long long np, double *gp,
+    double *tgp, double *omp)
+{
+	long long m;
+
+	gp[0] = tgp[0] = omp[0] = 1.0;
+	for (m = 1; m < np; m++) {
+		gp[m] = gp[m - 1] * (g / (double)n) / (double)m;
+		tgp[m] = tgp[m - 1] * (2 * g / (double)n) / (double)m;
+		omp[m] = omp[m - 1] * ((1 - 2 * g) / (double)n) / (double)m;
+	}
+}
+
+/*
+ * One step of the recursion: v1 the full convolution of v0[k1 - v0s ..]
+ * and pw, its entries j1 - k1 .. j2 - k1 (ln2 of v0's entries take part),
+ * rescaled by 2^128 when it grows that small, *expnt keeping count.
+ */
+static void
+pomeranz_step(const double *v0, long long v0s, const double *pw,
+    long long k1, long long j1, long long j2, long long np, double *v1,
+    long long *expnt)
+{
+	long long ln2 = j2 - k1 + 1, cs = j1 - k1, cl = j2 - j1 + 1, q, r;
+	double s, mx;
+
+	for (q = 0; q < cl; q++) {
+		s = 0;
+		for (r = 0; r < ln2; r++)
+			if (cs + q - r >= 0 && cs + q - r < ln2 &&
+			    k1 - v0s + r >= 0 && k1 - v0s + r < np)
+				s += v0[k1 - v0s + r] * pw[cs + q - r];
+		v1[q] = s;
+	}
+	for (mx = v1[0], q = 1; q < np; q++)
+		mx = fmax(mx, v1[q]);
+	if (mx > 0 && mx < ldexp(1, -E128)) {
+		for (q = 0; q < np; q++)
+			v1[q] *= ldexp(1, E128);
+		*expnt -= E128;
+	}
+}
+
+/*
+ * Pr(D_n <= x) by Pomeranz's recursion. The order of its arithmetic (the
+ * weights' running products, each convolution's sum, the rescaling, the
+ * final product) is the one that gives scipy's bits: keep it.
+ */
 static double
 pomeranz(long long n, double x)
 {
 	double t = (double)n * x, f, g, *gp, *tgp, *omp, *v0, *v1, *sw;
-	double *pw, ans, mx, s;
-	long long ll, ceilf, roundf, np, m, i, j1, j2, k1, ln2, v0s = 0;
-	long long v1s = 0, ts, q, r, cs, cl, expnt = 0;
+	double *pw, ans;
+	long long ll, ceilf, roundf, np, m, i, j1, j2, k1, v0s = 0;
+	long long v1s = 0, ts, expnt = 0;
 
 	ll = (long long)floor(t);
 	f = t - (double)ll;
@@ -304,12 +354,7 @@ pomeranz(long long n, double x)
 	omp = emalloc(np * sizeof(*omp));
 	v0 = ecalloc(np, sizeof(*v0));
 	v1 = ecalloc(np, sizeof(*v1));
-	gp[0] = tgp[0] = omp[0] = 1.0;
-	for (m = 1; m < np; m++) {
-		gp[m] = gp[m - 1] * (g / (double)n) / (double)m;
-		tgp[m] = tgp[m - 1] * (2 * g / (double)n) / (double)m;
-		omp[m] = omp[m - 1] * ((1 - 2 * g) / (double)n) / (double)m;
-	}
+	pomeranz_powers(n, g, np, gp, tgp, omp);
 	v1[0] = 1;
 	pomeranz_j1j2(0, n, ll, ceilf, roundf, &j1, &j2);
 	for (i = 1; i < 2 * n + 2; i++) {
@@ -323,28 +368,9 @@ pomeranz(long long n, double x)
 		memset(v1, 0, np * sizeof(*v1));
 		pomeranz_j1j2(i, n, ll, ceilf, roundf, &j1, &j2);
 		pw = i == 1 || i == 2 * n + 1 ? gp : i % 2 ? tgp : omp;
-		ln2 = j2 - k1 + 1;
-		if (ln2 <= 0)
+		if (j2 - k1 + 1 <= 0)
 			continue;
-		/* the full convolution of v0[k1 - v0s ..] and pw, entries
-		 * j1 - k1 .. j2 - k1 of it */
-		cs = j1 - k1;
-		cl = j2 - j1 + 1;
-		for (q = 0; q < cl; q++) {
-			s = 0;
-			for (r = 0; r < ln2; r++)
-				if (cs + q - r >= 0 && cs + q - r < ln2 &&
-				    k1 - v0s + r >= 0 && k1 - v0s + r < np)
-					s += v0[k1 - v0s + r] * pw[cs + q - r];
-			v1[q] = s;
-		}
-		for (mx = v1[0], q = 1; q < np; q++)
-			mx = fmax(mx, v1[q]);
-		if (mx > 0 && mx < ldexp(1, -E128)) {
-			for (q = 0; q < np; q++)
-				v1[q] *= ldexp(1, E128);
-			expnt -= E128;
-		}
+		pomeranz_step(v0, v0s, pw, k1, j1, j2, np, v1, &expnt);
 		v1s = v0s + j1 - k1;
 	}
 	ans = n - v1s >= 0 && n - v1s < np ? v1[n - v1s] : 0;
