@@ -22,31 +22,6 @@
     "--foreign | --list | --rollback | --check f1 | --seen | --get key | " \
     "--verify]"
 
-/* prod/NAME -> current/NAME, for readers that want the top-level names */
-static int
-toplinks(const char *prod)
-{
-	char *link, *target, buf[256];
-	size_t i;
-	ssize_t n;
-	int r = 0;
-
-	for (i = 0; r == 0 && i < DEPLOY_NARTIFACT; i++) {
-		link = path_join(prod, deploy_artifacts[i]);
-		target = path_join("current", deploy_artifacts[i]);
-		n = readlink(link, buf, sizeof(buf) - 1);
-		if (n < 0 && errno == EINVAL)
-			r = seterr("%s: kept, it is not a link deploy made",
-			    link);
-		else if (n < 0 || (size_t)n != strlen(target) ||
-		    memcmp(buf, target, n) != 0)
-			r = deploy_link(prod, target, deploy_artifacts[i]);
-		free(link);
-		free(target);
-	}
-	return r == 0 ? atomic_fsync_dir(prod) : r;
-}
-
 /*
  * The model must be one the config can score, and latestscore.txt its F1
  * on the test data now: not a stale score of the model before.
@@ -139,13 +114,12 @@ decide(const char *prod, const char *event, const char *model,
 static int
 champion(const struct config *cfg, const char *cur, double *f1)
 {
-	char *hist = path_join(cfg->prod_deployment_path, "history");
-	char *dir = path_join(hist, cur), *p, *test;
+	char *p = deploy_path(cfg->prod_deployment_path, cur,
+	    "trainedmodel.json"), *test;
 	struct model m;
 	struct scored s;
 	int r = -1;
 
-	p = path_join(dir, "trainedmodel.json");
 	test = path_join(cfg->test_data_path, "testdata.csv");
 	if (deploy_valid(cfg, cur) == 0 && model_load(&m, p) == 0) {
 		if ((r = score_file(&m, cfg, test, p, &s)) == 0)
@@ -154,8 +128,6 @@ champion(const struct config *cfg, const char *cur, double *f1)
 	}
 	free(test);
 	free(p);
-	free(dir);
-	free(hist);
 	return r;
 }
 
@@ -246,7 +218,7 @@ deploy(const struct config *cfg)
 	/* deployed: what fails from here on is said, and the run succeeds */
 	deploy_time(id, when, sizeof(when));
 	fmt_double(f1, sizeof(f1), v.score);
-	if (toplinks(prod) == -1)
+	if (deploy_toplinks(prod) == -1)
 		warnx_("%s is deployed, but %s", id, risk_err);
 	if (history_add(prod, when, v.score, id, "deploy") == -1)
 		warnx_("%s is deployed, but %s", id, risk_err);
@@ -282,7 +254,7 @@ adopt(const struct config *cfg, int force)
 	 * the links never replace a file of the Python system unchecked */
 	if (adopt_finish(prod, ad.id) == -1)
 		warnx_("%s is deployed, but %s", ad.id, risk_err);
-	if (toplinks(prod) == -1)
+	if (deploy_toplinks(prod) == -1)
 		warnx_("%s is deployed, but %s", ad.id, risk_err);
 	if (history_add(prod, when, ad.score, ad.id, "adopt") == -1)
 		warnx_("%s is deployed, but %s", ad.id, risk_err);
@@ -299,7 +271,7 @@ adopt(const struct config *cfg, int force)
 static int
 list(const char *prod)
 {
-	char **ids, cur[256], when[32], f1[40], *dir, *p;
+	char **ids, cur[256], when[32], f1[40], *p;
 	struct model m;
 	size_t n, i;
 	double score;
@@ -312,24 +284,19 @@ list(const char *prod)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		dir = path_join(prod, "history");
-		p = path_join(dir, ids[i]);
-		free(dir);
-		dir = p;
 		deploy_time(ids[i], when, sizeof(when));
-		p = path_join(dir, "latestscore.txt");
+		p = deploy_path(prod, ids[i], "latestscore.txt");
 		if (deploy_readscore(p, &score) == 0)
 			fmt_double(f1, sizeof(f1), score);
 		else
 			strcpy(f1, "?");
 		free(p);
-		p = path_join(dir, "trainedmodel.json");
+		p = deploy_path(prod, ids[i], "trainedmodel.json");
 		if (model_load(&m, p) == -1)
 			m.rows = -1;
 		else
 			model_free(&m);
 		free(p);
-		free(dir);
 		/* x: never current (kept out by the gate, or a deploy
 		 * killed before it switched) */
 		printf("%s\t%s\t%lld\t%s\t%s\n", when, f1, m.rows, ids[i],
@@ -380,7 +347,8 @@ rollback(const struct config *cfg)
 	}
 	if (i == 0)
 		seterr("%s: no valid deployment before %s", prod, cur);
-	else if (deploy_switch(prod, ids[i - 1]) == 0 && toplinks(prod) == 0) {
+	else if (deploy_switch(prod, ids[i - 1]) == 0 &&
+	    deploy_toplinks(prod) == 0) {
 		printf("%s/history/%s\n", prod, ids[i - 1]);
 		infox("rolled back from %s to %s", cur, ids[i - 1]);
 		r = 0;
@@ -389,25 +357,6 @@ out:
 	deploy_freelist(ids, n);
 	close(lock);
 	return r;
-}
-
-/* the current deployment's folder, or NULL with risk_err */
-static char *
-currentdir(const char *prod, char *id, size_t size)
-{
-	char *hist, *dir;
-
-	switch (deploy_current(prod, id, size)) {
-	case -1:
-		return NULL;
-	case 0:
-		seterr("%s: nothing is deployed", prod);
-		return NULL;
-	}
-	hist = path_join(prod, "history");
-	dir = path_join(hist, id);
-	free(hist);
-	return dir;
 }
 
 /* the data test: the data's drift against the current deployment's
@@ -514,8 +463,8 @@ verify(const struct config *cfg)
 	struct stat st;
 	int r;
 
-	if ((dir = currentdir(cfg->prod_deployment_path, id, sizeof(id))) ==
-	    NULL)
+	dir = deploy_currentdir(cfg->prod_deployment_path, id, sizeof(id));
+	if (dir == NULL)
 		return -1;
 	if (stat(dir, &st) == -1)
 		r = seterr("%s/current: history/%s: %s",
@@ -536,8 +485,8 @@ seen(const struct config *cfg, int dry)
 	size_t n, len = 0, i;
 	int r = -1;
 
-	if ((dir = currentdir(cfg->prod_deployment_path, id, sizeof(id))) ==
-	    NULL)
+	dir = deploy_currentdir(cfg->prod_deployment_path, id, sizeof(id));
+	if (dir == NULL)
 		return -1;
 	dst = path_join(dir, deploy_artifacts[2]);
 	src = path_join(cfg->output_folder_path, deploy_artifacts[2]);

@@ -35,7 +35,7 @@ ours(const char *prod, const char *name)
 	}
 	/* the names only deploy uses, a temp file a crash left */
 	if (strcmp(name, "history") == 0 ||
-	    strcmp(name, "scorehistory.csv") == 0 ||
+	    strcmp(name, HISTORY_FILE) == 0 ||
 	    strcmp(name, "decisions.csv") == 0 ||
 	    strcmp(name, ".deploy.lock") == 0 ||
 	    strncmp(name, ".tmp.", 5) == 0)
@@ -609,16 +609,16 @@ out:
 int
 adopt_finish(const char *prod, const char *id)
 {
-	char **v, *top, *o, a[65], b[65];
+	char **v, *dir, *top, *o, a[65], b[65];
 	size_t n, i;
 	int r = 0;
 
 	if (foreign(prod, &v, &n) == -1)
 		return -1;
+	dir = deploy_path(prod, id, "original");
 	for (i = 0; i < n; i++) {
 		top = path_join(prod, v[i]);
-		o = emalloc(strlen(prod) + strlen(id) + strlen(v[i]) + 20);
-		sprintf(o, "%s/history/%s/original/%s", prod, id, v[i]);
+		o = path_join(dir, v[i]);
 		if (sha256_file(top, a) == -1 || sha256_file(o, b) == -1)
 			r = -1;
 		else if (strcmp(a, b) != 0)
@@ -629,6 +629,7 @@ adopt_finish(const char *prod, const char *id)
 		free(top);
 		free(o);
 	}
+	free(dir);
 	path_freenames(v, n);
 	return r == 0 ? atomic_fsync_dir(prod) : r;
 }

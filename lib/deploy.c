@@ -95,6 +95,20 @@ deploy_current(const char *prod, char *id, size_t size)
 	return 1;
 }
 
+/* the current deployment's folder, or NULL with risk_err */
+char *
+deploy_currentdir(const char *prod, char *id, size_t size)
+{
+	switch (deploy_current(prod, id, size)) {
+	case -1:
+		return NULL;
+	case 0:
+		seterr("%s: nothing is deployed", prod);
+		return NULL;
+	}
+	return deploy_path(prod, id, NULL);
+}
+
 /*
  * Every writer of the deployment folder holds this lock for the whole
  * write, so that none loses another's score history line or link.
@@ -164,6 +178,31 @@ deploy_switch(const char *prod, const char *id)
 
 	r = deploy_link(prod, target, "current");
 	free(target);
+	return r == 0 ? atomic_fsync_dir(prod) : r;
+}
+
+/* prod/NAME -> current/NAME, for readers that want the top-level names */
+int
+deploy_toplinks(const char *prod)
+{
+	char *link, *target, buf[256];
+	size_t i;
+	ssize_t n;
+	int r = 0;
+
+	for (i = 0; r == 0 && i < DEPLOY_NARTIFACT; i++) {
+		link = path_join(prod, deploy_artifacts[i]);
+		target = path_join("current", deploy_artifacts[i]);
+		n = readlink(link, buf, sizeof(buf) - 1);
+		if (n < 0 && errno == EINVAL)
+			r = seterr("%s: kept, it is not a link deploy made",
+			    link);
+		else if (n < 0 || (size_t)n != strlen(target) ||
+		    memcmp(buf, target, n) != 0)
+			r = deploy_link(prod, target, deploy_artifacts[i]);
+		free(link);
+		free(target);
+	}
 	return r == 0 ? atomic_fsync_dir(prod) : r;
 }
 

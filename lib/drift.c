@@ -117,19 +117,16 @@ drift_scoretest(const struct config *cfg, double score, struct drift *d,
 	const char *prod = cfg->prod_deployment_path;
 	struct scorehistory h;
 	double deployed, *f1;
-	char *p;
+	char *dir, *p;
 	size_t i;
 	int r;
 
-	switch (deploy_current(prod, id, size)) {
-	case -1:
+	if ((dir = deploy_currentdir(prod, id, size)) == NULL)
 		return -1;
-	case 0:
-		return seterr("%s: nothing is deployed", prod);
-	}
-	p = deploy_path(prod, id, "latestscore.txt");
+	p = path_join(dir, "latestscore.txt");
 	r = deploy_readscore(p, &deployed);
 	free(p);
+	free(dir);
 	if (r == -1 || history_read(prod, &h, 1) == -1)
 		return -1;
 	f1 = emalloc((h.n + 1) * sizeof(*f1));

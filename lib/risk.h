@@ -492,7 +492,10 @@ struct json_t *datadrift_report(const struct profile *ref,
 int deploy_list(const char *prod, char ***ids, size_t *n);	/* oldest first */
 void deploy_freelist(char **, size_t);
 int deploy_current(const char *prod, char *id, size_t size);	/* 0 none, 1 set */
+/* the current deployment's folder; NULL: none, or an error */
+char *deploy_currentdir(const char *prod, char *id, size_t size);
 int deploy_switch(const char *prod, const char *id);
+int deploy_toplinks(const char *prod);	/* prod/NAME -> current/NAME */
 int deploy_lock(const char *prod, int create);	/* fd of the held lock */
 int deploy_link(const char *dir, const char *target, const char *name);
 void deploy_clean(const char *prod);	/* what killed runs left */
