@@ -8,6 +8,7 @@ HDR = lib/risk.h
 LIBOBJ = \
 	lib/adopt.o\
 	lib/atomic.o\
+	lib/colfile.o\
 	lib/config.o\
 	lib/csvread.o\
 	lib/datadrift.o\
@@ -47,6 +48,7 @@ BIN = \
 	bin/diagnose\
 	bin/report
 UNIT = \
+	tests/unit/colfile_test\
 	tests/unit/csvread_test\
 	tests/unit/datadrift_test\
 	tests/unit/drift_test\
@@ -123,6 +125,7 @@ tests/bench/floor: tests/bench/floor.c $(LIB) $(HDR) config.mk
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ tests/bench/floor.c $(LIB) $(DEPLIBS)
 
 $(UNIT): $(LIB) $(HDR) tests/unit/unit.h config.mk
+tests/unit/colfile_test: tests/unit/colfile_test.c
 tests/unit/csvread_test: tests/unit/csvread_test.c
 tests/unit/datadrift_test: tests/unit/datadrift_test.c
 tests/unit/drift_test: tests/unit/drift_test.c

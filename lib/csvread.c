@@ -269,7 +269,7 @@ schema_reread(struct schema *s)
  * Feature i's field as the original system's later steps read it from its
  * own finaldata.csv (schema_reread), the column's type as pandas infers it
  * over the whole column; an integer of 9e14 or more read before the type
- * rose was read wrong, and the read starts over (see changedtype).
+ * rose was read wrong, and the read starts over (see schema_changedtype).
  */
 static int
 feature(struct schema *s, size_t i, const char *f, size_t n, double *v)
@@ -285,6 +285,19 @@ feature(struct schema *s, size_t i, const char *f, size_t n, double *v)
 	else if (fabs(*v) >= 9e14 && s->bigint[i] == 0)
 		s->bigint[i] = s->type[i] + 1;
 	return isfinite(*v);
+}
+
+int
+schema_value(struct schema *s, size_t i, const char *f, size_t n, double *v)
+{
+	if (feature(s, i, f, n, v))
+		return 1;
+	if (!csv_ismissing(f, n))
+		return -1;
+	*v = NAN;
+	if (s->reread && s->type[i] == NUMBER_INT64)
+		s->type[i] = NUMBER_INT64NA;
+	return 0;
 }
 
 static int
@@ -551,18 +564,14 @@ features(struct reader *r, struct record *rec)
 	struct schema *s = r->s;
 	char e1[64], e2[64];
 	size_t i, c;
-	double v;
+	int t;
 
 	for (i = 0; i < s->nfeat; i++) {
 		c = s->feat[i];
-		if (feature(s, i, r->out[c], r->outlen[c], &v))
-			rec->x[i] = v;
-		else if (csv_ismissing(r->out[c], r->outlen[c])) {
-			rec->x[i] = NAN;
+		if ((t = schema_value(s, i, r->out[c], r->outlen[c],
+		    &rec->x[i])) == 0)
 			rec->complete = 0;
-			if (s->reread && s->type[i] == NUMBER_INT64)
-				s->type[i] = NUMBER_INT64NA;
-		} else
+		else if (t == -1)
 			return fail(r, "field %zu (%s): \"%s\" is not a number",
 			    r->map[c] + 1, log_esc(e1, sizeof(e1), s->col[c],
 			    strlen(s->col[c])), shown(e2, sizeof(e2),
@@ -698,8 +707,8 @@ nospace(unsigned char c)
 
 /* a feature's type rose after it read a big integer: that integer was
  * read wrong; the next read knows each column's type from the start */
-static int
-changedtype(struct schema *s)
+int
+schema_changedtype(struct schema *s)
 {
 	size_t i;
 	int changed = 0;
@@ -724,7 +733,7 @@ csvread(const char *path, struct schema *s, csvread_fn fn, void *arg)
 	if ((fp = fopen(path, "r")) == NULL)
 		return seterr("%s: %s", log_escs(e, path), strerror(errno));
 	r = csvread_fp(fp, path, s, fn, arg);
-	if (r == 0 && s->reread && changedtype(s)) {
+	if (r == 0 && s->reread && schema_changedtype(s)) {
 		if (fseek(fp, 0, SEEK_SET) == -1)
 			r = seterr("%s: %s", log_escs(e, path),
 			    strerror(errno));

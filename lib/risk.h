@@ -217,6 +217,12 @@ void schema_free(struct schema *);
  * finaldata.csv back (number_reread); a callback may then be called with
  * a NULL record: forget the rows so far, they come again */
 void schema_reread(struct schema *);
+/* feature i's field as a record gives it: 1 a number, 0 missing (NaN),
+ * -1 neither; under schema_reread it moves the column's type as it goes */
+int schema_value(struct schema *, size_t i, const char *, size_t, double *);
+/* under schema_reread, after a read: 1 when a feature's type rose after
+ * an integer of 9e14 or more was read, which a new read gets right */
+int schema_changedtype(struct schema *);
 /* reads path ("-" is stdin); -1 with risk_err "path:line: field n (name): ..." */
 int csvread(const char *path, struct schema *, csvread_fn, void *);
 int csvread_fp(FILE *, const char *name, struct schema *, csvread_fn, void *);
@@ -269,6 +275,61 @@ int rowset_addh(struct rowset *, const void *, size_t, unsigned long long hash);
 /* v in p, 7 bits a byte, low first, the top bit set on all but the last
  * byte: at most 10 bytes; the number of bytes */
 size_t rowset_varint(unsigned char *p, unsigned long long v);
+
+/* colfile: finaldata.csv's values as later steps read them back, in a
+ * binary file beside it (finaldata.cols, the format in colfile.c), made
+ * by ingest; train and diagnose read it instead of the text when it was
+ * made from the finaldata.csv in place, the text otherwise */
+#define COLFILE_VERSION 1
+struct colfile {
+	size_t nrow, ncol, nfeat;
+	char **name;		/* each column's name */
+	long long *missing;	/* each column's missing fields */
+	size_t *feat;		/* each stored feature's column */
+	size_t tcol;		/* the target's column */
+	double *x;		/* nrow * nfeat, a row at a time; NaN missing */
+	signed char *y;		/* the target: 0, 1, -1 missing */
+	char sha256[65];	/* finaldata.csv's digest */
+};
+char *colfile_path(const char *csv);	/* x.csv: x.cols */
+/* path checked as a hostile file; with csv, also that it was made from
+ * the csv now in place (size, device, inode, mtime, ctime) */
+int colfile_load(struct colfile *, const char *path, const char *csv);
+int colfile_verify(const struct colfile *, const char *csv);	/* sha256 */
+void colfile_free(struct colfile *);
+/* at[i]: the stored feature of cfg's feature i; -1 if one is not stored */
+int colfile_find(const struct colfile *, const struct config *, size_t *at);
+/* csvread of csv under schema_reread, from the column file if it matches */
+int colfile_read(const char *csv, struct schema *, csvread_fn, void *);
+/* the writer: begin once the schema holds every column; stage each row
+ * read, take those kept (by their stage order), unstage the batch; text
+ * is every byte written to csv; remove the old file before csv is
+ * renamed into place, commit after */
+struct colbuild {
+	char *path;
+	struct atomic out;
+	int ok;			/* every row's values are known */
+	size_t ncol, nfeat, tcol, *feat, nameslen;
+	char **names;
+	long long *missing;
+	struct schema rs;	/* the types as a reader of csv moves them */
+	double *row;
+	signed char *y;
+	size_t nrow, ycap;
+	char *stage;		/* rows staged: target, missing, features */
+	size_t slen, scap, *soff, nstage, ocap;
+	struct sha256 *sha;
+	unsigned long long bytes;
+	char hex[65];
+};
+void colfile_begin(struct colbuild *, const struct schema *, const char *csv);
+void colfile_stage(struct colbuild *, const struct record *);
+void colfile_take(struct colbuild *, size_t k);
+void colfile_unstage(struct colbuild *);
+void colfile_text(struct colbuild *, const void *, size_t);
+int colfile_remove(struct colbuild *);
+int colfile_commit(struct colbuild *, const char *csv);
+void colfile_end(struct colbuild *);	/* freed; a temp file removed */
 
 /* sha256: file and data digests */
 int sha256_file(const char *path, char hex[65]);
