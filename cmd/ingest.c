@@ -26,6 +26,7 @@
 struct ingest {
 	struct rowset seen;
 	struct atomic out;
+	struct colbuild cols;	/* finaldata.cols beside it */
 	struct schema schema;
 	int headerdone;
 	char *buf;		/* the batch's rows as written out */
@@ -220,6 +221,9 @@ flush(struct ingest *g)
 			return -1;
 		if (isnew) {
 			g->written++;
+			colfile_take(&g->cols, i);
+			colfile_text(&g->cols, g->buf + g->off[i],
+			    g->off[i + 1] - g->off[i]);
 			continue;
 		}
 		n = g->off[i] - from;
@@ -229,6 +233,7 @@ flush(struct ingest *g)
 		if (i < g->nrow)
 			from = g->off[i + 1];
 	}
+	colfile_unstage(&g->cols);
 	g->nrow = 0;
 	g->len = 0;
 	g->klen = 0;
@@ -244,6 +249,9 @@ writeheader(struct ingest *g)
 	if (fputs(g->schema.headerline, g->out.fp) == EOF ||
 	    putc('\n', g->out.fp) == EOF)
 		return seterr("%s: write: %s", g->out.path, strerror(errno));
+	colfile_text(&g->cols, g->schema.headerline,
+	    strlen(g->schema.headerline));
+	colfile_text(&g->cols, "\n", 1);
 	return 0;
 }
 
@@ -407,6 +415,7 @@ onrecord(const struct record *r, void *arg)
 	progress_rows(&g->prog, g->read);
 	keyrow(g, r);
 	formatrow(g, r);
+	colfile_stage(&g->cols, r);
 	if (g->nrow == BATCH)
 		return flush(g);
 	return 0;
@@ -434,6 +443,7 @@ readrows(struct ingest *g, const char *path, size_t ahead)
 		return seterr("%s: %s", g->out.path, strerror(errno));
 	len = g->seen.len;
 	count = g->seen.count;
+	colfile_mark(&g->cols);
 	read = g->read;
 	written = g->written;
 	if (g->ncol > 0) {
@@ -454,6 +464,7 @@ readrows(struct ingest *g, const char *path, size_t ahead)
 	g->nrow = 0;
 	g->len = 0;
 	g->klen = 0;
+	colfile_back(&g->cols);
 	g->read = read;
 	g->written = written;
 	rowset_truncate(&g->seen, len, count);
@@ -548,6 +559,7 @@ readheaders(struct ingest *g, char **files, size_t n, char *bad)
 				ret = risk_status;
 		}
 	g->ncol = g->schema.ncol;
+	colfile_begin(&g->cols, &g->schema, g->final);
 	g->seen_as = ecalloc(g->ncol, 1);
 	g->kind = ecalloc(g->ncol, 1);
 	g->used = ecalloc(g->ncol, 1);
@@ -608,8 +620,8 @@ readfiles(struct ingest *g, char **files, size_t n)
 	return ret;
 }
 
-/* both outputs on disk under their temp names, then both renamed; or
- * neither */
+/* both outputs on disk under their temp names, then both renamed, and
+ * the column file after them; or none */
 static int
 finish(struct ingest *g, size_t nfiles, int ret)
 {
@@ -626,9 +638,11 @@ finish(struct ingest *g, size_t nfiles, int ret)
 		atomic_abort(&g->out);
 		atomic_abort(&g->list);
 		warnx_("nothing written");
-	} else if (atomic_commit(&g->out) == -1 ||
-	    atomic_commit(&g->list) == -1) {
+	} else if (colfile_remove(&g->cols) == -1 ||
+	    atomic_commit(&g->out) == -1 || atomic_commit(&g->list) == -1 ||
+	    colfile_commit(&g->cols, g->final) == -1) {
 		warnx_("%s", risk_err);
+		atomic_abort(&g->out);
 		atomic_abort(&g->list);
 		ret = EXIT_FAIL;
 	} else
@@ -655,6 +669,7 @@ freeingest(struct ingest *g)
 	free(g->used);
 	free(g->cls);
 	free(g->val);
+	colfile_end(&g->cols);
 	rowset_free(&g->seen);
 	schema_free(&g->schema);
 }

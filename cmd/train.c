@@ -58,7 +58,7 @@ ereadrows(struct rows *t, struct schema *schema, const struct config *cfg,
 	schema_init(schema, cfg, 1);
 	schema_reread(schema);
 	progress_start(&t->prog, "read");
-	if (csvread(data, schema, onrecord, t) == -1)
+	if (colfile_read(data, schema, onrecord, t) == -1)
 		errx_(risk_status, "%s", risk_err);
 	progress_clear();
 	for (i = 0; i < t->lr.n; i++)

@@ -280,7 +280,7 @@ colfile_load(struct colfile *c, const char *path, const char *csv)
 {
 	struct stat st, cst;
 	struct head h, now;
-	int fd, r;
+	int fd, cfd, r;
 
 	memset(c, 0, sizeof(*c));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
@@ -299,10 +299,16 @@ colfile_load(struct colfile *c, const char *path, const char *csv)
 		return -1;
 	}
 	if (csv != NULL) {
-		if (stat(csv, &cst) == -1) {
+		/* opened, as a reader of the text would open it */
+		if ((cfd = open(csv, O_RDONLY | O_CLOEXEC)) == -1 ||
+		    fstat(cfd, &cst) == -1) {
+			r = seterr("%s: %s", csv, strerror(errno));
+			if (cfd != -1)
+				close(cfd);
 			close(fd);
-			return seterr("%s: %s", csv, strerror(errno));
+			return r;
 		}
+		close(cfd);
 		memset(&now, 0, sizeof(now));
 		tie(&now, &cst);
 		if (now.size != h.size || now.dev != h.dev || now.ino != h.ino ||
@@ -541,6 +547,61 @@ colfile_take(struct colbuild *b, size_t k)
 		b->ok = 0;
 }
 
+/* where a file's rows begin, to take them back if it is read again */
+void
+colfile_mark(struct colbuild *b)
+{
+	char junk[65];
+	off_t at;
+
+	if (!b->ok)
+		return;
+	if (fflush(b->out.fp) == EOF || (at = ftello(b->out.fp)) == -1) {
+		b->ok = 0;
+		return;
+	}
+	b->mark.at = at;
+	b->mark.nrow = b->nrow;
+	b->mark.bytes = b->bytes;
+	if (b->mark.missing == NULL) {
+		b->mark.missing = emalloc((b->ncol + 1) *
+		    sizeof(*b->mark.missing));
+		b->mark.type = emalloc(b->nfeat + 1);
+		b->mark.bigint = emalloc(b->nfeat + 1);
+	}
+	memcpy(b->mark.missing, b->missing, b->ncol * sizeof(*b->missing));
+	memcpy(b->mark.type, b->rs.type, b->nfeat);
+	memcpy(b->mark.bigint, b->rs.bigint, b->nfeat);
+	if (b->mark.sha != NULL)
+		sha256_end(b->mark.sha, junk);
+	b->mark.sha = sha256_copy(b->sha);
+}
+
+/* the rows since colfile_mark taken back */
+void
+colfile_back(struct colbuild *b)
+{
+	char junk[65];
+
+	b->nstage = 0;
+	b->slen = 0;
+	if (!b->ok)
+		return;
+	if (b->mark.sha == NULL || fflush(b->out.fp) == EOF ||
+	    ftruncate(fileno(b->out.fp), b->mark.at) == -1 ||
+	    fseeko(b->out.fp, b->mark.at, SEEK_SET) == -1) {
+		b->ok = 0;
+		return;
+	}
+	b->nrow = b->mark.nrow;
+	b->bytes = b->mark.bytes;
+	memcpy(b->missing, b->mark.missing, b->ncol * sizeof(*b->missing));
+	memcpy(b->rs.type, b->mark.type, b->nfeat);
+	memcpy(b->rs.bigint, b->mark.bigint, b->nfeat);
+	sha256_end(b->sha, junk);
+	b->sha = sha256_copy(b->mark.sha);
+}
+
 void
 colfile_unstage(struct colbuild *b)
 {
@@ -685,10 +746,13 @@ colfile_end(struct colbuild *b)
 	size_t i;
 
 	atomic_abort(&b->out);
-	if (b->sha != NULL) {
+	if (b->sha != NULL)
 		sha256_end(b->sha, b->hex);
-		b->sha = NULL;
-	}
+	if (b->mark.sha != NULL)
+		sha256_end(b->mark.sha, b->hex);
+	free(b->mark.missing);
+	free(b->mark.type);
+	free(b->mark.bigint);
 	for (i = 0; b->names != NULL && i < b->ncol; i++)
 		free(b->names[i]);
 	free(b->names);

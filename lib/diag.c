@@ -50,6 +50,50 @@ oncolumns(const struct record *r, void *arg)
 	return 0;
 }
 
+/* path's columns from its column file, when that matches path */
+static int
+fromcolfile(struct columns *c, const char *path, const struct config *cfg,
+    int values)
+{
+	struct colfile f;
+	char *cols = colfile_path(path);
+	size_t i, j, *at;
+	int r;
+
+	r = colfile_load(&f, cols, path);
+	free(cols);
+	if (r == -1)
+		return -1;
+	at = emalloc((cfg->nfeat + 1) * sizeof(*at));
+	if (colfile_find(&f, cfg, at) == -1) {
+		free(at);
+		colfile_free(&f);
+		return -1;
+	}
+	memset(c, 0, sizeof(*c));
+	c->values = values;
+	c->nrow = c->cap = f.nrow;
+	c->ncol = f.ncol;
+	c->nfeat = cfg->nfeat;
+	c->name = f.name;
+	c->missing = f.missing;
+	f.name = NULL;
+	f.missing = NULL;
+	c->feat = ecalloc(c->nfeat + 1, sizeof(*c->feat));
+	c->x = ecalloc(c->nfeat + 1, sizeof(*c->x));
+	for (i = 0; i < c->nfeat; i++) {
+		c->feat[i] = f.feat[at[i]];
+		if (!values)
+			continue;
+		c->x[i] = emalloc((c->nrow ? c->nrow : 1) * sizeof(*c->x[i]));
+		for (j = 0; j < c->nrow; j++)
+			c->x[i][j] = f.x[j * f.nfeat + at[i]];
+	}
+	free(at);
+	colfile_free(&f);
+	return 0;
+}
+
 int
 columns_load(struct columns *c, const char *path, const struct config *cfg,
     int flags)
@@ -57,6 +101,9 @@ columns_load(struct columns *c, const char *path, const struct config *cfg,
 	struct schema s;
 	size_t i;
 
+	if ((flags & COLUMNS_FINALDATA) && fromcolfile(c, path, cfg,
+	    (flags & COLUMNS_VALUES) != 0) == 0)
+		return 0;
 	memset(c, 0, sizeof(*c));
 	c->values = (flags & COLUMNS_VALUES) != 0;
 	c->nfeat = cfg->nfeat;

@@ -321,11 +321,22 @@ struct colbuild {
 	struct sha256 *sha;
 	unsigned long long bytes;
 	char hex[65];
+	struct {		/* the state at colfile_mark */
+		long long at, *missing;
+		size_t nrow;
+		unsigned long long bytes;
+		unsigned char *type, *bigint;
+		struct sha256 *sha;
+	} mark;
 };
 void colfile_begin(struct colbuild *, const struct schema *, const char *csv);
 void colfile_stage(struct colbuild *, const struct record *);
 void colfile_take(struct colbuild *, size_t k);
 void colfile_unstage(struct colbuild *);
+/* the state before a file's rows, to which colfile_back returns when
+ * the file is read again */
+void colfile_mark(struct colbuild *);
+void colfile_back(struct colbuild *);
 void colfile_text(struct colbuild *, const void *, size_t);
 int colfile_remove(struct colbuild *);
 int colfile_commit(struct colbuild *, const char *csv);
@@ -338,6 +349,7 @@ struct sha256;		/* a running digest; sha256_end frees it */
 struct sha256 *sha256_new(void);
 void sha256_add(struct sha256 *, const void *, size_t);
 void sha256_end(struct sha256 *, char hex[65]);
+struct sha256 *sha256_copy(const struct sha256 *);	/* the digest so far */
 
 /* model: the trained model's file (trainedmodel.json) and its arithmetic */
 #define MODEL_FORMAT "riskwatch-model/1"

@@ -52,6 +52,15 @@ sha256_add(struct sha256 *h, const void *data, size_t len)
 	sha256_update(&h->ctx, len, data);
 }
 
+struct sha256 *
+sha256_copy(const struct sha256 *h)
+{
+	struct sha256 *c = emalloc(sizeof(*c));
+
+	*c = *h;
+	return c;
+}
+
 void
 sha256_end(struct sha256 *h, char hex[65])
 {

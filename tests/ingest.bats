@@ -475,11 +475,12 @@ unchanged() {
 	cd "$WS"
 	mkdir ingesteddata
 	touch ingesteddata/.tmp.finaldata.csv.Ab1xYz ingesteddata/.tmp.ingestedfiles.txt.q2W3e4 \
+	    ingesteddata/.tmp.finaldata.cols.Qw3eR5 \
 	    ingesteddata/.tmp.finaldata.csv.Ab1xYz.keep ingesteddata/.tmp.other.Ab1xYz \
 	    ingesteddata/notes.txt
 	run -0 ingest -q
 	run -0 ls -A ingesteddata
-	[ "$output" = "$(printf '%s\n' .tmp.finaldata.csv.Ab1xYz.keep .tmp.other.Ab1xYz finaldata.csv ingestedfiles.txt notes.txt)" ]
+	[ "$output" = "$(printf '%s\n' .tmp.finaldata.csv.Ab1xYz.keep .tmp.other.Ab1xYz finaldata.cols finaldata.csv ingestedfiles.txt notes.txt)" ]
 	diff -u "$FIXTURES/ingest/expected/finaldata.csv" ingesteddata/finaldata.csv
 }
 
