@@ -61,21 +61,23 @@ UNIT = \
 	tests/unit/rowset_test\
 	tests/unit/stats_test
 # the fuzz harnesses: tests/fuzz/NAME.c, its corpus tests/fuzz/NAME/
-FUZZERS = csv config model history filelist profile serve
+FUZZERS = csv config model history filelist profile colfile serve
 REPLAY = \
 	tests/fuzz/csv_replay\
 	tests/fuzz/config_replay\
 	tests/fuzz/model_replay\
 	tests/fuzz/history_replay\
 	tests/fuzz/filelist_replay\
-	tests/fuzz/profile_replay
+	tests/fuzz/profile_replay\
+	tests/fuzz/colfile_replay
 FUZZBIN = \
 	tests/fuzz/csv_fuzz\
 	tests/fuzz/config_fuzz\
 	tests/fuzz/model_fuzz\
 	tests/fuzz/history_fuzz\
 	tests/fuzz/filelist_fuzz\
-	tests/fuzz/profile_fuzz
+	tests/fuzz/profile_fuzz\
+	tests/fuzz/colfile_fuzz
 FUZZSRC = tests/fuzz/fuzz.h tests/fuzz/fuzz.c
 # serve's harness: its routes and state without the HTTP server
 SERVEFUZZ = cmd/serve/dataset.c cmd/serve/routes.c cmd/serve/state.c
@@ -149,6 +151,7 @@ tests/fuzz/model_replay: tests/fuzz/model.c
 tests/fuzz/history_replay: tests/fuzz/history.c
 tests/fuzz/filelist_replay: tests/fuzz/filelist.c
 tests/fuzz/profile_replay: tests/fuzz/profile.c
+tests/fuzz/colfile_replay: tests/fuzz/colfile.c
 $(REPLAY):
 	$(CC) $(ALLCFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $(@:_replay=.c) \
 	    tests/fuzz/fuzz.c tests/fuzz/replay.c $(LIB) $(DEPLIBS)
@@ -168,6 +171,7 @@ tests/fuzz/model_fuzz: tests/fuzz/model.c
 tests/fuzz/history_fuzz: tests/fuzz/history.c
 tests/fuzz/filelist_fuzz: tests/fuzz/filelist.c
 tests/fuzz/profile_fuzz: tests/fuzz/profile.c
+tests/fuzz/colfile_fuzz: tests/fuzz/colfile.c
 $(FUZZBIN):
 	$(FUZZCC) $(CPPFLAGS) $(RISKDEFS) $(DEPCFLAGS) $(FUZZFLAGS) -Ilib \
 	    -Itests/fuzz \

@@ -39,6 +39,10 @@ replay() {
 	replay profile
 }
 
+@test "fuzz: the column file loader's corpus replays without a finding" {
+	replay colfile
+}
+
 @test "fuzz: serve's request bodies replay without a finding" {
 	replay serve
 }
