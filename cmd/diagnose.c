@@ -51,20 +51,6 @@ printpred(const struct record *r, int pred, double p, void *arg)
 	return 0;
 }
 
-static const char *
-num(char *buf, size_t size, json_t *v)
-{
-	if (json_is_integer(v))
-		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		fmt_double(buf, size, json_real_value(v));
-	else if (json_is_string(v))
-		snprintf(buf, size, "%s", json_string_value(v));
-	else
-		snprintf(buf, size, "NA");
-	return buf;
-}
-
 /* rows of cells, each column as wide as its widest cell */
 static void
 table(char ***cell, size_t nrow, size_t ncol)
@@ -84,90 +70,68 @@ table(char ***cell, size_t nrow, size_t ncol)
 	}
 }
 
-/* the rows of part's table under its heading row */
-static void
-fillcells(int part, json_t *v, char ***cell)
-{
-	char buf[4][64];
-	const char *k;
-	json_t *e;
-	size_t i;
+/* the tables' headings; the summary's and the dependencies' name the
+ * members of a row's object, the first column of the others is the key */
+static const char *const heads[NPART][4] = {
+	[SUMMARY] = { "column", "mean", "median", "std" },
+	[MISSING] = { "column", "missing %" },
+	[TIMING] = { "step", "seconds" },
+	[DEPS] = { "name", "version", "latest" },
+};
 
-	switch (part) {
-	case SUMMARY:
-		cell[0][0] = estrdup("column");
-		cell[0][1] = estrdup("mean");
-		cell[0][2] = estrdup("median");
-		cell[0][3] = estrdup("std");
-		i = 1;
-		json_object_foreach(v, k, e) {
-			cell[i][0] = estrdup(k);
-			cell[i][1] = estrdup(num(buf[1], 64,
-			    json_object_get(e, "mean")));
-			cell[i][2] = estrdup(num(buf[2], 64,
-			    json_object_get(e, "median")));
-			cell[i][3] = estrdup(num(buf[3], 64,
-			    json_object_get(e, "std")));
-			i++;
-		}
-		break;
-	case MISSING:
-		cell[0][0] = estrdup("column");
-		cell[0][1] = estrdup("missing %");
-		i = 1;
-		json_object_foreach(v, k, e) {
-			cell[i][0] = estrdup(k);
-			cell[i++][1] = estrdup(num(buf[1], 64, e));
-		}
-		break;
-	case TIMING:
-		cell[0][0] = estrdup("step");
-		cell[0][1] = estrdup("seconds");
-		i = 1;
-		json_object_foreach(v, k, e) {
-			cell[i][0] = estrdup(k);
-			if (json_is_real(e))
-				snprintf(buf[1], 64, "%.3f", json_real_value(e));
-			else
-				num(buf[1], 64, e);
-			cell[i++][1] = estrdup(buf[1]);
-		}
-		break;
-	case DEPS:
-		cell[0][0] = estrdup("name");
-		cell[0][1] = estrdup("version");
-		cell[0][2] = estrdup("latest");
-		json_array_foreach(v, i, e) {
-			cell[i + 1][0] = estrdup(json_string_value(
-			    json_object_get(e, "name")));
-			cell[i + 1][1] = estrdup(json_string_value(
-			    json_object_get(e, "version")));
-			cell[i + 1][2] = estrdup(json_string_value(
-			    json_object_get(e, "latest")));
-		}
-		break;
-	}
+/* the cell of column head for a row's value e */
+static char *
+cell(int part, const char *head, json_t *e)
+{
+	char buf[64];
+
+	if (part == SUMMARY || part == DEPS)
+		e = json_object_get(e, head);
+	if (json_is_string(e))
+		return estrdup(json_string_value(e));
+	if (part == TIMING && json_is_real(e))
+		snprintf(buf, sizeof(buf), "%.3f", json_real_value(e));
+	else
+		jsonout_cell(buf, sizeof(buf), e);
+	return estrdup(buf);
 }
 
 static void
 printpart(int part, json_t *v)
 {
-	char ***cell;
-	size_t n = 1, i, j, ncol;
+	char ***c;
+	const char *k;
+	json_t *e;
+	size_t n = 1, i, j, ncol = 0;
 
-	ncol = part == SUMMARY ? 4 : part == DEPS ? 3 : 2;
+	while (ncol < 4 && heads[part][ncol] != NULL)
+		ncol++;
 	n += json_is_object(v) ? json_object_size(v) : json_array_size(v);
-	cell = emalloc(n * sizeof(*cell));
+	c = emalloc(n * sizeof(*c));
 	for (i = 0; i < n; i++)
-		cell[i] = ecalloc(ncol, sizeof(**cell));
-	fillcells(part, v, cell);
-	table(cell, n, ncol);
+		c[i] = ecalloc(ncol, sizeof(**c));
+	for (j = 0; j < ncol; j++)
+		c[0][j] = estrdup(heads[part][j]);
+	if (part == DEPS) {
+		json_array_foreach(v, i, e)
+			for (j = 0; j < ncol; j++)
+				c[i + 1][j] = cell(part, heads[part][j], e);
+	} else {
+		i = 1;
+		json_object_foreach(v, k, e) {
+			c[i][0] = estrdup(k);
+			for (j = 1; j < ncol; j++)
+				c[i][j] = cell(part, heads[part][j], e);
+			i++;
+		}
+	}
+	table(c, n, ncol);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < ncol; j++)
-			free(cell[i][j]);
-		free(cell[i]);
+			free(c[i][j]);
+		free(c[i]);
 	}
-	free(cell);
+	free(c);
 }
 
 /* one line per feature, the target's class share, the verdict */
@@ -180,17 +144,18 @@ printdrift(json_t *v)
 
 	json_object_foreach(json_object_get(v, "features"), k, x)
 		printf("%s: ks %s p %s psi %s wasserstein %s missing %s -> %s: "
-		    "%s\n", k, num(a, 40, json_object_get(x, "ks")),
-		    num(b, 40, json_object_get(x, "ks_pvalue")),
-		    num(c, 40, json_object_get(x, "psi")),
-		    num(d, 40, json_object_get(x, "wasserstein")),
-		    num(e, 40, json_object_get(x, "reference_missing")),
-		    num(f, 40, json_object_get(x, "missing")),
+		    "%s\n", k, jsonout_cell(a, 40, json_object_get(x, "ks")),
+		    jsonout_cell(b, 40, json_object_get(x, "ks_pvalue")),
+		    jsonout_cell(c, 40, json_object_get(x, "psi")),
+		    jsonout_cell(d, 40, json_object_get(x, "wasserstein")),
+		    jsonout_cell(e, 40, json_object_get(x,
+		    "reference_missing")),
+		    jsonout_cell(f, 40, json_object_get(x, "missing")),
 		    json_is_true(json_object_get(x, "drifted")) ? "drifted" :
 		    "ok");
 	printf("target: class 1 share %s -> %s\n",
-	    num(a, 40, json_object_get(t, "reference_share")),
-	    num(b, 40, json_object_get(t, "share")));
+	    jsonout_cell(a, 40, json_object_get(t, "reference_share")),
+	    jsonout_cell(b, 40, json_object_get(t, "share")));
 	printf("data: %s (%lld of %lld features)\n",
 	    json_is_true(json_object_get(v, "drifted")) ? "drifted" :
 	    "no drift", (long long)json_integer_value(json_object_get(v,

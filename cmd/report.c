@@ -147,20 +147,6 @@ freelines(struct lines *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static const char *
-num(char *buf, size_t size, json_t *v)
-{
-	if (json_is_real(v))
-		return fmt_double(buf, size, json_real_value(v));
-	if (json_is_integer(v))
-		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
-	else if (json_is_string(v))
-		snprintf(buf, size, "%s", json_string_value(v));
-	else
-		snprintf(buf, size, "NA");
-	return buf;
-}
-
 static time_t
 isotime(const char *iso)
 {
@@ -876,16 +862,16 @@ page_tables(struct report *r)
 	addline(&l, "%-24s %22s %22s %22s", "column", "mean", "median", "std");
 	json_object_foreach(summary, k, e)
 		addline(&l, "%-24.24s %22s %22s %22s", k,
-		    num(b1, 40, json_object_get(e, "mean")),
-		    num(b2, 40, json_object_get(e, "median")),
-		    num(b3, 40, json_object_get(e, "std")));
+		    jsonout_cell(b1, 40, json_object_get(e, "mean")),
+		    jsonout_cell(b2, 40, json_object_get(e, "median")),
+		    jsonout_cell(b3, 40, json_object_get(e, "std")));
 	addline(&l, "%s", "");
 	addline(&l, "%s", "");
 	addline(&l, "missing data: percent of the fields empty or NA");
 	addline(&l, "%s", "");
 	addline(&l, "%-24s %22s", "column", "missing %");
 	json_object_foreach(missing, k, e)
-		addline(&l, "%-24.24s %22s", k, num(b1, 40, e));
+		addline(&l, "%-24.24s %22s", k, jsonout_cell(b1, 40, e));
 	textpage(r->gp, "Summary and missing data", l.v, l.n);
 	freelines(&l);
 	json_decref(summary);
@@ -912,7 +898,7 @@ page_timings(struct report *r)
 				snprintf(b1, sizeof(b1), "%.4f",
 				    json_real_value(e));
 			else
-				num(b1, 40, e);
+				jsonout_cell(b1, sizeof(b1), e);
 			addline(&l, "%-24s %12s", k, b1);
 		}
 	addline(&l, "%s", "");

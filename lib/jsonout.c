@@ -64,3 +64,17 @@ jsonout(FILE *fp, json_t *v)
 		return putstr(fp, v);
 	}
 }
+
+const char *
+jsonout_cell(char *buf, size_t size, json_t *v)
+{
+	if (json_is_real(v))
+		return fmt_double(buf, size, json_real_value(v));
+	if (json_is_integer(v))
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	else if (json_is_string(v))
+		snprintf(buf, size, "%s", json_string_value(v));
+	else
+		snprintf(buf, size, "NA");
+	return buf;
+}

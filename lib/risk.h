@@ -68,6 +68,8 @@ void fmt_utc_iso(char *buf, size_t size);	/* 2026-11-24T15:20:00Z */
 /* jsonout: a jansson value, compact, numbers as fmt_double writes them */
 struct json_t;
 int jsonout(FILE *, struct json_t *);
+/* a number, as jsonout writes it, or a string, for a table's cell; else NA */
+const char *jsonout_cell(char *buf, size_t size, struct json_t *);
 
 /* path: joined, split, tested, made; a file read whole */
 int path_mkdirs(const char *path);
