@@ -712,10 +712,8 @@ main(int argc, char *argv[])
 	if (listcsv(cfg.input_folder_path, &files, &nfiles) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	if (listnew) {
-		if (newfiles(&cfg, files, nfiles) == -1) {
-			warnx_("%s", risk_err);
-			ret = EXIT_FAIL;
-		}
+		if (newfiles(&cfg, files, nfiles) == -1)
+			errx_(EXIT_FAIL, "%s", risk_err);
 	} else {
 		memset(&g, 0, sizeof(g));
 		eopen(&g, &cfg, outdir ? outdir : cfg.output_folder_path);

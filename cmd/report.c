@@ -101,8 +101,7 @@ struct lines {
 };
 
 static void
-addline(struct lines *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+addline(struct lines *l, const char *fmt, ...) RISK_PRINTF(2, 3);
 
 static void
 addline(struct lines *l, const char *fmt, ...)
@@ -181,7 +180,7 @@ cleanup(void)
 
 /* a file of the scratch folder, complete or the run stops */
 static FILE *
-scratchfile(const char *name)
+escratchfile(const char *name)
 {
 	char *path = path_join(scratch, name);
 	FILE *fp;
@@ -192,16 +191,18 @@ scratchfile(const char *name)
 	return fp;
 }
 
+/* or exit */
 static void
-closescratch(FILE *fp, const char *name)
+eclosescratch(FILE *fp, const char *name)
 {
 	if (ferror(fp) | (fclose(fp) == EOF))
 		errx_(EXIT_FAIL, "%s/%s: write error", scratch, name);
 }
 
-/* what gnuplot drew in the scratch folder, to a temp file beside path */
+/* what gnuplot drew in the scratch folder, to a temp file beside path;
+ * or exit */
 static void
-output(struct atomic *a, const char *name, const char *path)
+eoutput(struct atomic *a, const char *name, const char *path)
 {
 	char *src = path_join(scratch, name), *data;
 	size_t len;
@@ -250,9 +251,9 @@ struct report {
 };
 
 /* the model, its score on the test data, both data files, and the
- * timings and dependencies: those diagnose -o saved, else now */
+ * timings and dependencies: those diagnose -o saved, else now; or exit */
 static void
-load(struct report *r)
+eload(struct report *r)
 {
 	char *dpath;
 	json_t *saved;
@@ -301,10 +302,10 @@ page_confusion(struct report *r)
 	char *title;
 	FILE *df;
 
-	df = scratchfile("cm.dat");
+	df = escratchfile("cm.dat");
 	fprintf(df, "0 0 %lld\n0 1 %lld\n\n1 0 %lld\n1 1 %lld\n", cm->tn,
 	    cm->fn, cm->fp, cm->tp);
-	closescratch(df, "cm.dat");
+	eclosescratch(df, "cm.dat");
 	title = emalloc(strlen(r->m.trained_at) + 128);
 	sprintf(title, "Confusion matrix of %s model trained at %s, F1 %s",
 	    r->modelopt ? "the" : "the deployed", r->m.trained_at, r->f1s);
@@ -373,11 +374,11 @@ histfile(const char *name, const double *a, size_t na, const double *b,
 	binrange(a, na, b, nb, lo, w);
 	histogram(a, na, *lo, *w, sa);
 	histogram(b, nb, *lo, *w, sb);
-	df = scratchfile(name);
+	df = escratchfile(name);
 	for (k = 0; k < NBIN; k++)
 		fprintf(df, "%.17g %.17g %.17g\n", *lo + (k + 0.5) * *w, sa[k],
 		    sb[k]);
-	closescratch(df, name);
+	eclosescratch(df, name);
 }
 
 /* the features' distributions in finaldata.csv and the test data, three
@@ -464,7 +465,7 @@ loadhistory(const char *prod, struct history *h)
 static size_t
 writepoints(const struct history *h, const char *name, int check)
 {
-	FILE *df = scratchfile(name);
+	FILE *df = escratchfile(name);
 	size_t i, n = 0;
 
 	for (i = 0; i < h->n; i++)
@@ -473,7 +474,7 @@ writepoints(const struct history *h, const char *name, int check)
 			    h->p[i].f1);
 			n++;
 		}
-	closescratch(df, name);
+	eclosescratch(df, name);
 	return n;
 }
 
@@ -916,21 +917,22 @@ page_timings(struct report *r)
 }
 
 /* the strings of the data, read into S before report.gp runs; then
- * gnuplot in the scratch folder: no path is named in the script */
+ * gnuplot in the scratch folder: no path is named in the script; exit
+ * unless it drew */
 static void
-rungnuplot(void)
+erungnuplot(void)
 {
 	char *argv[] = { "gnuplot", "strings.gp", "report.gp", NULL };
 	FILE *gp;
 	int st;
 
-	closescratch(strfp, "strings.dat");
-	gp = scratchfile("strings.gp");
+	eclosescratch(strfp, "strings.dat");
+	gp = escratchfile("strings.gp");
 	fprintf(gp, "set encoding utf8\nset datafile separator '\\t'\n"
 	    "array S[%zu]\nstats 'strings.dat' using (S[int($0) + 1] = "
 	    "strcol(1), 0) nooutput\nset datafile separator whitespace\n",
 	    nstr);
-	closescratch(gp, "strings.gp");
+	eclosescratch(gp, "strings.gp");
 	st = spawn_in(scratch, argv, NULL, SPAWN_OUTNULL);
 	if (st == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
@@ -1003,24 +1005,24 @@ main(int argc, char *argv[])
 	if (!ongnuplotpath())
 		errx_(EXIT_FAIL, "gnuplot not found: install the package "
 		    "gnuplot-nox");
-	load(&r);
+	eload(&r);
 
 	tmp = escratch();
 	if (config_mkdir("output_model_path", r.cfg.output_model_path) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	png = path_join(r.cfg.output_model_path, "confusionmatrix.png");
 	pdf = path_join(r.cfg.output_model_path, "report.pdf");
-	r.gp = scratchfile("report.gp");
-	strfp = scratchfile("strings.dat");
+	r.gp = escratchfile("report.gp");
+	strfp = escratchfile("strings.dat");
 
 	pages(&r);
 	fprintf(r.gp, "unset output\n");
-	closescratch(r.gp, "report.gp");
-	rungnuplot();
+	eclosescratch(r.gp, "report.gp");
+	erungnuplot();
 
 	/* both on disk under temp names, then renamed over the old ones */
-	output(&out[0], "out.png", png);
-	output(&out[1], "out.pdf", pdf);
+	eoutput(&out[0], "out.png", png);
+	eoutput(&out[1], "out.pdf", pdf);
 	if (atomic_commit(&out[0]) == -1 || atomic_commit(&out[1]) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	printf("%s\n%s\n", png, pdf);

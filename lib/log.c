@@ -34,6 +34,8 @@ seterr(const char *fmt, ...)
 	return -1;
 }
 
+static void vlog(const char *fmt, va_list ap) RISK_PRINTF(1, 0);
+
 static void
 vlog(const char *fmt, va_list ap)
 {

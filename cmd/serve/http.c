@@ -129,6 +129,8 @@ conn_idle(struct MHD_Connection *c, int idle)
 }
 
 /* libmicrohttpd's own messages: one line each, prefixed, silent under -q */
+static void mhdlog(void *cls, const char *fmt, va_list ap) RISK_PRINTF(2, 0);
+
 static void
 mhdlog(void *cls, const char *fmt, va_list ap)
 {
