@@ -9,8 +9,10 @@ LIBOBJ = \
 	lib/adopt.o\
 	lib/atomic.o\
 	lib/colfile.o\
+	lib/columns.o\
 	lib/config.o\
 	lib/csvread.o\
+	lib/csvwrite.o\
 	lib/datadrift.o\
 	lib/deploy.o\
 	lib/deps.o\
@@ -36,7 +38,8 @@ LIBOBJ = \
 	lib/spawn.o\
 	lib/stats.o\
 	lib/timing.o\
-	lib/tool.o
+	lib/tool.o\
+	lib/utf8.o
 
 TOOLS = serve ingest train score deploy diagnose report
 SCRIPTS = fullprocess apicalls

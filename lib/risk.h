@@ -233,7 +233,11 @@ int csvread_fp(FILE *, const char *name, struct schema *, csvread_fn, void *);
  * rows of every column */
 int csvread_header(const char *path, struct schema *);
 int csv_ismissing(const char *, size_t);
+
+/* csvwrite: a field written as a CSV field; -1 on a write error */
 int csvwrite_field(FILE *, const char *, size_t);
+
+/* utf8: 1 when the bytes are well-formed UTF-8 without a NUL */
 int utf8_valid(const char *, size_t);
 
 /* number: a CSV field read as pandas 1.5's default C parser reads it */
@@ -429,8 +433,8 @@ double stats_select(double *, size_t n, size_t k);	/* k-th smallest */
 double stats_median(double *, size_t);	/* no NaN; reorders */
 void stats_describe(double *, size_t, struct colstats *);	/* reorders */
 
-/* diag: the diagnostics of diagnose(1), report(1) and serve(1), as jansson
- * values in SPEC.md's shapes; NULL with risk_err on failure */
+/* columns: a data file read as columns, each feature's values and each
+ * column's missing fields */
 struct columns {
 	size_t nrow, ncol, nfeat, cap;
 	char **name;		/* every column's header name */
@@ -444,6 +448,9 @@ enum { COLUMNS_VALUES = 1, COLUMNS_FINALDATA = 2 };
 int columns_load(struct columns *, const char *path, const struct config *,
     int flags);
 void columns_free(struct columns *);
+
+/* diag: the diagnostics of diagnose(1), report(1) and serve(1), as jansson
+ * values in SPEC.md's shapes; NULL with risk_err on failure */
 struct json_t *diag_number(double);	/* null when not finite */
 struct json_t *diag_summary(const struct config *);
 struct json_t *diag_summary_of(struct columns *);	/* reorders x */
