@@ -146,17 +146,6 @@ freelines(struct lines *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static time_t
-isotime(const char *iso)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
-		return (time_t)-1;
-	return timegm(&tm);
-}
-
 static int
 rmentry(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
@@ -444,7 +433,7 @@ loadhistory(const char *prod, struct history *h)
 	h->p = emalloc((sh.n + 1) * sizeof(*h->p));
 	for (i = 0; i < sh.n; i++) {
 		l = &sh.line[i];
-		pt.t = isotime(l->time);
+		pt.t = deploy_isotime(l->time);
 		pt.f1 = l->f1;
 		pt.check = strcmp(l->event, "check") == 0;
 		if (pt.t == (time_t)-1 || (!pt.check &&

@@ -592,21 +592,35 @@ deploy_time(const char *id, char *iso, size_t size)
 	    id + 6, id + 9, id + 11, id + 13);
 }
 
+/* 2026-11-24T15:45:00Z, as deploy_time and fmt_utc_iso write it, in
+ * seconds since the epoch; -1 for any other text */
+time_t
+deploy_isotime(const char *iso)
+{
+	struct tm tm;
+	int n = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+	    &n) != 6 || n != 20 || iso[n] != '\0' || tm.tm_mon < 1 ||
+	    tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return timegm(&tm);
+}
+
 /* the deployment's time in seconds since the epoch, 0 when id holds none */
 time_t
 deploy_epoch(const char *id)
 {
 	char iso[32];
-	struct tm tm;
+	time_t t;
 
 	deploy_time(id, iso, sizeof(iso));
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(iso, "%d-%d-%dT%d:%d:%dZ", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return timegm(&tm);
+	return (t = deploy_isotime(iso)) == -1 ? 0 : t;
 }
 
 int

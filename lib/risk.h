@@ -591,6 +591,7 @@ int deploy_readscore_python(const char *path, double *f1);	/* the original's */
 extern const char *const deploy_artifacts[DEPLOY_NARTIFACT];
 char *deploy_path(const char *prod, const char *id, const char *name);
 time_t deploy_epoch(const char *id);	/* the ID's time; 0: none */
+time_t deploy_isotime(const char *);	/* 2026-11-24T15:45:00Z; -1: not */
 void deploy_time(const char *id, char *iso, size_t size);
 /* prod/name gets a line appended, the file made with header if none */
 int deploy_append(const char *prod, const char *name, const char *header,

@@ -328,10 +328,9 @@ static void
 decision_gauges(FILE *fp)
 {
 	struct decision d;
-	struct tm tm;
 	double f1;
 	char num[40];
-	int n = 0, drift;
+	int drift;
 	time_t t;
 
 	memset(&d, 0, sizeof(d));
@@ -344,16 +343,8 @@ decision_gauges(FILE *fp)
 		drift = 0;
 	else
 		return;
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(d.time, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year,
-	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-	    &n) != 6 || n != 20 || d.time[n] != '\0' || tm.tm_mon < 1 ||
-	    tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+	if ((t = deploy_isotime(d.time)) == -1)
 		return;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	t = timegm(&tm);
 	if (number_parse(d.f1, strlen(d.f1), &f1) == -1 || !(f1 >= 0 &&
 	    f1 <= 1) || !labelok(d.model) || !labelok(d.test))
 		return;

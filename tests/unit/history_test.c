@@ -1,6 +1,7 @@
 /*
  * The score history's one reader and writer: which lines are read, their
- * fields to the byte, what a strict read names, what the writer appends.
+ * fields to the byte, what a strict read names, what the writer appends;
+ * the one reader of its times and of a deployment ID's.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -91,6 +92,21 @@ adds(void)
 	free(p);
 }
 
+/* the times of its lines and of deployment IDs, read one way */
+static void
+times(void)
+{
+	OK(deploy_isotime("2026-11-24T15:20:00Z") == 1795533600 &&
+	    deploy_epoch("20261124T152000.123456Z-0123456789ab") ==
+	    1795533600, "a line's time and an ID's time, in seconds");
+	OK(deploy_isotime("2026-11-24T15:20:00Zx") == -1 &&
+	    deploy_isotime("2026-1-24T15:20:00Z") == -1 &&
+	    deploy_isotime("2026-13-24T15:20:00Z") == -1 &&
+	    deploy_isotime("2026-11-24 15:20:00Z") == -1 &&
+	    deploy_isotime("") == -1 && deploy_epoch("x") == 0,
+	    "any other text is no time");
+}
+
 int
 main(void)
 {
@@ -98,6 +114,7 @@ main(void)
 		return 2;
 	reads();
 	adds();
+	times();
 	rmdir(dir);
 	return unit_done();
 }
