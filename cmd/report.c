@@ -1015,6 +1015,8 @@ main(int argc, char *argv[])
 	if (atomic_commit(&out[0]) == -1 || atomic_commit(&out[1]) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	printf("%s\n%s\n", png, pdf);
+	if (tool_flush() == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
 	infox("F1 %s on %s: %s, %s", r.f1s, r.testpath, png, pdf);
 	cleanup();
 	scratch = NULL;

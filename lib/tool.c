@@ -54,6 +54,15 @@ label(char *buf, size_t size, const struct toolarg *a, int arg)
 	return buf;
 }
 
+/* after -h or -V: exit 0, or 1 when standard output could not take it */
+static RISK_NORETURN void
+edone(void)
+{
+	if (tool_flush() == -1)
+		errx_(EXIT_FAIL, "%s", risk_err);
+	exit(EXIT_OK);
+}
+
 void
 tool_help(const struct toolopt *o)
 {
@@ -72,7 +81,7 @@ tool_help(const struct toolopt *o)
 	    "off)");
 	helpline("-V, --version", "print the version and exit");
 	manual();
-	exit(tool_flush() == -1 ? EXIT_FAIL : EXIT_OK);
+	edone();
 }
 
 int
@@ -163,7 +172,7 @@ common(struct toolopt *o, int ch, const char *arg)
 		return 1;
 	case 'V':
 		print_version();
-		exit(EXIT_OK);
+		edone();
 	}
 	return 0;
 }

@@ -103,6 +103,16 @@ has() {
 	[ "${#lines[@]}" -eq 5 ]
 }
 
+@test "-h and -V to a full standard output fail and say so" {
+	local t
+	for t in ingest train score deploy diagnose report serve; do
+		run -1 --separate-stderr bash -c "$t -h >/dev/full"
+		[ "$stderr" = "$t: stdout: write error" ]
+		run -1 --separate-stderr bash -c "$t -V >/dev/full"
+		[ "$stderr" = "$t: stdout: write error" ]
+	done
+}
+
 @test "an installed tool's help names the installed manual page" {
 	[ "$(head -c 2 "$ROOT/bin/deploy")" != "#!" ] ||
 		skip "make check-valgrind installs its valgrind wrappers, not the tools"

@@ -53,6 +53,15 @@ deployed() {
 	[ -z "$(find "$WS" -name '.tmp.*')" ]
 }
 
+@test "report to a full standard output fails and says so, its files written" {
+	need_gnuplot
+	seeddeployed
+	run -1 --separate-stderr bash -c "report -q >/dev/full"
+	[ "$stderr" = "report: stdout: write error" ]
+	[ "$(head -c 5 practicemodels/report.pdf)" = "%PDF-" ]
+	[ -z "$(find "$WS" -name '.tmp.*')" ]
+}
+
 @test "report's first page gives the key figures" {
 	need_gnuplot
 	command -v pdftotext >/dev/null || skip "pdftotext is not installed"
