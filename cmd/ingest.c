@@ -70,6 +70,8 @@ enum { SAW_NUM = 1, SAW_BOOL = 2, SAW_TEXT = 4, SAW_FLOAT = 8 };
 enum { K_NA, K_NUM, K_FLOAT, K_BOOL, K_TEXT };
 /* what one value is */
 enum { C_NA, C_INT, C_FLOAT, C_BOOL, C_TEXT };
+_Static_assert((int)C_NA == (int)COLFILE_NA &&
+    (int)C_INT == (int)COLFILE_INT, "colfile_stage reads the classes");
 /* the first rows of a file, whose length tells how many it may hold */
 #define SAMPLE 1024
 
@@ -415,7 +417,7 @@ onrecord(const struct record *r, void *arg)
 	progress_rows(&g->prog, g->read);
 	keyrow(g, r);
 	formatrow(g, r);
-	colfile_stage(&g->cols, r);
+	colfile_stage(&g->cols, r, g->cls, g->val);
 	if (g->nrow == BATCH)
 		return flush(g);
 	return 0;

@@ -474,23 +474,31 @@ colfile_begin(struct colbuild *b, const struct schema *s, const char *csv)
 	b->ok = header(b) == 0;
 }
 
-static void
-stageadd(struct colbuild *b, const void *s, size_t n)
+/* room for n more staged bytes; where they go */
+static char *
+stageroom(struct colbuild *b, size_t n)
 {
 	if (b->scap - b->slen < n) {
 		b->scap = (b->scap + n) * 2 + 256;
 		b->stage = erealloc(b->stage, b->scap);
 	}
-	memcpy(b->stage + b->slen, s, n);
-	b->slen += n;
+	return b->stage + b->slen;
 }
 
+/*
+ * A row staged: its target, the columns where it is missing, and each
+ * feature's text, or the number itself when the text is an integer of at
+ * most 12 characters other than a negative zero: such a text reads back
+ * as that integer whatever its column's type (number_reread), and moves
+ * no type.
+ */
 void
-colfile_stage(struct colbuild *b, const struct record *r)
+colfile_stage(struct colbuild *b, const struct record *r,
+    const unsigned char *cls, const double *val)
 {
-	uint32_t n;
-	size_t i, k;
-	char m;
+	uint32_t n, nmiss, fast = UINT32_MAX;
+	size_t i, k, most;
+	char *p, *q;
 
 	if (!b->ok)
 		return;
@@ -499,37 +507,66 @@ colfile_stage(struct colbuild *b, const struct record *r)
 		b->soff = erealloc(b->soff, b->ocap * sizeof(*b->soff));
 	}
 	b->soff[b->nstage++] = b->slen;
-	stageadd(b, &r->y, sizeof(r->y));
-	for (i = 0; i < b->ncol; i++) {
-		m = csv_ismissing(r->field[i], r->len[i]);
-		stageadd(b, &m, 1);
-	}
+	most = 1 + 4 + 4 * b->ncol;
+	for (i = 0; i < b->nfeat; i++)
+		most += 4 + 8 + r->len[b->feat[i]];
+	p = stageroom(b, most);
+	*p++ = (char)r->y;
+	q = p;
+	p += 4;
+	for (i = 0, nmiss = 0; i < b->ncol; i++)
+		if (cls != NULL ? cls[i] == COLFILE_NA :
+		    csv_ismissing(r->field[i], r->len[i])) {
+			n = (uint32_t)i;
+			memcpy(p, &n, 4);
+			p += 4;
+			nmiss++;
+		}
+	memcpy(q, &nmiss, 4);
 	for (i = 0; i < b->nfeat; i++) {
 		k = b->feat[i];
+		if (cls != NULL && cls[k] == COLFILE_INT && r->len[k] <= 12 &&
+		    (val[k] != 0 || memchr(r->field[k], '-', r->len[k]) ==
+		    NULL)) {
+			memcpy(p, &fast, 4);
+			memcpy(p + 4, &val[k], 8);
+			p += 12;
+			continue;
+		}
 		n = (uint32_t)r->len[k];
-		stageadd(b, &n, sizeof(n));
-		stageadd(b, r->field[k], r->len[k]);
+		memcpy(p, &n, 4);
+		memcpy(p + 4, r->field[k], n);
+		p += 4 + n;
 	}
+	b->slen = p - b->stage;
 }
 
 void
 colfile_take(struct colbuild *b, size_t k)
 {
 	const char *p;
-	uint32_t n;
+	uint32_t n, nmiss, j;
 	size_t i;
 	int y;
 
 	if (!b->ok)
 		return;
 	p = b->stage + b->soff[k];
-	memcpy(&y, p, sizeof(y));
-	p += sizeof(y);
-	for (i = 0; i < b->ncol; i++)
-		b->missing[i] += *p++;
+	y = (signed char)*p++;
+	memcpy(&nmiss, p, 4);
+	p += 4;
+	for (j = 0; j < nmiss; j++, p += 4) {
+		memcpy(&n, p, 4);
+		b->missing[n]++;
+	}
 	for (i = 0; i < b->nfeat; i++) {
-		memcpy(&n, p, sizeof(n));
-		p += sizeof(n);
+		memcpy(&n, p, 4);
+		p += 4;
+		if (n == UINT32_MAX) {
+			memcpy(&b->row[i], p, 8);
+			p += 8;
+			continue;
+		}
 		/* what csvread gives of this field, the rows before it read */
 		if (schema_value(&b->rs, i, p, n, &b->row[i]) == -1) {
 			b->ok = 0;	/* a reader fails where ingest did not */

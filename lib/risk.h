@@ -336,7 +336,12 @@ struct colbuild {
 	} mark;
 };
 void colfile_begin(struct colbuild *, const struct schema *, const char *csv);
-void colfile_stage(struct colbuild *, const struct record *);
+/* cls and val, when not NULL: each field's class, COLFILE_NA exactly
+ * when it is missing, COLFILE_INT when it is an integer text whose number
+ * (number_read's) is val's */
+enum { COLFILE_NA, COLFILE_INT };
+void colfile_stage(struct colbuild *, const struct record *,
+    const unsigned char *cls, const double *val);
 void colfile_take(struct colbuild *, size_t k);
 void colfile_unstage(struct colbuild *);
 /* the state before a file's rows, to which colfile_back returns when

@@ -26,7 +26,9 @@ static const char text[] =
     "y,,2,6,1\n"
     "\"z,w\",3,0.30000000000000004,NA,1\n"
     "v,4,123456789012345678,7,\n"
-    "u,5,1e-5,8,0\n";
+    "u,5,1e-5,8,0\n"
+    "s,-0,-0,000000000007,1\n"
+    "t,123456789012,1234567890123,8,0\n";
 
 struct rows {
 	struct colbuild *b;
@@ -40,7 +42,16 @@ build(const struct record *r, void *arg)
 {
 	struct rows *t = arg;
 
-	colfile_stage(t->b, r);
+	unsigned char cls[8];
+	double val[8];
+	size_t i;
+
+	/* as ingest classifies the fields: missing, integer, other */
+	for (i = 0; i < r->nfield; i++)
+		cls[i] = csv_ismissing(r->field[i], r->len[i]) ? COLFILE_NA :
+		    number_read(r->field[i], r->len[i], &val[i]) == 1 ?
+		    COLFILE_INT : 2;
+	colfile_stage(t->b, r, cls, val);
 	colfile_take(t->b, 0);
 	colfile_unstage(t->b);
 	return 0;
@@ -165,18 +176,18 @@ main(void)
 	schema_reread(&s);
 	memset(&want, 0, sizeof(want));
 	OK(csvread(csv, &s, expect, &want) == 0, "the text reads back");
-	OK(want.n == 5, "5 rows: %zu", want.n);
+	OK(want.n == 7, "7 rows: %zu", want.n);
 	schema_free(&s);
 
 	OK(colfile_load(&c, cols, csv) == 0, "it loads: %s", risk_err);
-	OK(c.nrow == 5 && c.ncol == 5 && c.nfeat == 3, "5 rows, 5 columns, "
+	OK(c.nrow == 7 && c.ncol == 5 && c.nfeat == 3, "7 rows, 5 columns, "
 	    "3 features");
 	OK(strcmp(c.name[2], "b") == 0 && strcmp(c.name[3], "b.1") == 0,
 	    "the repeated name as the reader renames it");
 	OK(colfile_find(&c, &cfg, at) == 0 && at[0] == 0 && at[2] == 2,
 	    "the features found by name");
 	same = 1;
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 7; i++) {
 		for (j = 0; j < 3; j++)
 			same &= memcmp(&c.x[i * 3 + at[j]], &want.x[i][j],
 			    sizeof(double)) == 0;
@@ -190,10 +201,13 @@ main(void)
 	OK(sha256_file(csv, hex) == 0 && strcmp(hex, c.sha256) == 0,
 	    "the digest is finaldata.csv's");
 	OK(colfile_verify(&c, csv) == 0, "colfile_verify agrees");
+	OK(c.x[5 * 3 + 1] == 0 && signbit(c.x[5 * 3 + 1]) &&
+	    !signbit(c.x[5 * 3]), "-0 is -0.0 in a float column, 0 in "
+	    "another");
 	colfile_free(&c);
 
 	good = slurp(cols, &len);
-	OK(good != NULL && len == 168 + 24 + 32 + 5 * 24 + 8 + 40,
+	OK(good != NULL && len == 168 + 24 + 32 + 7 * 24 + 8 + 40,
 	    "the file's size: %zu", len);
 
 	/* refused: truncated anywhere, foreign, damaged, lying counts */
@@ -238,9 +252,9 @@ main(void)
 		OK(loads_patched(good, len, off, &nan, 8, "disagree"),
 		    "a NaN the missing counts do not count refused");
 	}
-	OK(loads_patched(good, len, off + 5 * 24, &two, 1, "not 0, 1"),
+	OK(loads_patched(good, len, off + 7 * 24, &two, 1, "not 0, 1"),
 	    "a target of 2 refused");
-	big = 6;
+	big = 8;
 	OK(loads_patched(good, len, len - 40, &big, 8, "out of range"),
 	    "a missing count above the rows refused");
 	{
