@@ -383,6 +383,27 @@ datatest(const struct config *cfg, const char *data, struct datatest *t)
 	return r;
 }
 
+/* how the score test found its threshold */
+static void
+scoredetail(const struct drift *d, char *buf, size_t size)
+{
+	char c[40], sp[40];
+
+	fmt_double(c, sizeof(c), d->center);
+	fmt_double(sp, sizeof(sp), d->spread);
+	if (d->test == DRIFT_PARAMETRIC)
+		snprintf(buf, size, "mean %s - 2 * std %s of %zu scores", c, sp,
+		    d->n);
+	else if (d->test == DRIFT_NONPARAMETRIC)
+		snprintf(buf, size, "Q1 %s - 1.5 * IQR %s of %zu scores", c, sp,
+		    d->n);
+	else if (d->asked != DRIFT_RAW)
+		snprintf(buf, size, "the deployed score: %s needs 2 scores in "
+		    "the history, it has %zu", drift_name(d->asked), d->n);
+	else
+		snprintf(buf, size, "the deployed score");
+}
+
 /*
  * The score test, the data test beside it in every case, and the decision
  * by drift_test: one line of tab-separated fields, the score test's
@@ -393,32 +414,17 @@ static int
 check(const struct config *cfg, double score, const char *data, int dry)
 {
 	const char *prod = cfg->prod_deployment_path, *dv;
-	char id[256], f1[40], ref[40], c[40], sp[40], when[32];
+	char id[256], f1[40], ref[40], when[32];
 	char detail[256], ddetail[LOG_ESCMAX + 64], nd[24] = "", nf[24] = "";
 	struct datatest t;
 	struct drift d;
-	size_t n;
 	int ran, decision;
 
 	if (drift_scoretest(cfg, score, &d, id, sizeof(id)) == -1)
 		return -1;
-	n = d.n;
 	fmt_double(f1, sizeof(f1), score);
 	fmt_double(ref, sizeof(ref), d.threshold);
-	fmt_double(c, sizeof(c), d.center);
-	fmt_double(sp, sizeof(sp), d.spread);
-	if (d.test == DRIFT_PARAMETRIC)
-		snprintf(detail, sizeof(detail), "mean %s - 2 * std %s of %zu "
-		    "scores", c, sp, n);
-	else if (d.test == DRIFT_NONPARAMETRIC)
-		snprintf(detail, sizeof(detail), "Q1 %s - 1.5 * IQR %s of %zu "
-		    "scores", c, sp, n);
-	else if (d.asked != DRIFT_RAW)
-		snprintf(detail, sizeof(detail), "the deployed score: %s needs "
-		    "2 scores in the history, it has %zu", drift_name(d.asked),
-		    n);
-	else
-		snprintf(detail, sizeof(detail), "the deployed score");
+	scoredetail(&d, detail, sizeof(detail));
 
 	/* without a reference profile the score test decides alone */
 	ran = datatest(cfg, data, &t) == 0;
