@@ -19,46 +19,6 @@
 
 #include "risk.h"
 
-/* is prod/name something deploy puts there? */
-static int
-ours(const char *prod, const char *name)
-{
-	char *p = path_join(prod, name), buf[64], want[64];
-	struct stat st;
-	ssize_t n;
-	size_t i;
-	int r = 0;
-
-	if (lstat(p, &st) == -1) {
-		free(p);
-		return 1;	/* gone meanwhile */
-	}
-	/* the names only deploy uses, a temp file a crash left */
-	if (strcmp(name, "history") == 0 ||
-	    strcmp(name, HISTORY_FILE) == 0 ||
-	    strcmp(name, "decisions.csv") == 0 ||
-	    strcmp(name, ".deploy.lock") == 0 ||
-	    strncmp(name, ".tmp.", 5) == 0)
-		r = 1;
-	else if (strcmp(name, "current") == 0 ||
-	    strcmp(name, ".current.tmp") == 0 ||
-	    strcmp(name, ".link.tmp") == 0)
-		r = S_ISLNK(st.st_mode);
-	else
-		for (i = 0; i < DEPLOY_NARTIFACT; i++) {
-			if (strcmp(name, deploy_artifacts[i]) != 0 ||
-			    !S_ISLNK(st.st_mode))
-				continue;
-			snprintf(want, sizeof(want), "current/%s",
-			    deploy_artifacts[i]);
-			n = readlink(p, buf, sizeof(buf) - 1);
-			r = n > 0 && (size_t)n == strlen(want) &&
-			    memcmp(buf, want, n) == 0;
-		}
-	free(p);
-	return r;
-}
-
 /* the names in prod that deploy did not put there, sorted */
 static int
 foreign(const char *prod, char ***names, size_t *n)
@@ -74,7 +34,7 @@ foreign(const char *prod, char ***names, size_t *n)
 		    seterr("%s: %s", prod, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-		    ours(prod, e->d_name))
+		    deploy_owns(prod, e->d_name))
 			continue;
 		if (*n == cap)
 			*names = erealloc(*names, (cap = cap * 2 + 8) *

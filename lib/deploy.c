@@ -1,6 +1,9 @@
 /*
- * The deployment folder: every deployment kept in history/ID/, and
- * "current", a symlink to one of them, replaced by a single rename.
+ * The deployment folder and all it holds: every deployment kept in
+ * history/ID/, "current", a symlink to one of them, replaced by a single
+ * rename, the artifacts' links through it, the IDs and their times, the
+ * lock, and which names in it are deploy's. The score history's lines
+ * are history.c's.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -204,6 +207,46 @@ deploy_toplinks(const char *prod)
 		free(target);
 	}
 	return r == 0 ? atomic_fsync_dir(prod) : r;
+}
+
+/* is prod/name something deploy puts there? */
+int
+deploy_owns(const char *prod, const char *name)
+{
+	char *p = path_join(prod, name), buf[64], want[64];
+	struct stat st;
+	ssize_t n;
+	size_t i;
+	int r = 0;
+
+	if (lstat(p, &st) == -1) {
+		free(p);
+		return 1;	/* gone meanwhile */
+	}
+	/* the names only deploy uses, a temp file a crash left */
+	if (strcmp(name, "history") == 0 ||
+	    strcmp(name, HISTORY_FILE) == 0 ||
+	    strcmp(name, "decisions.csv") == 0 ||
+	    strcmp(name, ".deploy.lock") == 0 ||
+	    strncmp(name, ".tmp.", 5) == 0)
+		r = 1;
+	else if (strcmp(name, "current") == 0 ||
+	    strcmp(name, ".current.tmp") == 0 ||
+	    strcmp(name, ".link.tmp") == 0)
+		r = S_ISLNK(st.st_mode);
+	else
+		for (i = 0; i < DEPLOY_NARTIFACT; i++) {
+			if (strcmp(name, deploy_artifacts[i]) != 0 ||
+			    !S_ISLNK(st.st_mode))
+				continue;
+			snprintf(want, sizeof(want), "current/%s",
+			    deploy_artifacts[i]);
+			n = readlink(p, buf, sizeof(buf) - 1);
+			r = n > 0 && (size_t)n == strlen(want) &&
+			    memcmp(buf, want, n) == 0;
+		}
+	free(p);
+	return r;
 }
 
 /* a temp folder's files and the folder; it holds no folder of its own */

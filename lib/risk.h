@@ -586,6 +586,7 @@ int deploy_toplinks(const char *prod);	/* prod/NAME -> current/NAME */
 int deploy_lock(const char *prod, int create);	/* fd of the held lock */
 int deploy_link(const char *dir, const char *target, const char *name);
 void deploy_clean(const char *prod);	/* what killed runs left */
+int deploy_owns(const char *prod, const char *name);	/* deploy put it */
 struct model;
 int deploy_fits(const struct model *, const struct config *, const char *);
 int deploy_recorded(const char *prod, const char *id);	/* was current */
