@@ -9,21 +9,35 @@
 
 #include "risk.h"
 
+/* this program's folder into buf, its file name returned; NULL with
+ * risk_err */
+static char *
+selfpath(char *buf, size_t size)
+{
+	char *base;
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", buf, size - 1)) == -1) {
+		seterr("/proc/self/exe: %s", strerror(errno));
+		return NULL;
+	}
+	buf[n] = '\0';
+	base = strrchr(buf, '/');
+	*base++ = '\0';
+	return base;
+}
+
 /* where this tool's manual page is: in the source tree beside bin/, or
  * installed under the name it runs as */
 static void
 manual(void)
 {
 	char self[PATH_MAX], *base, *top, *page;
-	ssize_t n;
 
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1) {
+	if ((base = selfpath(self, sizeof(self))) == NULL) {
 		printf("The manual: man %s\n", argv0);
 		return;
 	}
-	self[n] = '\0';
-	base = strrchr(self, '/');
-	*base++ = '\0';
 	top = path_dir(self);
 	page = emalloc(strlen(top) + strlen(base) + 16);
 	sprintf(page, "%s/man/%s.1", top, base);
@@ -256,19 +270,13 @@ print_version(void)
 char *
 tool_path(const char *tool)
 {
-	char self[PATH_MAX], *base, *p, *pre = estrdup("");
+	char self[PATH_MAX], *base, *p, *pre;
 	const char *t, *e;
 	size_t nb, nt;
-	ssize_t n;
 
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1) {
-		free(pre);
-		seterr("/proc/self/exe: %s", strerror(errno));
+	if ((base = selfpath(self, sizeof(self))) == NULL)
 		return NULL;
-	}
-	self[n] = '\0';
-	base = strrchr(self, '/');
-	*base++ = '\0';
+	pre = estrdup("");
 	/* installed as PREFIXdiagnose: the siblings carry the same prefix */
 	nb = strlen(base);
 	for (t = RISK_TOOLS; *t != '\0'; t = e + strspn(e, " ")) {
