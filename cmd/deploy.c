@@ -45,12 +45,12 @@ validate(const struct config *cfg, char *const src[], double *score)
 	test = path_join(cfg->test_data_path, "testdata.csv");
 	if (deploy_fits(&m, cfg, src[0]) == 0 &&
 	    score_file(&m, cfg, test, src[0], &s) == 0) {
-		if (metric_f1(&s.cm) == *score)
+		if (metrics_f1(&s.cm) == *score)
 			r = 0;
 		else
 			seterr("%s: F1 %s, but the model scores %s on %s: run "
 			    "score", src[1], fmt_double(a, sizeof(a), *score),
-			    fmt_double(b, sizeof(b), metric_f1(&s.cm)), test);
+			    fmt_double(b, sizeof(b), metrics_f1(&s.cm)), test);
 	}
 	free(test);
 	model_free(&m);
@@ -123,7 +123,7 @@ champion(const struct config *cfg, const char *cur, double *f1)
 	test = path_join(cfg->test_data_path, "testdata.csv");
 	if (deploy_valid(cfg, cur) == 0 && model_load(&m, p) == 0) {
 		if ((r = score_file(&m, cfg, test, p, &s)) == 0)
-			*f1 = metric_f1(&s.cm);
+			*f1 = metrics_f1(&s.cm);
 		model_free(&m);
 	}
 	free(test);

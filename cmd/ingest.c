@@ -366,7 +366,7 @@ classify(struct ingest *g, const struct record *r)
 		/* no missing-value word is a number (number_test) */
 		if ((t = number_read(r->field[i], r->len[i], &g->val[i])) != -1)
 			t = t == 1 ? C_INT : C_FLOAT;
-		else if (csv_ismissing(r->field[i], r->len[i]))
+		else if (csvread_ismissing(r->field[i], r->len[i]))
 			t = C_NA;
 		else if ((t = truthword(r->field[i], r->len[i])) != -1) {
 			g->val[i] = t;
@@ -536,7 +536,7 @@ eopen(struct ingest *g, const struct config *cfg, const char *outdir)
 	    atomic_sweep(g->listpath) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	rowset_init(&g->seen);
-	schema_init(&g->schema, cfg, 1);
+	csvread_init(&g->schema, cfg, 1);
 	if (atomic_open(&g->out, g->final) == -1)
 		errx_(EXIT_FAIL, "%s", risk_err);
 	if (atomic_open(&g->list, g->listpath) == -1) {
@@ -673,7 +673,7 @@ freeingest(struct ingest *g)
 	free(g->val);
 	colfile_end(&g->cols);
 	rowset_free(&g->seen);
-	schema_free(&g->schema);
+	csvread_free(&g->schema);
 }
 
 static void

@@ -36,7 +36,7 @@ ontest(const struct record *r, int pred, double p, void *arg)
 	if (pred < 0 || r->y < 0)
 		t->left++;
 	else
-		confusion_add(&t->cm, r->y, pred);
+		metrics_tally(&t->cm, r->y, pred);
 	return 0;
 }
 
@@ -262,7 +262,7 @@ eload(struct report *r)
 		errx_(risk_status, "%s", risk_err);	/* 2: a column missing */
 	if (r->t.cm.tp + r->t.cm.tn + r->t.cm.fp + r->t.cm.fn == 0)
 		errx_(EXIT_FAIL, "%s: no complete rows to score", r->testpath);
-	fmt_double(r->f1s, sizeof(r->f1s), metric_f1(&r->t.cm));
+	fmt_double(r->f1s, sizeof(r->f1s), metrics_f1(&r->t.cm));
 	if (columns_load(&r->fin, r->finpath, &r->cfg, COLUMNS_VALUES |
 	    COLUMNS_FINALDATA) == -1 ||
 	    columns_load(&r->tst, r->testpath, &r->cfg, COLUMNS_VALUES) == -1)
@@ -596,8 +596,8 @@ page_dashboard(struct report *r)
 	addline(&l, "trained at          %s on %lld rows", r->m.trained_at,
 	    r->m.rows);
 	addline(&l, "on the test data    F1 %s, precision %s, recall %s",
-	    r->f1s, fmt_double(b1, sizeof(b1), metric_precision(cm)),
-	    fmt_double(b2, sizeof(b2), metric_recall(cm)));
+	    r->f1s, fmt_double(b1, sizeof(b1), metrics_precision(cm)),
+	    fmt_double(b2, sizeof(b2), metrics_recall(cm)));
 	addline(&l, "                    %s (%lld rows, %lld left out)",
 	    r->testpath, cm->tp + cm->tn + cm->fp + cm->fn, r->t.left);
 	addline(&l, "last drift check    %s", last.hascheck ?

@@ -29,10 +29,10 @@ eprintscore(const struct scored *s, const char *line, int json)
 
 	if (json) {
 		o = json_pack("{s:f, s:f, s:f, s:f, s:[[I,I],[I,I]], s:I, s:I}",
-		    "f1", metric_f1(&s->cm),
-		    "precision", metric_precision(&s->cm),
-		    "recall", metric_recall(&s->cm),
-		    "accuracy", metric_accuracy(&s->cm),
+		    "f1", metrics_f1(&s->cm),
+		    "precision", metrics_precision(&s->cm),
+		    "recall", metrics_recall(&s->cm),
+		    "accuracy", metrics_accuracy(&s->cm),
 		    "confusion", (json_int_t)s->cm.tn, (json_int_t)s->cm.fp,
 		    (json_int_t)s->cm.fn, (json_int_t)s->cm.tp,
 		    "rows", (json_int_t)(s->cm.tp + s->cm.tn + s->cm.fp +
@@ -91,7 +91,7 @@ main(int argc, char *argv[])
 	if (model_load(&m, modelpath) == -1 ||
 	    score_file(&m, &cfg, data, modelpath, &s) == -1)
 		errx_(risk_status, "%s", risk_err);
-	fmt_double(f1, sizeof(f1), metric_f1(&s.cm));
+	fmt_double(f1, sizeof(f1), metrics_f1(&s.cm));
 	snprintf(line, sizeof(line), "%s\n", f1);
 	if (!dry && (atomic_lock(mdir) == -1 || atomic_sweep(scorepath) == -1 ||
 	    atomic_write(scorepath, line, strlen(line)) == -1))

@@ -55,8 +55,8 @@ ereadrows(struct rows *t, struct schema *schema, const struct config *cfg,
 	t->lr.C = cfg->C;
 	t->lr.tol = cfg->tol;
 	t->lr.max_iter = cfg->max_iter;
-	schema_init(schema, cfg, 1);
-	schema_reread(schema);
+	csvread_init(schema, cfg, 1);
+	csvread_reread(schema);
 	progress_start(&t->prog, "read");
 	if (colfile_read(data, schema, onrecord, t) == -1)
 		errx_(risk_status, "%s", risk_err);
@@ -157,7 +157,7 @@ main(int argc, char *argv[])
 	free(t.lr.y);
 	free(data);
 	free(out);
-	schema_free(&schema);
+	csvread_free(&schema);
 	config_free(&cfg);
 	return EXIT_OK;
 }

@@ -384,7 +384,7 @@ colfile_find(const struct colfile *c, const struct config *cfg, size_t *at)
 }
 
 /*
- * The records of csv as csvread gives them under schema_reread, from its
+ * The records of csv as csvread gives them under csvread_reread, from its
  * column file when one matches it, else from the text. From the column
  * file a record has no fields (nfield 0) and no line; the schema gets
  * the digest and nothing else.
@@ -460,7 +460,7 @@ colfile_begin(struct colbuild *b, const struct schema *s, const char *csv)
 		b->names[i] = estrdup(s->col[i]);
 	b->row = emalloc((b->nfeat + 1) * sizeof(*b->row));
 	b->rs.nfeat = b->nfeat;
-	schema_reread(&b->rs);
+	csvread_reread(&b->rs);
 	b->sha = sha256_new();
 	/* a row of one empty field is an empty line, which a reader skips */
 	b->ok = b->ncol > 1 && b->tcol != (size_t)-1;
@@ -516,7 +516,7 @@ colfile_stage(struct colbuild *b, const struct record *r,
 	p += 4;
 	for (i = 0, nmiss = 0; i < b->ncol; i++)
 		if (cls != NULL ? cls[i] == COLFILE_NA :
-		    csv_ismissing(r->field[i], r->len[i])) {
+		    csvread_ismissing(r->field[i], r->len[i])) {
 			n = (uint32_t)i;
 			memcpy(p, &n, 4);
 			p += 4;
@@ -568,7 +568,7 @@ colfile_take(struct colbuild *b, size_t k)
 			continue;
 		}
 		/* what csvread gives of this field, the rows before it read */
-		if (schema_value(&b->rs, i, p, n, &b->row[i]) == -1) {
+		if (csvread_value(&b->rs, i, p, n, &b->row[i]) == -1) {
 			b->ok = 0;	/* a reader fails where ingest did not */
 			return;
 		}
@@ -699,13 +699,13 @@ samenames(const struct colbuild *b, const char *csv)
 	s.target = b->names[b->tcol];
 	s.tcol = (size_t)-1;
 	if (csvread_header(csv, &s) == -1) {
-		schema_free(&s);
+		csvread_free(&s);
 		return 0;
 	}
 	same = s.ncol == b->ncol;
 	for (i = 0; same && i < b->ncol; i++)
 		same = strcmp(s.col[i], b->names[i]) == 0;
-	schema_free(&s);
+	csvread_free(&s);
 	return same;
 }
 
@@ -719,7 +719,7 @@ finish(struct colbuild *b, const char *csv)
 	long pos;
 	int r;
 
-	if (!b->ok || schema_changedtype(&b->rs) || stat(csv, &st) == -1 ||
+	if (!b->ok || csvread_changedtype(&b->rs) || stat(csv, &st) == -1 ||
 	    (uint64_t)st.st_size != b->bytes || !samenames(b, csv))
 		return -1;
 	memset(&h, 0, sizeof(h));
@@ -800,6 +800,6 @@ colfile_end(struct colbuild *b)
 	free(b->stage);
 	free(b->soff);
 	free(b->path);
-	schema_free(&b->rs);
+	csvread_free(&b->rs);
 	memset(b, 0, sizeof(*b));
 }

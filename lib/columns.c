@@ -23,7 +23,7 @@ oncolumns(const struct record *r, void *arg)
 		c->missing = ecalloc(c->ncol, sizeof(*c->missing));
 	}
 	for (i = 0; i < r->nfield; i++)
-		if (csv_ismissing(r->field[i], r->len[i]))
+		if (csvread_ismissing(r->field[i], r->len[i]))
 			c->missing[i]++;
 	if (c->values) {
 		if (c->nrow == c->cap) {
@@ -98,11 +98,11 @@ columns_load(struct columns *c, const char *path, const struct config *cfg,
 	c->nfeat = cfg->nfeat;
 	c->feat = ecalloc(c->nfeat + 1, sizeof(*c->feat));
 	c->x = ecalloc(c->nfeat + 1, sizeof(*c->x));
-	schema_init(&s, cfg, 0);
+	csvread_init(&s, cfg, 0);
 	if (flags & COLUMNS_FINALDATA)
-		schema_reread(&s);
+		csvread_reread(&s);
 	if (csvread(path, &s, oncolumns, c) == -1) {
-		schema_free(&s);
+		csvread_free(&s);
 		columns_free(c);
 		return -1;
 	}
@@ -117,7 +117,7 @@ columns_load(struct columns *c, const char *path, const struct config *cfg,
 		c->name[i] = estrdup(s.col[i]);
 	for (i = 0; i < c->nfeat; i++)
 		c->feat[i] = s.feat[i];
-	schema_free(&s);
+	csvread_free(&s);
 	return 0;
 }
 

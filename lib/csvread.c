@@ -149,7 +149,7 @@ mangle(char **name, size_t n)
 }
 
 int
-csv_ismissing(const char *s, size_t n)
+csvread_ismissing(const char *s, size_t n)
 {
 	return number_isna(s, n);
 }
@@ -162,7 +162,7 @@ number(const char *s, size_t n, double *v)
 }
 
 void
-schema_init(struct schema *s, const struct config *c, int need_target)
+csvread_init(struct schema *s, const struct config *c, int need_target)
 {
 	memset(s, 0, sizeof(*s));
 	s->want = (char **)c->features;
@@ -193,7 +193,7 @@ clearheader(struct schema *s)
 }
 
 void
-schema_free(struct schema *s)
+csvread_free(struct schema *s)
 {
 	clearheader(s);
 	free(s->feat);
@@ -204,7 +204,7 @@ schema_free(struct schema *s)
 }
 
 void
-schema_reread(struct schema *s)
+csvread_reread(struct schema *s)
 {
 	s->reread = 1;
 	s->type = ecalloc(s->nfeat + 1, 1);
@@ -213,9 +213,9 @@ schema_reread(struct schema *s)
 
 /*
  * Feature i's field as the original system's later steps read it from its
- * own finaldata.csv (schema_reread), the column's type as pandas infers it
+ * own finaldata.csv (csvread_reread), the column's type as pandas infers it
  * over the whole column; an integer of 9e14 or more read before the type
- * rose was read wrong, and the read starts over (see schema_changedtype).
+ * rose was read wrong, and the read starts over (see csvread_changedtype).
  */
 static int
 feature(struct schema *s, size_t i, const char *f, size_t n, double *v)
@@ -234,11 +234,11 @@ feature(struct schema *s, size_t i, const char *f, size_t n, double *v)
 }
 
 int
-schema_value(struct schema *s, size_t i, const char *f, size_t n, double *v)
+csvread_value(struct schema *s, size_t i, const char *f, size_t n, double *v)
 {
 	if (feature(s, i, f, n, v))
 		return 1;
-	if (!csv_ismissing(f, n))
+	if (!csvread_ismissing(f, n))
 		return -1;
 	*v = NAN;
 	if (s->reread && s->type[i] == NUMBER_INT64)
@@ -514,7 +514,7 @@ features(struct reader *r, struct record *rec)
 
 	for (i = 0; i < s->nfeat; i++) {
 		c = s->feat[i];
-		if ((t = schema_value(s, i, r->out[c], r->outlen[c],
+		if ((t = csvread_value(s, i, r->out[c], r->outlen[c],
 		    &rec->x[i])) == 0)
 			rec->complete = 0;
 		else if (t == -1)
@@ -550,7 +550,7 @@ target(struct reader *r, int *y)
 		t = v == 1, kind = TNUM;
 	else if ((t = truth(f, n)) != -1)
 		kind = TBOOL;
-	else if (!csv_ismissing(f, n))
+	else if (!csvread_ismissing(f, n))
 		return fail(r, "field %zu (%s): \"%s\" is not 0 or 1",
 		    r->map[c] + 1, log_esc(e1, sizeof(e1), s->col[c],
 		    strlen(s->col[c])), shown(e2, sizeof(e2), f, n));
@@ -654,7 +654,7 @@ nospace(unsigned char c)
 /* a feature's type rose after it read a big integer: that integer was
  * read wrong; the next read knows each column's type from the start */
 int
-schema_changedtype(struct schema *s)
+csvread_changedtype(struct schema *s)
 {
 	size_t i;
 	int changed = 0;
@@ -679,7 +679,7 @@ csvread(const char *path, struct schema *s, csvread_fn fn, void *arg)
 	if ((fp = fopen(path, "r")) == NULL)
 		return seterr("%s: %s", log_escs(e, path), strerror(errno));
 	r = csvread_fp(fp, path, s, fn, arg);
-	if (r == 0 && s->reread && schema_changedtype(s)) {
+	if (r == 0 && s->reread && csvread_changedtype(s)) {
 		if (fseek(fp, 0, SEEK_SET) == -1)
 			r = seterr("%s: %s", log_escs(e, path),
 			    strerror(errno));

@@ -380,9 +380,9 @@ deploy_fits(const struct model *m, const struct config *cfg,
 	if (strcmp(m->target, cfg->target) != 0)
 		return seterr("%s: the model predicts \"%s\", the config's "
 		    "target is \"%s\"", path, m->target, cfg->target);
-	schema_init(&schema, cfg, 1);
+	csvread_init(&schema, cfg, 1);
 	r = model_check_schema(m, &schema);
-	schema_free(&schema);
+	csvread_free(&schema);
 	if (r == -1) {
 		char why[sizeof(risk_err)];
 

@@ -2,7 +2,7 @@
 #include "risk.h"
 
 void
-confusion_add(struct confusion *m, int truth, int pred)
+metrics_tally(struct confusion *m, int truth, int pred)
 {
 	if (truth)
 		pred ? m->tp++ : m->fn++;
@@ -17,27 +17,27 @@ ratio(long long a, long long b)
 }
 
 double
-metric_precision(const struct confusion *m)
+metrics_precision(const struct confusion *m)
 {
 	return ratio(m->tp, m->tp + m->fp);
 }
 
 double
-metric_recall(const struct confusion *m)
+metrics_recall(const struct confusion *m)
 {
 	return ratio(m->tp, m->tp + m->fn);
 }
 
 double
-metric_f1(const struct confusion *m)
+metrics_f1(const struct confusion *m)
 {
-	double p = metric_precision(m), r = metric_recall(m);
+	double p = metrics_precision(m), r = metrics_recall(m);
 
 	return p + r == 0 ? 0.0 : 2 * p * r / (p + r);
 }
 
 double
-metric_accuracy(const struct confusion *m)
+metrics_accuracy(const struct confusion *m)
 {
 	return ratio(m->tp + m->tn, m->tp + m->tn + m->fp + m->fn);
 }

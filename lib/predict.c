@@ -63,7 +63,7 @@ predict_fp(const struct model *m, FILE *fp, const char *name,
 	s.target = m->target;
 	s.tcol = (size_t)-1;
 	r = csvread_fp(fp, name, &s, onpredict, &p);
-	schema_free(&s);
+	csvread_free(&s);
 	return r;
 }
 

@@ -105,13 +105,13 @@ profile_make(struct profile *p, const char *path, const struct config *cfg,
 	s.state = PROFILE_SEED;
 	s.row = emalloc((cap ? cap : 1) * (p->nfeat ? p->nfeat : 1) *
 	    sizeof(double));
-	schema_init(&sch, cfg, 0);
+	csvread_init(&sch, cfg, 0);
 	r = csvread(path, &sch, onrow, &s);
 	if (r == 0) {
 		p->hastarget = sch.tcol != (size_t)-1;
 		memcpy(p->data_sha256, sch.digest, sizeof(p->data_sha256));
 	}
-	schema_free(&sch);
+	csvread_free(&sch);
 	if (r == -1) {
 		free(s.row);
 		profile_free(p);

@@ -1,4 +1,11 @@
-/* riskwatch: the shared library of the risk tools */
+/*
+ * riskwatch: the shared library of the risk tools. One block per lib/
+ * file, named as the file is and as its functions begin (but for log.c,
+ * which keeps err(3)-style names: seterr, warnx_, errx_, emalloc ...):
+ * log and atomic, which every file uses; then the pipeline, csv, rows,
+ * model, logreg, score and predict, stats, drift, deployment; what serve
+ * and the reports write; the tools' plumbing.
+ */
 #ifndef RISK_H
 #define RISK_H
 
@@ -19,15 +26,25 @@
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
+/* printf-like: the compiler checks the arguments against the format */
+#define RISK_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+/* cppcheck reads _Noreturn as nothing; this it understands */
+#define RISK_NORETURN __attribute__((noreturn))
+
+/* the library's types, named before the block that defines each */
+struct adoption; struct atomic; struct colbuild; struct colfile;
+struct colstats; struct columns; struct config; struct confusion;
+struct decision; struct drift; struct filelist; struct json_t;
+struct ksresult; struct logreg; struct model; struct profile;
+struct progress; struct record; struct rowset; struct schema;
+struct scored; struct scorehistory; struct scoreline; struct staging;
+struct toolarg; struct toolopt;
+
 /* log: messages on stderr prefixed with the tool's name */
 extern const char *argv0;
 extern int quiet;
 extern _Thread_local char risk_err[1024];	/* why the last library call failed */
 extern _Thread_local int risk_status;	/* its exit status: 1, 2 for config */
-/* printf-like: the compiler checks the arguments against the format */
-#define RISK_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
-/* cppcheck reads _Noreturn as nothing; this it understands */
-#define RISK_NORETURN __attribute__((noreturn))
 void setprogname_(const char *);
 int seterr(const char *, ...) RISK_PRINTF(1, 2);	/* sets risk_err, returns -1 */
 void warnx_(const char *, ...) RISK_PRINTF(1, 2);
@@ -43,44 +60,7 @@ char *estrdup(const char *);
 const char *log_esc(char *buf, size_t size, const char *s, size_t n);
 const char *log_escs(char *buf, const char *s);
 
-/* progress: rows done and their rate on one updating line of stderr when
- * it is a terminal and not under -q */
-struct progress {
-	int on;
-	const char *what;
-	long long next;		/* the rows at the next look at the clock */
-	double start, last;
-};
-void progress_start(struct progress *, const char *what);
-void progress_show(struct progress *, long long rows);
-static inline void
-progress_rows(struct progress *p, long long rows)
-{
-	if (rows >= p->next)
-		progress_show(p, rows);
-}
-void progress_clear(void);	/* the line erased; every message does it */
-
-/* fmt: numbers and times as text */
-char *fmt_double(char *buf, size_t size, double);	/* as Python's repr */
-void fmt_utc_iso(char *buf, size_t size);	/* 2026-11-24T15:20:00Z */
-
-/* jsonout: a jansson value, compact, numbers as fmt_double writes them */
-struct json_t;
-int jsonout(FILE *, struct json_t *);
-/* a number, as jsonout writes it, or a string, for a table's cell; else NA */
-const char *jsonout_cell(char *buf, size_t size, struct json_t *);
-
-/* path: joined, split, tested, made; a file read whole */
-int path_mkdirs(const char *path);
-char *path_join(const char *, const char *);
-char *path_dir(const char *);	/* the folder part, "." when none */
-int path_under(const char *resolved, const char *dir, int self);
-char *path_slurp(const char *path, size_t *len);
-void path_sortnames(char **, size_t);	/* strcmp order */
-void path_freenames(char **, size_t);	/* each, then the list */
-
-/* atomic output: a temp file in the target's folder, renamed over it */
+/* atomic: output to a temp file in the target's folder, renamed over it */
 struct atomic {
 	FILE *fp;
 	char *path;
@@ -100,79 +80,8 @@ int atomic_copy(const char *src, const char *dst);
 int atomic_fsync_dir(const char *path);
 int atomic_fsync_file(const char *path);
 
-/* config: config.json read once, every key checked, defaults filled */
-#define MAXFEAT 10000	/* features at most: a bound on a hostile file */
-#define MAXFEATS "10000"
-struct config {
-	char *input_folder_path;
-	char *output_folder_path;
-	char *test_data_path;
-	char *output_model_path;
-	char *prod_deployment_path;
-	char *target;
-	char **features;	/* nfeat of them */
-	size_t nfeat;
-	double C, tol;
-	int max_iter;
-	char *drift_test;	/* the score test: raw, parametric, ... */
-	int drift_rule;		/* which test's drift retrains: DRIFT_BY_* */
-	int gate;		/* deploy only a model not worse than current */
-	double gate_margin;	/* ... by more than this */
-	char *api_host;
-	int api_port;
-	long long api_max_body;
-	long long lock_timeout;	/* seconds: a fullprocess lock older is stale */
-	/* drift: the data drift tests (profile.c, datadrift.c) */
-	size_t drift_rows;	/* rows sampled for a reference profile */
-	double drift_ks_pvalue;	/* a feature drifts when KS p is below */
-	long long drift_ks_rows;	/* KS decides up to this many rows */
-	double drift_wasserstein;	/* beyond: normalised W1 at least this */
-	double drift_share;	/* the data drifts: this share of features */
-};
-enum { DRIFT_BY_SCORE, DRIFT_BY_DATA, DRIFT_BY_BOTH };
-void config_init(struct config *);	/* the defaults */
-int config_load(struct config *, const char *path);	/* path NULL: config.json */
-void config_free(struct config *);
-int config_dir(const char *key, const char *dir);	/* dir must exist */
-int config_mkdir(const char *key, const char *dir);	/* create if missing */
-int config_print(const struct config *, const char *key, FILE *);
-int config_name(const char *);	/* 0: holds a control character */
-
-/* tool: the options and the start every tool shares; a tool's own options
- * are a table that parsing, the getopt string and -h all read */
-enum { TOOL_OPT_JSON = 256 };	/* --json; other long-only options follow */
-struct toolarg {
-	int ch;			/* its letter, or TOOL_OPT_JSON and up */
-	const char *name;	/* its long name, or NULL */
-	const char *arg;	/* its argument's name, or NULL: none */
-	const char *help;	/* what it does (default: ...) */
-	/* where it goes: one of */
-	int *flag;		/* set to 1 */
-	const char **str;	/* set to the argument */
-	int *verb;		/* set to ch, str to the argument; a second
-				 * verb is a usage error */
-	long *num;		/* the argument, a number from min to max, */
-	long min, max;
-	const char *bad;	/* or "-n ARG: bad" and the usage line */
-};
-struct toolopt {
-	const char *synopsis;	/* the usage line after the name */
-	const struct toolarg *args;	/* ending with ch 0 */
-	int operands;		/* 1: operands follow the options */
-	const char *dir, *cfgpath;	/* -C, -c */
-};
-/* these three exit: usage (2), -h, -V (0) */
-int tool_parse(struct toolopt *, int argc, char *argv[]); /* the 1st operand */
-RISK_NORETURN void tool_usage(const struct toolopt *);
-RISK_NORETURN void tool_help(const struct toolopt *);	/* -h: on stdout */
-/* to -C's folder, the config read; -1 with risk_status 2 */
-int tool_start(const struct toolopt *, struct config *);
-int tool_flush(void);	/* stdout flushed, no write error; -1 else */
-void print_version(void);
-char *tool_path(const char *tool);	/* a sibling tool of this one */
-
-/* csv: streaming reader with the data files' validation; a file's columns
- * are matched to the schema's by name (the first file's header, with
+/* csvread: streaming reader with the data files' validation; a file's
+ * columns are matched to the schema's by name (the first file's header, with
  * pandas' ".1" suffixes on repeated names), and a record has the schema's
  * columns in its order, empty where the file has none or the row is short */
 enum { COL_TEXT, COL_FEATURE, COL_TARGET };
@@ -213,18 +122,18 @@ struct record {
 	int complete;		/* no feature and no target missing */
 };
 typedef int (*csvread_fn)(const struct record *, void *);
-void schema_init(struct schema *, const struct config *, int need_target);
-void schema_free(struct schema *);
+void csvread_init(struct schema *, const struct config *, int need_target);
+void csvread_free(struct schema *);
 /* read the features as the original system's later steps read its own
  * finaldata.csv back (number_reread); a callback may then be called with
  * a NULL record: forget the rows so far, they come again */
-void schema_reread(struct schema *);
+void csvread_reread(struct schema *);
 /* feature i's field as a record gives it: 1 a number, 0 missing (NaN),
- * -1 neither; under schema_reread it moves the column's type as it goes */
-int schema_value(struct schema *, size_t i, const char *, size_t, double *);
-/* under schema_reread, after a read: 1 when a feature's type rose after
+ * -1 neither; under csvread_reread it moves the column's type as it goes */
+int csvread_value(struct schema *, size_t i, const char *, size_t, double *);
+/* under csvread_reread, after a read: 1 when a feature's type rose after
  * an integer of 9e14 or more was read, which a new read gets right */
-int schema_changedtype(struct schema *);
+int csvread_changedtype(struct schema *);
 /* reads path ("-" is stdin); -1 with risk_err "path:line: field n (name): ..." */
 int csvread(const char *path, struct schema *, csvread_fn, void *);
 int csvread_fp(FILE *, const char *name, struct schema *, csvread_fn, void *);
@@ -232,7 +141,7 @@ int csvread_fp(FILE *, const char *name, struct schema *, csvread_fn, void *);
  * as pandas' concat adds them, so that a later csvread of each file gives
  * rows of every column */
 int csvread_header(const char *path, struct schema *);
-int csv_ismissing(const char *, size_t);
+int csvread_ismissing(const char *, size_t);
 
 /* csvwrite: a field written as a CSV field; -1 on a write error */
 int csvwrite_field(FILE *, const char *, size_t);
@@ -282,6 +191,19 @@ int rowset_addh(struct rowset *, const void *, size_t, unsigned long long hash);
  * byte: at most 10 bytes; the number of bytes */
 size_t rowset_varint(unsigned char *p, unsigned long long v);
 
+/* filelist: which files are new data; ingestedfiles.txt as lines, each
+ * starting with a path and a tab */
+struct filelist {
+	char **line;
+	size_t n;
+};
+enum { FILELIST_NEW = 1, FILELIST_CHANGED };
+int filelist_read(const char *path, struct filelist *);
+void filelist_free(struct filelist *);
+int filelist_isnew(const struct filelist *, const char *path, const char *sha);
+/* src's lines replace dst's for the same path or are appended; the count */
+size_t filelist_merge(struct filelist *dst, const struct filelist *src);
+
 /* colfile: finaldata.csv's values as later steps read them back, in a
  * binary file beside it (finaldata.cols, the format in colfile.c), made
  * by ingest; train and diagnose read it instead of the text when it was
@@ -305,7 +227,7 @@ int colfile_verify(const struct colfile *, const char *csv);	/* sha256 */
 void colfile_free(struct colfile *);
 /* at[i]: the stored feature of cfg's feature i; -1 if one is not stored */
 int colfile_find(const struct colfile *, const struct config *, size_t *at);
-/* csvread of csv under schema_reread, from the column file if it matches */
+/* csvread of csv under csvread_reread, from the column file if it matches */
 int colfile_read(const char *csv, struct schema *, csvread_fn, void *);
 /* the writer: begin once the schema holds every column; stage each row
  * read, take those kept (by their stage order), unstage the batch; text
@@ -353,15 +275,6 @@ int colfile_remove(struct colbuild *);
 int colfile_commit(struct colbuild *, const char *csv);
 void colfile_end(struct colbuild *);	/* freed; a temp file removed */
 
-/* sha256: file and data digests */
-int sha256_file(const char *path, char hex[65]);
-void sha256_hex(const void *, size_t, char hex[65]);
-struct sha256;		/* a running digest; sha256_end frees it */
-struct sha256 *sha256_new(void);
-void sha256_add(struct sha256 *, const void *, size_t);
-void sha256_end(struct sha256 *, char hex[65]);
-struct sha256 *sha256_copy(const struct sha256 *);	/* the digest so far */
-
 /* model: the trained model's file (trainedmodel.json) and its arithmetic */
 #define MODEL_FORMAT "riskwatch-model/1"
 struct model {
@@ -400,11 +313,11 @@ int logreg_train(struct logreg *, double *w);
 struct confusion {
 	long long tn, fp, fn, tp;
 };
-void confusion_add(struct confusion *, int truth, int pred);
-double metric_precision(const struct confusion *);
-double metric_recall(const struct confusion *);
-double metric_f1(const struct confusion *);
-double metric_accuracy(const struct confusion *);
+void metrics_tally(struct confusion *, int truth, int pred);
+double metrics_precision(const struct confusion *);
+double metrics_recall(const struct confusion *);
+double metrics_f1(const struct confusion *);
+double metrics_accuracy(const struct confusion *);
 
 /* score: a model over a data file with its target: the confusion matrix
  * F1 comes from (score(1), serve's /scoring, deploy --adopt) */
@@ -474,34 +387,6 @@ struct json_t *timing_measure(const struct config *, int runs);
 /* deps: [{"name","version","latest"}...]: libcsv, jansson, libmicrohttpd,
  * gnuplot, curl, bats; never fails, "unknown" where it cannot tell */
 struct json_t *deps_versions(void);
-
-/* spawn: another program (PATH searched, LC_ALL=C.UTF-8, stdin /dev/null),
- * waited for; its stdout into *out (malloc'd) unless out is NULL; the exit
- * status, 128 + a signal, or -1 with risk_err and errno (ENOENT: not found)
- * when it could not start */
-enum { SPAWN_ERRNULL = 1, SPAWN_OUTNULL = 2 };	/* else shown */
-int spawn(char *const argv[], char **out, int flags);
-int spawn_in(const char *dir, char *const argv[], char **out, int flags);	/* in dir */
-
-/* scratch: a workspace in TMPDIR, riskwatch-NAME.PID.XXXXXX with the folders
- * sub; its config.json the workspace's settings, paths inside it but the
- * test data's */
-char *scratch_make(const char *name, const char *const *sub, size_t nsub);
-int scratch_config(const struct config *, const char *dir, const char *test);
-void scratch_remove(const char *dir);
-
-/* filelist: which files are new data; ingestedfiles.txt as lines, each
- * starting with a path and a tab */
-struct filelist {
-	char **line;
-	size_t n;
-};
-enum { FILELIST_NEW = 1, FILELIST_CHANGED };
-int filelist_read(const char *path, struct filelist *);
-void filelist_free(struct filelist *);
-int filelist_isnew(const struct filelist *, const char *path, const char *sha);
-/* src's lines replace dst's for the same path or are appended; the count */
-size_t filelist_merge(struct filelist *dst, const struct filelist *src);
 
 /* drift: who decides drift; is the deployed model still good on new data?
  * drift_decide, on the score history, is the decision deploy --check and
@@ -671,5 +556,137 @@ int adopt_stage(const struct config *, int force, struct adoption *);
 /* the Python files at the top of prod, now kept in history/ID/original,
  * removed */
 int adopt_finish(const char *prod, const char *id);
+
+/* jsonout: a jansson value, compact, numbers as fmt_double writes them */
+struct json_t;
+int jsonout(FILE *, struct json_t *);
+/* a number, as jsonout writes it, or a string, for a table's cell; else NA */
+const char *jsonout_cell(char *buf, size_t size, struct json_t *);
+
+/* fmt: numbers and times as text */
+char *fmt_double(char *buf, size_t size, double);	/* as Python's repr */
+void fmt_utc_iso(char *buf, size_t size);	/* 2026-11-24T15:20:00Z */
+
+/* tool: the options and the start every tool shares; a tool's own options
+ * are a table that parsing, the getopt string and -h all read */
+enum { TOOL_OPT_JSON = 256 };	/* --json; other long-only options follow */
+struct toolarg {
+	int ch;			/* its letter, or TOOL_OPT_JSON and up */
+	const char *name;	/* its long name, or NULL */
+	const char *arg;	/* its argument's name, or NULL: none */
+	const char *help;	/* what it does (default: ...) */
+	/* where it goes: one of */
+	int *flag;		/* set to 1 */
+	const char **str;	/* set to the argument */
+	int *verb;		/* set to ch, str to the argument; a second
+				 * verb is a usage error */
+	long *num;		/* the argument, a number from min to max, */
+	long min, max;
+	const char *bad;	/* or "-n ARG: bad" and the usage line */
+};
+struct toolopt {
+	const char *synopsis;	/* the usage line after the name */
+	const struct toolarg *args;	/* ending with ch 0 */
+	int operands;		/* 1: operands follow the options */
+	const char *dir, *cfgpath;	/* -C, -c */
+};
+/* these three exit: usage (2), -h, -V (0) */
+int tool_parse(struct toolopt *, int argc, char *argv[]); /* the 1st operand */
+RISK_NORETURN void tool_usage(const struct toolopt *);
+RISK_NORETURN void tool_help(const struct toolopt *);	/* -h: on stdout */
+/* to -C's folder, the config read; -1 with risk_status 2 */
+int tool_start(const struct toolopt *, struct config *);
+int tool_flush(void);	/* stdout flushed, no write error; -1 else */
+void tool_version(void);
+char *tool_path(const char *tool);	/* a sibling tool of this one */
+
+/* config: config.json read once, every key checked, defaults filled */
+#define MAXFEAT 10000	/* features at most: a bound on a hostile file */
+#define MAXFEATS "10000"
+struct config {
+	char *input_folder_path;
+	char *output_folder_path;
+	char *test_data_path;
+	char *output_model_path;
+	char *prod_deployment_path;
+	char *target;
+	char **features;	/* nfeat of them */
+	size_t nfeat;
+	double C, tol;
+	int max_iter;
+	char *drift_test;	/* the score test: raw, parametric, ... */
+	int drift_rule;		/* which test's drift retrains: DRIFT_BY_* */
+	int gate;		/* deploy only a model not worse than current */
+	double gate_margin;	/* ... by more than this */
+	char *api_host;
+	int api_port;
+	long long api_max_body;
+	long long lock_timeout;	/* seconds: a fullprocess lock older is stale */
+	/* drift: the data drift tests (profile.c, datadrift.c) */
+	size_t drift_rows;	/* rows sampled for a reference profile */
+	double drift_ks_pvalue;	/* a feature drifts when KS p is below */
+	long long drift_ks_rows;	/* KS decides up to this many rows */
+	double drift_wasserstein;	/* beyond: normalised W1 at least this */
+	double drift_share;	/* the data drifts: this share of features */
+};
+enum { DRIFT_BY_SCORE, DRIFT_BY_DATA, DRIFT_BY_BOTH };
+void config_init(struct config *);	/* the defaults */
+int config_load(struct config *, const char *path);	/* path NULL: config.json */
+void config_free(struct config *);
+int config_dir(const char *key, const char *dir);	/* dir must exist */
+int config_mkdir(const char *key, const char *dir);	/* create if missing */
+int config_print(const struct config *, const char *key, FILE *);
+int config_name(const char *);	/* 0: holds a control character */
+
+/* progress: rows done and their rate on one updating line of stderr when
+ * it is a terminal and not under -q */
+struct progress {
+	int on;
+	const char *what;
+	long long next;		/* the rows at the next look at the clock */
+	double start, last;
+};
+void progress_start(struct progress *, const char *what);
+void progress_show(struct progress *, long long rows);
+static inline void
+progress_rows(struct progress *p, long long rows)
+{
+	if (rows >= p->next)
+		progress_show(p, rows);
+}
+void progress_clear(void);	/* the line erased; every message does it */
+
+/* path: joined, split, tested, made; a file read whole */
+int path_mkdirs(const char *path);
+char *path_join(const char *, const char *);
+char *path_dir(const char *);	/* the folder part, "." when none */
+int path_under(const char *resolved, const char *dir, int self);
+char *path_slurp(const char *path, size_t *len);
+void path_sortnames(char **, size_t);	/* strcmp order */
+void path_freenames(char **, size_t);	/* each, then the list */
+
+/* spawn: another program (PATH searched, LC_ALL=C.UTF-8, stdin /dev/null),
+ * waited for; its stdout into *out (malloc'd) unless out is NULL; the exit
+ * status, 128 + a signal, or -1 with risk_err and errno (ENOENT: not found)
+ * when it could not start */
+enum { SPAWN_ERRNULL = 1, SPAWN_OUTNULL = 2 };	/* else shown */
+int spawn(char *const argv[], char **out, int flags);
+int spawn_in(const char *dir, char *const argv[], char **out, int flags);	/* in dir */
+
+/* scratch: a workspace in TMPDIR, riskwatch-NAME.PID.XXXXXX with the folders
+ * sub; its config.json the workspace's settings, paths inside it but the
+ * test data's */
+char *scratch_make(const char *name, const char *const *sub, size_t nsub);
+int scratch_config(const struct config *, const char *dir, const char *test);
+void scratch_remove(const char *dir);
+
+/* sha256: file and data digests */
+int sha256_file(const char *path, char hex[65]);
+void sha256_hex(const void *, size_t, char hex[65]);
+struct sha256;		/* a running digest; sha256_end frees it */
+struct sha256 *sha256_new(void);
+void sha256_add(struct sha256 *, const void *, size_t);
+void sha256_end(struct sha256 *, char hex[65]);
+struct sha256 *sha256_copy(const struct sha256 *);	/* the digest so far */
 
 #endif

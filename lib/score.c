@@ -19,7 +19,7 @@ onrecord(const struct record *r, void *arg)
 	if (!r->complete)
 		a->out->left++;
 	else
-		confusion_add(&a->out->cm, r->y, model_predict(a->m, r->x));
+		metrics_tally(&a->out->cm, r->y, model_predict(a->m, r->x));
 	return 0;
 }
 
@@ -34,16 +34,16 @@ score_file(const struct model *m, const struct config *cfg, const char *path,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	schema_init(&schema, cfg, 1);
+	csvread_init(&schema, cfg, 1);
 	if (model_check_schema(m, &schema) == -1) {
 		char why[sizeof(risk_err)];
 
 		memcpy(why, risk_err, sizeof(why));
-		schema_free(&schema);
+		csvread_free(&schema);
 		return seterr("%s: %s", modelname, why);
 	}
 	r = csvread(path, &schema, onrecord, &a);
-	schema_free(&schema);
+	csvread_free(&schema);
 	if (r == 0 && out->cm.tp + out->cm.tn + out->cm.fp + out->cm.fn == 0)
 		r = seterr("%s: no complete rows to score",
 		    strcmp(path, "-") == 0 ? "(stdin)" : path);

@@ -185,7 +185,7 @@ common(struct toolopt *o, int ch, const char *arg)
 		quiet = 1;
 		return 1;
 	case 'V':
-		print_version();
+		tool_version();
 		edone();
 	}
 	return 0;
@@ -260,7 +260,7 @@ tool_start(const struct toolopt *o, struct config *cfg)
 }
 
 void
-print_version(void)
+tool_version(void)
 {
 	printf("%s (riskwatch) %s\n", argv0, RISK_VERSION);
 }

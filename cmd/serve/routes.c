@@ -141,7 +141,7 @@ scoring_of(void *arg)
 	int r = score_file(&s->m, &srv.cfg, test, s->id, &sc);
 
 	free(test);
-	return r == -1 ? NULL : json_pack("{s:f}", "f1", metric_f1(&sc.cm));
+	return r == -1 ? NULL : json_pack("{s:f}", "f1", metrics_f1(&sc.cm));
 }
 
 /* keyed by the deployment and the test data file */

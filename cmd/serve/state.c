@@ -43,15 +43,15 @@ snap_load(struct snap *s, const char *model, const struct stat *st)
 		snprintf(s->why, sizeof(s->why), "%s", risk_err);
 		return;
 	}
-	schema_init(&sch, &srv.cfg, 0);
+	csvread_init(&sch, &srv.cfg, 0);
 	if (model_check_schema(&s->m, &sch) == -1) {
 		snprintf(s->why, sizeof(s->why), "%.400s: %.600s", model,
 		    risk_err);
 		model_free(&s->m);
-		schema_free(&sch);
+		csvread_free(&sch);
 		return;
 	}
-	schema_free(&sch);
+	csvread_free(&sch);
 	s->ok = 1;
 	dir = path_dir(model);
 	p = path_join(dir, "latestscore.txt");

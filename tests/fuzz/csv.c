@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data++, size--;
 	if ((fp = fmemopen((void *)data, size, "r")) == NULL)
 		return 0;
-	schema_init(&sc, &cfg, flags & 1);
+	csvread_init(&sc, &cfg, flags & 1);
 	risk_err[0] = '\0';
 	r = csvread_fp(fp, "body.csv", &sc, onrec, &s);
 	if (r == -1) {
@@ -78,6 +78,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	fclose(fp);
-	schema_free(&sc);
+	csvread_free(&sc);
 	return 0;
 }

@@ -48,7 +48,7 @@ build(const struct record *r, void *arg)
 
 	/* as ingest classifies the fields: missing, integer, other */
 	for (i = 0; i < r->nfield; i++)
-		cls[i] = csv_ismissing(r->field[i], r->len[i]) ? COLFILE_NA :
+		cls[i] = csvread_ismissing(r->field[i], r->len[i]) ? COLFILE_NA :
 		    number_read(r->field[i], r->len[i], &val[i]) == 1 ?
 		    COLFILE_INT : 2;
 	colfile_stage(t->b, r, cls, val);
@@ -158,7 +158,7 @@ main(void)
 	cfginit(&cfg);
 
 	/* written as ingest writes it: the rows read, all kept */
-	schema_init(&s, &cfg, 1);
+	csvread_init(&s, &cfg, 1);
 	OK(csvread_header(csv, &s) == 0, "the header reads");
 	colfile_begin(&b, &s, csv);
 	OK(b.ok, "the writer starts");
@@ -169,15 +169,15 @@ main(void)
 	OK(colfile_remove(&b) == 0 && colfile_commit(&b, csv) == 0,
 	    "the column file is committed");
 	colfile_end(&b);
-	schema_free(&s);
+	csvread_free(&s);
 
 	/* what train and diagnose read from the text */
-	schema_init(&s, &cfg, 1);
-	schema_reread(&s);
+	csvread_init(&s, &cfg, 1);
+	csvread_reread(&s);
 	memset(&want, 0, sizeof(want));
 	OK(csvread(csv, &s, expect, &want) == 0, "the text reads back");
 	OK(want.n == 7, "7 rows: %zu", want.n);
-	schema_free(&s);
+	csvread_free(&s);
 
 	OK(colfile_load(&c, cols, csv) == 0, "it loads: %s", risk_err);
 	OK(c.nrow == 7 && c.ncol == 5 && c.nfeat == 3, "7 rows, 5 columns, "

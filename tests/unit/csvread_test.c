@@ -50,7 +50,7 @@ readtext(const char *text, struct seen *s, struct schema *sc)
 	cfg.nfeat = 2;
 	cfg.target = "y";
 	memset(s, 0, sizeof(*s));
-	schema_init(sc, &cfg, 1);
+	csvread_init(sc, &cfg, 1);
 	risk_err[0] = '\0';
 	r = csvread(path, sc, onrec, s);
 	return r;
@@ -67,7 +67,7 @@ refuses(const char *text, const char *want, const char *what)
 	snprintf(msg, sizeof(msg), "%s:%s", path, want);
 	OK(r == -1 && strcmp(risk_err, msg) == 0, "refuses %s: \"%s\"", what,
 	    risk_err);
-	schema_free(&sc);
+	csvread_free(&sc);
 }
 
 /* a later file after "name,a,b,y\nx,1,2,0\n", its header read first when
@@ -98,7 +98,7 @@ later(const char *text, int grow, const char *header, double x0sum,
 		OK(r == 0 && strcmp(sc.headerline, header) == 0 &&
 		    s.x0sum == x0sum && sc.realigned, "%s: %s %g %s", what,
 		    sc.headerline, s.x0sum, risk_err);
-	schema_free(&sc);
+	csvread_free(&sc);
 }
 
 /* a header's names as pandas 1.5 renames repeated ones */
@@ -114,7 +114,7 @@ mangled(const char *names, const char *want)
 	r = readtext(text, &s, &sc);
 	OK(r == 0 && strcmp(sc.headerline, want) == 0, "%s is read as %s",
 	    names, r == 0 ? sc.headerline : risk_err);
-	schema_free(&sc);
+	csvread_free(&sc);
 }
 
 /* a CR LF split between two of the reader's blocks ends one line */
@@ -155,13 +155,13 @@ bigheader(void)
 	OK(r == 0 && sc.ncol == N + 3 && s.rows == 1 &&
 	    strcmp(sc.col[N + 2], "c199999") == 0,
 	    "a header of %d distinct names is read", N + 3);
-	schema_free(&sc);
+	csvread_free(&sc);
 	sprintf(p, ",c%d\n", N - 1);
 	r = readtext(text, &s, &sc);
 	snprintf(want, sizeof(want), "c%d.1", N - 1);
 	OK(r == 0 && sc.ncol == N + 4 && strcmp(sc.col[N + 3], want) == 0,
 	    "the last of %d names, a repeat, is renamed %s", N + 4, want);
-	schema_free(&sc);
+	csvread_free(&sc);
 	free(text);
 }
 
@@ -180,15 +180,15 @@ digests(void)
 	r = readtext(text, &s, &sc);
 	OK(r == 0 && strcmp(sc.digest, hex) == 0, "a file's digest: %s",
 	    sc.digest);
-	schema_free(&sc);
+	csvread_free(&sc);
 	fp = popen("printf 'name,a,b,y\\nx,1,2,0\\n'", "r");
-	schema_init(&sc, &(struct config){ .features = (char *[]){ "a", "b" },
+	csvread_init(&sc, &(struct config){ .features = (char *[]){ "a", "b" },
 	    .nfeat = 2, .target = "y" }, 1);
 	r = csvread_fp(fp, "pipe", &sc, onrec, &s);
 	pclose(fp);
 	OK(r == 0 && strcmp(sc.digest, hex) == 0, "a pipe's digest: %s",
 	    sc.digest);
-	schema_free(&sc);
+	csvread_free(&sc);
 }
 
 /* a read error is an error, not the end of the file */
@@ -200,13 +200,13 @@ readerror(void)
 	char want[128];
 	int r;
 
-	schema_init(&sc, &(struct config){ .features = (char *[]){ "a", "b" },
+	csvread_init(&sc, &(struct config){ .features = (char *[]){ "a", "b" },
 	    .nfeat = 2, .target = "y" }, 1);
 	r = csvread("/tmp", &sc, onrec, &s);
 	snprintf(want, sizeof(want), "/tmp: read: %s", strerror(EISDIR));
 	OK(r == -1 && strcmp(risk_err, want) == 0, "a folder: \"%s\"",
 	    risk_err);
-	schema_free(&sc);
+	csvread_free(&sc);
 }
 
 int
@@ -224,13 +224,13 @@ main(void)
 	    s.y[0] == 0 && s.y[1] == 1, "reads two rows and their values");
 	OK(strcmp(sc.headerline, "name,a,b,y") == 0 && sc.feat[0] == 1 &&
 	    sc.feat[1] == 2 && sc.tcol == 3, "finds the columns by name");
-	schema_free(&sc);
+	csvread_free(&sc);
 
 	r = readtext("\xef\xbb\xbfname,a,b,y\r\nx,1,2,0\r\n\r\nz,5,6,1\r\n",
 	    &s, &sc);
 	OK(r == 0 && s.rows == 2 && strcmp(sc.col[0], "name") == 0 &&
 	    s.lastline == 4, "a BOM, CRLF and a blank line are accepted");
-	schema_free(&sc);
+	csvread_free(&sc);
 
 	r = readtext("a,name,y,b\n,x,,NA\n2,\"two\nlines\",1,3\n7,z,0,1\n",
 	    &s, &sc);
@@ -238,18 +238,18 @@ main(void)
 	    s.lastline == 5, "blank and NA are missing; a quoted newline "
 	    "spans lines");
 	OK(strcmp(s.first, "|NA") == 0, "fields are kept as read");
-	schema_free(&sc);
+	csvread_free(&sc);
 
 	r = readtext("name,a,b,y\nx, +1 ,#N/A,0\nx,\t2e0 ,-1.#IND,1\n"
 	    "x,<NA>,n/a,1\nx,0.0000000000000000001,null,1\n", &s, &sc);
 	OK(r == 0 && s.rows == 4 && s.complete == 0 && s.x0sum == 3,
 	    "spaces around a number, a '+', pandas' NA words: \"%s\"",
 	    risk_err);
-	schema_free(&sc);
+	csvread_free(&sc);
 
 	r = readtext("name,a,b,y\n", &s, &sc);
 	OK(r == 0 && s.rows == 0, "a header-only file is valid");
-	schema_free(&sc);
+	csvread_free(&sc);
 
 	refuses("", " empty file: no header", "an empty file");
 	refuses("name,a,b,y\nx,1,abc,0\n",
@@ -318,19 +318,19 @@ main(void)
 	OK(r == 0 && s.rows == 2 && s.complete == 1 && s.y[0] == -1 &&
 	    sc.nshort == 1 && strcmp(s.first, "x|") == 0,
 	    "a short row has NA in its missing fields");
-	schema_free(&sc);
+	csvread_free(&sc);
 
 	/* targets: 0 and 1 in any numeric spelling, or True and False */
 	r = readtext("name,a,b,y\nx,1,2,1.0\nx,1,2,1e0\nx,1,2,-0\nx,1,2, 0.0\n",
 	    &s, &sc);
 	OK(r == 0 && s.y[0] == 1 && s.y[1] == 1 && s.y[2] == 0 && s.y[3] == 0,
 	    "targets 1.0, 1e0, -0 and \" 0.0\" are 1, 1, 0, 0");
-	schema_free(&sc);
+	csvread_free(&sc);
 	r = readtext("name,a,b,y\nx,1,2,True\nx,1,2,false\nx,1,2,\n"
 	    "x,1,2,TRUE\n", &s, &sc);
 	OK(r == 0 && s.y[0] == 1 && s.y[1] == 0 && s.y[2] == -1 && s.y[3] == 1,
 	    "targets True, false, blank and TRUE are 1, 0, missing and 1");
-	schema_free(&sc);
+	csvread_free(&sc);
 	refuses("name,a,b,y\nx,1,2,True\nx,1,2,1\n",
 	    "3: field 4 (y): \"1\" in a column of True and False",
 	    "a number among True and False");

@@ -11,28 +11,28 @@ main(void)
 	size_t i;
 
 	for (i = 0; i < 5; i++)
-		confusion_add(&c, truth[i], pred[i]);
+		metrics_tally(&c, truth[i], pred[i]);
 	OK(c.tn == 0 && c.fp == 2 && c.fn == 1 && c.tp == 2,
 	    "confusion [[0,2],[1,2]] for the seed's predictions");
-	OK(strcmp(fmt_double(buf, sizeof(buf), metric_f1(&c)),
+	OK(strcmp(fmt_double(buf, sizeof(buf), metrics_f1(&c)),
 	    "0.5714285714285715") == 0, "seed F1 is 0.5714285714285715 (%s)",
 	    buf);
-	OK(metric_precision(&c) == 0.5, "precision 2/4");
-	OK(metric_recall(&c) == 2.0 / 3.0, "recall 2/3");
-	OK(metric_accuracy(&c) == 0.4, "accuracy 2/5");
+	OK(metrics_precision(&c) == 0.5, "precision 2/4");
+	OK(metrics_recall(&c) == 2.0 / 3.0, "recall 2/3");
+	OK(metrics_accuracy(&c) == 0.4, "accuracy 2/5");
 
 	c = (struct confusion){ 0, 2, 2, 1 };
-	OK(strcmp(fmt_double(buf, sizeof(buf), metric_f1(&c)),
+	OK(strcmp(fmt_double(buf, sizeof(buf), metrics_f1(&c)),
 	    "0.3333333333333333") == 0, "retrained F1 is 0.3333333333333333 "
 	    "(%s)", buf);
 
-	OK(metric_f1(&z) == 0 && metric_precision(&z) == 0 &&
-	    metric_recall(&z) == 0 && metric_accuracy(&z) == 0,
+	OK(metrics_f1(&z) == 0 && metrics_precision(&z) == 0 &&
+	    metrics_recall(&z) == 0 && metrics_accuracy(&z) == 0,
 	    "an empty matrix gives 0, not NaN");
 	z.tn = 3;
-	OK(metric_f1(&z) == 0, "no positives at all: F1 0 where undefined");
+	OK(metrics_f1(&z) == 0, "no positives at all: F1 0 where undefined");
 	z = (struct confusion){ 0, 0, 0, 4 };
-	OK(metric_f1(&z) == 1.0 && strcmp(fmt_double(buf, sizeof(buf), 1.0),
+	OK(metrics_f1(&z) == 1.0 && strcmp(fmt_double(buf, sizeof(buf), 1.0),
 	    "1.0") == 0, "all right: F1 1.0");
 	return unit_done();
 }
