@@ -460,7 +460,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (t1.tv_sec - r->t0.tv_sec) + (t1.tv_nsec - r->t0.tv_nsec) / 1e9;
 	if (r->status != 0)
-		metrics_add(r->route ? (size_t)(r->route - routes) : nroutes,
+		state_count(r->route ? (size_t)(r->route - routes) : nroutes,
 		    r->status, secs);
 	if (!quiet) {
 		ci = MHD_get_connection_info(c,

@@ -256,7 +256,7 @@ datadrift(struct req *r, int quick)
 {
 	char key[2 * PATH_MAX + 256];
 
-	if (drift_key(key, sizeof(key)) == -1)
+	if (state_driftkey(key, sizeof(key)) == -1)
 		answer_error(r, 503, "%s", risk_err);
 	else
 		cached(r, &srv.drift, key, quick, drift_of, NULL);
@@ -314,7 +314,7 @@ health(struct req *r, int quick)
 static void
 metrics(struct req *r, int quick)
 {
-	char *text = metrics_text();
+	char *text = state_metrics();
 
 	(void)quick;
 	if (text == NULL)

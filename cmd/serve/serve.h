@@ -130,9 +130,9 @@ char *cache_get(struct cache *, const char *key);
 void cache_put(struct cache *, const char *key, const char *body);
 int filekey(const char *path, char *buf, size_t size);
 /* what /drift is computed from: -1 with risk_err when there is no profile */
-int drift_key(char *buf, size_t size);
-void metrics_add(size_t route, int status, double seconds);
-char *metrics_text(void);
+int state_driftkey(char *buf, size_t size);
+void state_count(size_t route, int status, double seconds);
+char *state_metrics(void);
 
 /* routes.c */
 void answer(struct req *, int status, const char *type, char *out);

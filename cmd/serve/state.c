@@ -211,7 +211,7 @@ filekey(const char *path, char *buf, size_t size)
 }
 
 int
-drift_key(char *buf, size_t size)
+state_driftkey(char *buf, size_t size)
 {
 	const char *prod = srv.cfg.prod_deployment_path;
 	char id[256], fk[PATH_MAX + 128], rk[PATH_MAX + 128], *p;
@@ -255,7 +255,7 @@ putlabel(FILE *fp, const char *s)
 
 /* each feature's PSI, KS p-value and drifted flag of /drift */
 static void
-drift_gauges(FILE *fp)
+driftgauges(FILE *fp)
 {
 	static const struct {
 		const char *name, *key, *help;
@@ -325,7 +325,7 @@ labelok(const char *s)
  * what deploy --check writes
  */
 static void
-decision_gauges(FILE *fp)
+decisiongauges(FILE *fp)
 {
 	struct decision d;
 	double f1;
@@ -388,7 +388,7 @@ route_name(size_t r)
 }
 
 void
-metrics_add(size_t r, int status, double seconds)
+state_count(size_t r, int status, double seconds)
 {
 	size_t i;
 
@@ -407,7 +407,7 @@ metrics_add(size_t r, int status, double seconds)
 }
 
 char *
-metrics_text(void)
+state_metrics(void)
 {
 	char *buf = NULL, num[40];
 	size_t len = 0, r, i;
@@ -471,8 +471,8 @@ metrics_text(void)
 		    (long long)deploy_epoch(s->id));
 		snap_put(s);
 	}
-	drift_gauges(fp);
-	decision_gauges(fp);
+	driftgauges(fp);
+	decisiongauges(fp);
 	fclose(fp);
 	return buf;
 }
