@@ -86,29 +86,6 @@ unchanged(const char *dir, void *arg)
 	return r;
 }
 
-/* a decision line of decisions.csv */
-static int
-decide(const char *prod, const char *event, const char *model,
-    const char *test, double f1, int below, double threshold,
-    const char *score, const char *drifted, const char *features,
-    const char *data, const char *decision)
-{
-	char when[32], a[40], b[40], *line;
-	int r;
-
-	fmt_utc_iso(when, sizeof(when));
-	line = emalloc(strlen(model) + strlen(test) + strlen(score) +
-	    strlen(drifted) + strlen(features) + strlen(data) +
-	    strlen(decision) + 200);
-	sprintf(line, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", when, event,
-	    model, test, fmt_double(a, sizeof(a), f1), below ? "<" : ">=",
-	    fmt_double(b, sizeof(b), threshold), score, drifted, features,
-	    data, decision);
-	r = deploy_append(prod, "decisions.csv", DECISION_HEADER, line);
-	free(line);
-	return r;
-}
-
 /* the F1 of the current deployment's model on the test data now, or -1
  * with risk_err: the gate lets any model replace one that cannot score */
 static int
@@ -158,7 +135,7 @@ gate(const struct config *cfg, const char *id, double score)
 	}
 	threshold = f1 - cfg->gate_margin;
 	below = score < threshold;
-	if (decide(prod, "gate", id, "gate", score, below, threshold, "", "",
+	if (deploy_decide(prod, "gate", id, "gate", score, below, threshold, "", "",
 	    "", "", below ? "kept" : "deployed") == -1)
 		return -1;
 	fmt_double(a, sizeof(a), score);
@@ -449,7 +426,7 @@ check(const struct config *cfg, double score, const char *data, int dry)
 	if (!dry) {
 		fmt_utc_iso(when, sizeof(when));
 		if (history_add(prod, when, score, id, "check") == -1 ||
-		    decide(prod, "check", id, drift_name(d.test), score,
+		    deploy_decide(prod, "check", id, drift_name(d.test), score,
 		    d.drift, d.threshold, d.drift ? "drift" : "nodrift", nd,
 		    nf, ran ? dv : "", decision ? "drift" : "nodrift") == -1)
 			return -1;

@@ -226,7 +226,7 @@ deploy_owns(const char *prod, const char *name)
 	/* the names only deploy uses, a temp file a crash left */
 	if (strcmp(name, "history") == 0 ||
 	    strcmp(name, HISTORY_FILE) == 0 ||
-	    strcmp(name, "decisions.csv") == 0 ||
+	    strcmp(name, DECISIONS_FILE) == 0 ||
 	    strcmp(name, ".deploy.lock") == 0 ||
 	    strncmp(name, ".tmp.", 5) == 0)
 		r = 1;
@@ -494,6 +494,29 @@ out:
 	return r;
 }
 
+/* a decision line appended to decisions.csv; the caller holds deploy_lock */
+int
+deploy_decide(const char *prod, const char *event, const char *model,
+    const char *test, double f1, int below, double threshold,
+    const char *score, const char *drifted, const char *features,
+    const char *data, const char *decision)
+{
+	char when[32], a[40], b[40], *line;
+	int r;
+
+	fmt_utc_iso(when, sizeof(when));
+	line = emalloc(strlen(model) + strlen(test) + strlen(score) +
+	    strlen(drifted) + strlen(features) + strlen(data) +
+	    strlen(decision) + 200);
+	sprintf(line, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", when, event,
+	    model, test, fmt_double(a, sizeof(a), f1), below ? "<" : ">=",
+	    fmt_double(b, sizeof(b), threshold), score, drifted, features,
+	    data, decision);
+	r = deploy_append(prod, DECISIONS_FILE, DECISION_HEADER, line);
+	free(line);
+	return r;
+}
+
 /* a field of a decision line: any bytes but a comma or a newline, cut to
  * fit */
 static void
@@ -514,7 +537,7 @@ int
 deploy_decisions(const char *prod, int (*fn)(const struct decision *,
     void *), void *arg)
 {
-	char *path = path_join(prod, "decisions.csv"), *buf, *line, *eol, *f;
+	char *path = path_join(prod, DECISIONS_FILE), *buf, *line, *eol, *f;
 	char *field[DECISION_NFIELD];
 	size_t len, sizes[DECISION_NFIELD], k;
 	struct decision d;

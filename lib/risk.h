@@ -489,6 +489,7 @@ int deploy_append(const char *prod, const char *name, const char *header,
     const char *line);
 /* decisions.csv: the drift checks' and the gate's decisions, with their
  * figures; a field empty where a test did not run */
+#define DECISIONS_FILE "decisions.csv"
 #define DECISION_HEADER "time,event,model,test,f1,op,threshold,score," \
     "drifted,features,data,decision\n"
 #define DECISION_NFIELD 12
@@ -507,6 +508,10 @@ struct decision {
 };
 int deploy_decisions(const char *prod,
     int (*fn)(const struct decision *, void *), void *arg);
+int deploy_decide(const char *prod, const char *event, const char *model,
+    const char *test, double f1, int below, double threshold,
+    const char *score, const char *drifted, const char *features,
+    const char *data, const char *decision);
 /* a new deployment's ID: the time and the model's digest (hex) */
 int deploy_newid(char *id, size_t size, const char *hex);
 /* what deploy_stage makes a new history/ID of */
