@@ -334,7 +334,7 @@ makeparts(struct diag *d, int json)
 		d->data = d->dataopt ? estrdup(d->dataopt) :
 		    path_join(d->cfg.test_data_path, "testdata.csv");
 		d->modelpath = d->modelopt ? estrdup(d->modelopt) :
-		    path_join(d->cfg.prod_deployment_path, "trainedmodel.json");
+		    deploy_file(d->cfg.prod_deployment_path, "trainedmodel.json");
 	}
 	for (i = 0; i < NPART; i++) {
 		if (!d->want[i])

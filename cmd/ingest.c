@@ -500,7 +500,7 @@ newfiles(const struct config *cfg, char **files, size_t n)
 	size_t i, count = 0;
 	int k, r = 0, deployed;
 
-	list = path_join(cfg->prod_deployment_path, "ingestedfiles.txt");
+	list = deploy_file(cfg->prod_deployment_path, "ingestedfiles.txt");
 	if ((deployed = (access(list, F_OK) == 0)) &&
 	    filelist_read(list, &seen) == -1)
 		r = -1;

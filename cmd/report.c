@@ -248,7 +248,7 @@ eload(struct report *r)
 	json_t *saved;
 
 	r->modelpath = r->modelopt ? estrdup(r->modelopt) :
-	    path_join(r->cfg.prod_deployment_path, "trainedmodel.json");
+	    deploy_file(r->cfg.prod_deployment_path, "trainedmodel.json");
 	r->testpath = path_join(r->cfg.test_data_path, "testdata.csv");
 	r->finpath = path_join(r->cfg.output_folder_path, "finaldata.csv");
 	if (model_load(&r->m, r->modelpath) == -1) {
@@ -814,7 +814,7 @@ static void
 page_drift(struct report *r)
 {
 	struct profile ref;
-	char cur[256], why[sizeof(risk_err)], *p, *q;
+	char cur[256], why[sizeof(risk_err)], *p;
 	json_t *dd;
 
 	dd = diag_drift(&r->cfg, r->finpath, NULL);
@@ -822,11 +822,8 @@ page_drift(struct report *r)
 	page_drifttable(r, dd, why);
 	if (dd != NULL && deploy_current(r->cfg.prod_deployment_path, cur,
 	    sizeof(cur)) == 1) {
-		p = path_join(r->cfg.prod_deployment_path, "history");
-		q = path_join(p, cur);
-		free(p);
-		p = path_join(q, PROFILE_FILE);
-		free(q);
+		p = deploy_path(r->cfg.prod_deployment_path, cur,
+		    PROFILE_FILE);
 		if (profile_load(&ref, p) == 0) {
 			page_driftplots(r, dd, &ref);
 			profile_free(&ref);

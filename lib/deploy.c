@@ -25,6 +25,13 @@ const char *const deploy_artifacts[DEPLOY_NARTIFACT] = {
 	"trainedmodel.json", "latestscore.txt", "ingestedfiles.txt"
 };
 
+/* prod/name, the deployed artifact name: a link into current/ */
+char *
+deploy_file(const char *prod, const char *name)
+{
+	return path_join(prod, name);
+}
+
 /* prod/history/ID/name, or the folder prod/history/ID when name is NULL */
 char *
 deploy_path(const char *prod, const char *id, const char *name)

@@ -480,6 +480,7 @@ int deploy_readscore(const char *path, double *f1);
 int deploy_readscore_python(const char *path, double *f1);	/* the original's */
 #define DEPLOY_NARTIFACT 3
 extern const char *const deploy_artifacts[DEPLOY_NARTIFACT];
+char *deploy_file(const char *prod, const char *name);	/* deployed */
 char *deploy_path(const char *prod, const char *id, const char *name);
 time_t deploy_epoch(const char *id);	/* the ID's time; 0: none */
 time_t deploy_isotime(const char *);	/* 2026-11-24T15:45:00Z; -1: not */
