@@ -48,6 +48,8 @@
 #define MAGIC "RWCOLS\0\n"
 #define ORDER 0x01020304u
 #define HEADER 168
+/* what colfile_open checks and a reader reads at a time: about 1 MB */
+#define CHUNKBYTES (1 << 20)
 
 /* the header's fields, as they sit in the file */
 struct head {
@@ -111,14 +113,16 @@ expected(const struct head *h)
 	return n;
 }
 
+/* n bytes of fd at off, all of them */
 static int
-readall(int fd, void *buf, size_t n, const char *path)
+readat(int fd, void *buf, size_t n, uint64_t off, const char *path)
 {
 	char *p = buf;
 	ssize_t k;
 
 	while (n > 0) {
-		if ((k = read(fd, p, n > (1u << 30) ? 1u << 30 : n)) == -1) {
+		k = pread(fd, p, n > (1u << 30) ? 1u << 30 : n, (off_t)off);
+		if (k == -1) {
 			if (errno == EINTR)
 				continue;
 			return seterr("%s: read: %s", path, strerror(errno));
@@ -126,6 +130,7 @@ readall(int fd, void *buf, size_t n, const char *path)
 		if (k == 0)
 			return seterr("%s: truncated", path);
 		p += k;
+		off += (uint64_t)k;
 		n -= (size_t)k;
 	}
 	return 0;
@@ -189,140 +194,238 @@ names(struct colfile *c, char *buf, size_t len, const char *path)
 	return 0;
 }
 
-/* every value one that ingest could have written, and the missing
- * counts agreeing with them */
+/* the columns the file names for its features and target, and its
+ * missing counts, in range */
 static int
-values(const struct colfile *c, const char *path)
+checkmeta(const struct colfile *c, const char *path)
 {
-	long long nan;
-	size_t i, j;
+	size_t j;
 
-	for (j = 0; j < c->nfeat; j++) {
+	for (j = 0; j < c->nfeat; j++)
 		if (c->feat[j] >= c->ncol)
 			return seterr("%s: a feature's column out of range",
 			    path);
-		for (nan = 0, i = 0; i < c->nrow; i++) {
-			double v = c->x[i * c->nfeat + j];
-
-			if (isnan(v))
-				nan++;
-			else if (!isfinite(v))
-				return seterr("%s: an infinite value", path);
-		}
-		if (nan != c->missing[c->feat[j]])
-			return seterr("%s: the missing values of column %zu "
-			    "disagree", path, c->feat[j] + 1);
-	}
 	if (c->tcol >= c->ncol)
 		return seterr("%s: the target's column out of range", path);
-	for (nan = 0, i = 0; i < c->nrow; i++) {
-		if (c->y[i] == -1)
-			nan++;
-		else if (c->y[i] != 0 && c->y[i] != 1)
-			return seterr("%s: a target not 0, 1 or missing",
-			    path);
-	}
-	if (nan != c->missing[c->tcol])
-		return seterr("%s: the missing targets disagree", path);
 	for (j = 0; j < c->ncol; j++)
 		if (c->missing[j] < 0 || (uint64_t)c->missing[j] > c->nrow)
 			return seterr("%s: missing counts out of range", path);
 	return 0;
 }
 
+/* n rows' values, each one that ingest could have written; nan[j] counts
+ * feature j's missing values, nan[nfeat] the target's */
 static int
-body(struct colfile *c, int fd, const struct head *h, const char *path)
+checkrows(const struct colfile *c, const double *x, const signed char *y,
+    size_t n, long long *nan, const char *path)
 {
-	uint64_t u, *cols;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < c->nfeat; j++) {
+			if (isnan(x[i * c->nfeat + j]))
+				nan[j]++;
+			else if (!isfinite(x[i * c->nfeat + j]))
+				return seterr("%s: an infinite value", path);
+		}
+		if (y[i] == -1)
+			nan[c->nfeat]++;
+		else if (y[i] != 0 && y[i] != 1)
+			return seterr("%s: a target not 0, 1 or missing",
+			    path);
+	}
+	return 0;
+}
+
+/* the missing values counted agree with the file's counts */
+static int
+agree(const struct colfile *c, const long long *nan, const char *path)
+{
+	size_t j;
+
+	for (j = 0; j < c->nfeat; j++)
+		if (nan[j] != c->missing[c->feat[j]])
+			return seterr("%s: the missing values of column %zu "
+			    "disagree", path, c->feat[j] + 1);
+	if (nan[c->nfeat] != c->missing[c->tcol])
+		return seterr("%s: the missing targets disagree", path);
+	return 0;
+}
+
+/* rows of about CHUNKBYTES: 13 at least, as nfeat <= MAXFEAT */
+size_t
+colfile_chunk(const struct colfile *c)
+{
+	return CHUNKBYTES / (c->nfeat * sizeof(double) + 1);
+}
+
+/* n rows from row lo into x and y, checked, their missing values added
+ * to nan */
+static int
+readrows(const struct colfile *c, size_t lo, size_t n, double *x,
+    signed char *y, long long *nan)
+{
+	if (lo > c->nrow || n > c->nrow - lo)
+		return seterr("%s: rows %zu to %zu of %zu", c->path, lo,
+		    lo + n, c->nrow);
+	if (readat(c->fd, x, n * c->nfeat * sizeof(*x), c->xoff +
+	    (uint64_t)lo * c->nfeat * sizeof(*x), c->path) == -1 ||
+	    readat(c->fd, y, n, c->yoff + lo, c->path) == -1)
+		return -1;
+	return checkrows(c, x, y, n, nan, c->path);
+}
+
+int
+colfile_rows(const struct colfile *c, size_t lo, size_t n, double *x,
+    signed char *y)
+{
+	long long *nan = ecalloc(c->nfeat + 1, sizeof(*nan));
+	int r;
+
+	/* checked again: the file may have changed since colfile_open */
+	r = readrows(c, lo, n, x, y, nan);
+	free(nan);
+	return r;
+}
+
+/* the names, the stored columns and the missing counts */
+static int
+prefix(struct colfile *c, const struct head *h)
+{
+	uint64_t off = HEADER, *cols;
 	size_t i, n;
 	char *buf;
 	int r;
 
-	c->nrow = h->nrow;
-	c->ncol = h->ncol;
-	c->nfeat = h->nfeat;
-	memcpy(c->sha256, h->sha256, 64);
-	c->sha256[64] = '\0';
-	/* names and their padding */
 	n = pad8(h->nameslen);
 	buf = emalloc(n);
-	if ((r = readall(fd, buf, n, path)) == 0)
-		r = names(c, buf, h->nameslen, path);
+	if ((r = readat(c->fd, buf, n, off, c->path)) == 0)
+		r = names(c, buf, h->nameslen, c->path);
 	free(buf);
 	if (r == -1)
 		return -1;
-	cols = emalloc((c->nfeat + 1) * sizeof(*cols));
-	if (readall(fd, cols, (c->nfeat + 1) * sizeof(*cols), path) == -1) {
+	off += n;
+	n = (c->nfeat + 1) * sizeof(*cols);
+	cols = emalloc(n);
+	if (readat(c->fd, cols, n, off, c->path) == -1) {
 		free(cols);
 		return -1;
 	}
+	c->xoff = off + n;
+	c->yoff = c->xoff + (uint64_t)c->nrow * c->nfeat * sizeof(double);
 	c->feat = emalloc((c->nfeat + 1) * sizeof(*c->feat));
 	for (i = 0; i < c->nfeat; i++)
 		c->feat[i] = cols[i] < c->ncol ? cols[i] : c->ncol;
 	c->tcol = cols[c->nfeat] < c->ncol ? cols[c->nfeat] : c->ncol;
 	free(cols);
-	n = c->nrow * c->nfeat;
-	c->x = emalloc((n > 0 ? n : 1) * sizeof(*c->x));
-	c->y = emalloc(c->nrow > 0 ? pad8(c->nrow) : 1);
 	c->missing = emalloc(c->ncol * sizeof(*c->missing));
-	if (readall(fd, c->x, c->nrow * c->nfeat * sizeof(*c->x), path) ==
-	    -1 || readall(fd, c->y, pad8(c->nrow), path) == -1 ||
-	    readall(fd, c->missing, c->ncol * sizeof(*c->missing), path) == -1)
+	if (readat(c->fd, c->missing, c->ncol * sizeof(*c->missing),
+	    c->yoff + pad8(c->nrow), c->path) == -1)
+		return -1;
+	return checkmeta(c, c->path);
+}
+
+/* every row checked a chunk at a time, in memory of a chunk */
+static int
+checkall(const struct colfile *c)
+{
+	long long *nan = ecalloc(c->nfeat + 1, sizeof(*nan));
+	size_t lo, n, chunk = colfile_chunk(c);
+	double *x = emalloc(chunk * (c->nfeat ? c->nfeat : 1) * sizeof(*x));
+	signed char *y = emalloc(chunk);
+	int r = 0;
+
+	for (lo = 0; r == 0 && lo < c->nrow; lo += n) {
+		n = c->nrow - lo < chunk ? c->nrow - lo : chunk;
+		r = readrows(c, lo, n, x, y, nan);
+	}
+	if (r == 0)
+		r = agree(c, nan, c->path);
+	free(x);
+	free(y);
+	free(nan);
+	return r;
+}
+
+/* the file's stat and header; with csv, made from the csv now in place */
+static int
+openhead(struct colfile *c, const char *csv, struct head *h)
+{
+	struct stat st, cst;
+	struct head now;
+	char one;
+	int cfd, r;
+
+	if ((c->fd = open(c->path, O_RDONLY | O_CLOEXEC)) == -1)
+		return seterr("%s: %s", c->path, strerror(errno));
+	if (fstat(c->fd, &st) == -1 || !S_ISREG(st.st_mode))
+		return seterr("%s: not a regular file", c->path);
+	if ((uint64_t)st.st_size < HEADER)
+		return seterr("%s: truncated", c->path);
+	if (readat(c->fd, h, HEADER, 0, c->path) == -1 ||
+	    checkhead(h, (uint64_t)st.st_size, c->path) == -1)
 		return -1;
 	/* the file did not grow since fstat */
-	if (read(fd, &u, 1) != 0)
-		return seterr("%s: longer than its counts", path);
-	return values(c, path);
+	if (pread(c->fd, &one, 1, st.st_size) != 0)
+		return seterr("%s: longer than its counts", c->path);
+	if (csv == NULL)
+		return 0;
+	/* opened, as a reader of the text would open it */
+	if ((cfd = open(csv, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(cfd, &cst) == -1) {
+		r = seterr("%s: %s", csv, strerror(errno));
+		if (cfd != -1)
+			close(cfd);
+		return r;
+	}
+	close(cfd);
+	memset(&now, 0, sizeof(now));
+	tie(&now, &cst);
+	if (now.size != h->size || now.dev != h->dev || now.ino != h->ino ||
+	    now.mtime != h->mtime || now.mtime_ns != h->mtime_ns ||
+	    now.ctime != h->ctime || now.ctime_ns != h->ctime_ns)
+		return seterr("%s: made from another %s", c->path, csv);
+	return 0;
+}
+
+int
+colfile_open(struct colfile *c, const char *path, const char *csv)
+{
+	struct head h;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->path = estrdup(path);
+	if (openhead(c, csv, &h) == -1)
+		goto fail;
+	c->nrow = h.nrow;
+	c->ncol = h.ncol;
+	c->nfeat = h.nfeat;
+	memcpy(c->sha256, h.sha256, 64);
+	c->sha256[64] = '\0';
+	if (prefix(c, &h) == -1 || checkall(c) == -1)
+		goto fail;
+	return 0;
+fail:
+	colfile_free(c);
+	return -1;
 }
 
 int
 colfile_load(struct colfile *c, const char *path, const char *csv)
 {
-	struct stat st, cst;
-	struct head h, now;
-	int fd, cfd, r;
+	size_t n;
 
-	memset(c, 0, sizeof(*c));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return seterr("%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return seterr("%s: not a regular file", path);
-	}
-	if ((uint64_t)st.st_size < HEADER) {
-		close(fd);
-		return seterr("%s: truncated", path);
-	}
-	if (readall(fd, &h, HEADER, path) == -1 ||
-	    checkhead(&h, (uint64_t)st.st_size, path) == -1) {
-		close(fd);
+	if (colfile_open(c, path, csv) == -1)
+		return -1;
+	n = c->nrow * c->nfeat;
+	c->x = emalloc((n > 0 ? n : 1) * sizeof(*c->x));
+	c->y = emalloc(c->nrow > 0 ? c->nrow : 1);
+	if (colfile_rows(c, 0, c->nrow, c->x, c->y) == -1) {
+		colfile_free(c);
 		return -1;
 	}
-	if (csv != NULL) {
-		/* opened, as a reader of the text would open it */
-		if ((cfd = open(csv, O_RDONLY | O_CLOEXEC)) == -1 ||
-		    fstat(cfd, &cst) == -1) {
-			r = seterr("%s: %s", csv, strerror(errno));
-			if (cfd != -1)
-				close(cfd);
-			close(fd);
-			return r;
-		}
-		close(cfd);
-		memset(&now, 0, sizeof(now));
-		tie(&now, &cst);
-		if (now.size != h.size || now.dev != h.dev || now.ino != h.ino ||
-		    now.mtime != h.mtime || now.mtime_ns != h.mtime_ns ||
-		    now.ctime != h.ctime || now.ctime_ns != h.ctime_ns) {
-			close(fd);
-			return seterr("%s: made from another %s", path, csv);
-		}
-	}
-	r = body(c, fd, &h, path);
-	close(fd);
-	if (r == -1)
-		colfile_free(c);
-	return r;
+	return 0;
 }
 
 int
@@ -349,7 +452,11 @@ colfile_free(struct colfile *c)
 	free(c->x);
 	free(c->y);
 	free(c->missing);
+	free(c->path);
+	if (c->fd >= 0)
+		close(c->fd);
 	memset(c, 0, sizeof(*c));
+	c->fd = -1;
 }
 
 /* the column of name, or ncol */
@@ -383,6 +490,40 @@ colfile_find(const struct colfile *c, const struct config *cfg, size_t *at)
 	return 0;
 }
 
+/* the file's rows to fn as records, a chunk at a time */
+static int
+feed(const struct colfile *c, const size_t *at, const struct schema *s,
+    const char *csv, csvread_fn fn, void *arg)
+{
+	struct record rec;
+	size_t lo, n, i, j, chunk = colfile_chunk(c);
+	double *x = emalloc(chunk * (c->nfeat ? c->nfeat : 1) * sizeof(*x));
+	signed char *y = emalloc(chunk);
+	int r = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.path = csv;
+	rec.x = emalloc((s->nfeat + 1) * sizeof(*rec.x));
+	for (lo = 0; r == 0 && lo < c->nrow; lo += n) {
+		n = c->nrow - lo < chunk ? c->nrow - lo : chunk;
+		r = colfile_rows(c, lo, n, x, y);
+		for (i = 0; r == 0 && i < n; i++) {
+			rec.complete = 1;
+			for (j = 0; j < s->nfeat; j++)
+				if (isnan(rec.x[j] = x[i * c->nfeat + at[j]]))
+					rec.complete = 0;
+			rec.y = y[i];
+			if (rec.y == -1 && s->need_target)
+				rec.complete = 0;
+			r = fn(&rec, arg);
+		}
+	}
+	free(rec.x);
+	free(x);
+	free(y);
+	return r;
+}
+
 /*
  * The records of csv as csvread gives them under csvread_reread, from its
  * column file when one matches it, else from the text. From the column
@@ -393,45 +534,27 @@ int
 colfile_read(const char *csv, struct schema *s, csvread_fn fn, void *arg)
 {
 	struct colfile c;
-	struct record rec;
+	struct config want;
 	char *path = colfile_path(csv);
-	size_t i, j, *at;
-	int r = 0;
+	size_t *at;
+	int r;
 
-	if (colfile_load(&c, path, csv) == -1) {
-		free(path);
+	r = colfile_open(&c, path, csv);
+	free(path);
+	if (r == -1)
+		return csvread(csv, s, fn, arg);
+	memset(&want, 0, sizeof(want));
+	want.features = s->want;
+	want.nfeat = s->nfeat;
+	want.target = (char *)s->target;
+	at = emalloc((s->nfeat + 1) * sizeof(*at));
+	if (colfile_find(&c, &want, at) == -1) {
+		free(at);
+		colfile_free(&c);
 		return csvread(csv, s, fn, arg);
 	}
-	free(path);
-	at = emalloc((s->nfeat + 1) * sizeof(*at));
-	{
-		struct config want;
-
-		memset(&want, 0, sizeof(want));
-		want.features = s->want;
-		want.nfeat = s->nfeat;
-		want.target = (char *)s->target;
-		if (colfile_find(&c, &want, at) == -1) {
-			free(at);
-			colfile_free(&c);
-			return csvread(csv, s, fn, arg);
-		}
-	}
-	memset(&rec, 0, sizeof(rec));
-	rec.path = csv;
-	rec.x = emalloc((s->nfeat + 1) * sizeof(*rec.x));
-	for (i = 0; i < c.nrow && r == 0; i++) {
-		rec.complete = 1;
-		for (j = 0; j < s->nfeat; j++)
-			if (isnan(rec.x[j] = c.x[i * c.nfeat + at[j]]))
-				rec.complete = 0;
-		rec.y = c.y[i];
-		if (rec.y == -1 && s->need_target)
-			rec.complete = 0;
-		r = fn(&rec, arg);
-	}
+	r = feed(&c, at, s, csv, fn, arg);
 	memcpy(s->digest, c.sha256, sizeof(s->digest));
-	free(rec.x);
 	free(at);
 	colfile_free(&c);
 	return r;

@@ -39,6 +39,30 @@ oncolumns(const struct record *r, void *arg)
 	return 0;
 }
 
+/* the features' values from the column file, a chunk at a time */
+static int
+fill(struct columns *c, const struct colfile *f, const size_t *at)
+{
+	size_t lo, n, i, j, chunk = colfile_chunk(f);
+	double *x = emalloc(chunk * (f->nfeat ? f->nfeat : 1) * sizeof(*x));
+	signed char *y = emalloc(chunk);
+	int r = 0;
+
+	for (i = 0; i < c->nfeat; i++)
+		c->x[i] = emalloc((c->nrow ? c->nrow : 1) * sizeof(*c->x[i]));
+	for (lo = 0; r == 0 && lo < c->nrow; lo += n) {
+		n = c->nrow - lo < chunk ? c->nrow - lo : chunk;
+		if ((r = colfile_rows(f, lo, n, x, y)) == -1)
+			break;
+		for (i = 0; i < c->nfeat; i++)
+			for (j = 0; j < n; j++)
+				c->x[i][lo + j] = x[j * f->nfeat + at[i]];
+	}
+	free(x);
+	free(y);
+	return r;
+}
+
 /* path's columns from its column file, when that matches path */
 static int
 fromcolfile(struct columns *c, const char *path, const struct config *cfg,
@@ -46,10 +70,10 @@ fromcolfile(struct columns *c, const char *path, const struct config *cfg,
 {
 	struct colfile f;
 	char *cols = colfile_path(path);
-	size_t i, j, *at;
+	size_t i, *at;
 	int r;
 
-	r = colfile_load(&f, cols, path);
+	r = colfile_open(&f, cols, path);
 	free(cols);
 	if (r == -1)
 		return -1;
@@ -70,17 +94,14 @@ fromcolfile(struct columns *c, const char *path, const struct config *cfg,
 	f.missing = NULL;
 	c->feat = ecalloc(c->nfeat + 1, sizeof(*c->feat));
 	c->x = ecalloc(c->nfeat + 1, sizeof(*c->x));
-	for (i = 0; i < c->nfeat; i++) {
+	for (i = 0; i < c->nfeat; i++)
 		c->feat[i] = f.feat[at[i]];
-		if (!values)
-			continue;
-		c->x[i] = emalloc((c->nrow ? c->nrow : 1) * sizeof(*c->x[i]));
-		for (j = 0; j < c->nrow; j++)
-			c->x[i][j] = f.x[j * f.nfeat + at[i]];
-	}
+	r = values ? fill(c, &f, at) : 0;
 	free(at);
 	colfile_free(&f);
-	return 0;
+	if (r == -1)
+		columns_free(c);
+	return r;
 }
 
 int

@@ -218,11 +218,21 @@ struct colfile {
 	double *x;		/* nrow * nfeat, a row at a time; NaN missing */
 	signed char *y;		/* the target: 0, 1, -1 missing */
 	char sha256[65];	/* finaldata.csv's digest */
+	char *path;		/* the column file, open on fd */
+	int fd;
+	unsigned long long xoff, yoff;	/* where the values, the targets start */
 };
 char *colfile_path(const char *csv);	/* x.csv: x.cols */
 /* path checked as a hostile file; with csv, also that it was made from
  * the csv now in place (size, device, inode, mtime, ctime) */
 int colfile_load(struct colfile *, const char *path, const char *csv);
+/* the same checks, every value read a chunk at a time and none kept: x
+ * and y stay NULL; colfile_rows then reads n rows from row lo, checked
+ * again, into x (n * nfeat) and y (n), colfile_chunk rows at a time */
+int colfile_open(struct colfile *, const char *path, const char *csv);
+size_t colfile_chunk(const struct colfile *);
+int colfile_rows(const struct colfile *, size_t lo, size_t n, double *x,
+    signed char *y);
 int colfile_verify(const struct colfile *, const char *csv);	/* sha256 */
 void colfile_free(struct colfile *);
 /* at[i]: the stored feature of cfg's feature i; -1 if one is not stored */

@@ -206,6 +206,26 @@ main(void)
 	    "another");
 	colfile_free(&c);
 
+	/* the reader's way: opened and checked, then read rows at a time */
+	OK(colfile_open(&c, cols, csv) == 0 && c.x == NULL && c.y == NULL,
+	    "it opens, holding no values: %s", risk_err);
+	{
+		double x3[2 * 3];
+		signed char y3[2];
+
+		OK(colfile_rows(&c, 4, 2, x3, y3) == 0 &&
+		    memcmp(&x3[0 * 3 + at[1]], &want.x[4][1], sizeof(double))
+		    == 0 && memcmp(&x3[1 * 3 + at[2]], &want.x[5][2],
+		    sizeof(double)) == 0 && y3[0] == want.y[4] &&
+		    y3[1] == want.y[5], "rows 5 and 6 read alone, bit for bit");
+		OK(colfile_rows(&c, 6, 2, x3, y3) == -1 && strcmp(risk_err,
+		    "") != 0 && strstr(risk_err, "rows 6 to 8 of 7") != NULL,
+		    "rows past the end refused: %s", risk_err);
+	}
+	OK(colfile_chunk(&c) == (1 << 20) / 25, "a chunk of about 1 MB: %zu",
+	    colfile_chunk(&c));
+	colfile_free(&c);
+
 	good = slurp(cols, &len);
 	OK(good != NULL && len == 168 + 24 + 32 + 7 * 24 + 8 + 40,
 	    "the file's size: %zu", len);
