@@ -287,17 +287,12 @@ MANXR = awk -v pre='$(PROGPREFIX)' -v names='$(TOOLS) $(SCRIPTS)' \
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7
-	for t in $(TOOLS); do \
-	    cp -f bin/$$t $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$t && \
+	for t in $(TOOLS) $(SCRIPTS); do \
+	    src=bin/$$t; [ -f $$src ] || src=scripts/$$t; \
+	    cp -f $$src $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$t && \
 	    chmod 755 $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$t && \
 	    $(MANXR) man/$$t.1 >$(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1 && \
 	    chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$t.1 || exit 1; \
-	done
-	for s in $(SCRIPTS); do \
-	    cp -f scripts/$$s $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$s && \
-	    chmod 755 $(DESTDIR)$(PREFIX)/bin/$(PROGPREFIX)$$s && \
-	    $(MANXR) man/$$s.1 >$(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$s.1 && \
-	    chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$(PROGPREFIX)$$s.1 || exit 1; \
 	done
 	for m in $(MAN5); do \
 	    $(MANXR) $$m >$(DESTDIR)$(MANPREFIX)/man5/$${m#man/} && \

@@ -406,35 +406,39 @@ state_count(size_t r, int status, double seconds)
 	atomic_fetch_add(&micros[r], (unsigned long long)(seconds * 1e6));
 }
 
+/* riskwatch_http_NAME_total by path and status code, the codes from the
+ * first'th on (0: every answer, 1: the errors) */
+static void
+counters(FILE *fp, const char *name, const char *help, size_t first)
+{
+	unsigned long long n;
+	size_t r;
+	size_t i;
+
+	fprintf(fp, "# HELP riskwatch_http_%s_total %s, by path and status "
+	    "code.\n# TYPE riskwatch_http_%s_total counter\n", name, help,
+	    name);
+	for (r = 0; r <= nroutes; r++)
+		for (i = first; i < NCODE; i++)
+			if ((n = atomic_load(&requests[r][i])) > 0)
+				fprintf(fp, "riskwatch_http_%s_total"
+				    "{path=\"%s\",code=\"%d\"} %llu\n",
+				    name, route_name(r), codes[i], n);
+}
+
 char *
 state_metrics(void)
 {
 	char *buf = NULL, num[40];
 	size_t len = 0, r, i;
-	unsigned long long n, cum;
+	unsigned long long cum;
 	struct snap *s;
 	FILE *fp = open_memstream(&buf, &len);
 
 	if (fp == NULL)
 		return NULL;
-	fputs("# HELP riskwatch_http_requests_total Requests answered, by path "
-	    "and status code.\n"
-	    "# TYPE riskwatch_http_requests_total counter\n", fp);
-	for (r = 0; r <= nroutes; r++)
-		for (i = 0; i < NCODE; i++)
-			if ((n = atomic_load(&requests[r][i])) > 0)
-				fprintf(fp, "riskwatch_http_requests_total"
-				    "{path=\"%s\",code=\"%d\"} %llu\n",
-				    route_name(r), codes[i], n);
-	fputs("# HELP riskwatch_http_errors_total Requests answered with an "
-	    "error, by path and status code.\n"
-	    "# TYPE riskwatch_http_errors_total counter\n", fp);
-	for (r = 0; r <= nroutes; r++)
-		for (i = 1; i < NCODE; i++)
-			if ((n = atomic_load(&requests[r][i])) > 0)
-				fprintf(fp, "riskwatch_http_errors_total"
-				    "{path=\"%s\",code=\"%d\"} %llu\n",
-				    route_name(r), codes[i], n);
+	counters(fp, "requests", "Requests answered", 0);
+	counters(fp, "errors", "Requests answered with an error", 1);
 	fputs("# HELP riskwatch_http_request_duration_seconds Time from a "
 	    "request's headers to its answer.\n"
 	    "# TYPE riskwatch_http_request_duration_seconds histogram\n", fp);
