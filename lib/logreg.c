@@ -80,6 +80,7 @@ scal(int m, double a, double *x)
 }
 
 #define ROWBLOCK 16384	/* rows per task of a parallel pass */
+#define LOSSBLOCK (1 << 18)	/* rows whose losses fun holds at a time */
 #define COLBLOCK 4	/* columns per task of a sum over rows */
 #define MAXTHREAD 8
 #define MAXCG(m) (20 * (m) + 100)
@@ -87,10 +88,12 @@ scal(int m, double a, double *x)
 struct solver {
 	const struct logreg *p;
 	int m;			/* variables: the features and the bias */
-	double *a;		/* per row: loss, or C(sigma-1)y, or C D (X s) */
+	double *a;		/* per row: after fun, exp(-yz), or yz when
+				 * yz < 0 (z = x_i'w); after grad,
+				 * C(sigma-1)y; after hess, C D (X s) */
 	double *cd;		/* per row: C D at the current w */
-	double *ez;		/* per row at the last fun's w: exp(-yz), or
-				 * yz when yz < 0 (z = x_i'w) */
+	double *loss;		/* fun's losses of up to LOSSBLOCK rows */
+	size_t lo;		/* the row of loss[0] */
 	const double *wf;	/* the w of the last fun */
 	const double *v;	/* the vector of the pass */
 	double *out;		/* the sums of X'a */
@@ -118,24 +121,24 @@ jobrun(void *arg)
 }
 
 /*
- * fn over [0, n) in tasks of size items, on up to nthread threads; one task
+ * fn over [lo, n) in tasks of size items, on up to nthread threads; one task
  * (up to ROWBLOCK rows, up to COLBLOCK columns) runs on the calling thread
  * alone
  */
 static void
 parallel(struct solver *sv, void (*fn)(struct solver *, size_t, size_t),
-    size_t n, size_t size)
+    size_t lo, size_t n, size_t size)
 {
 	struct job jb;
 	pthread_t tid[MAXTHREAD];
-	size_t ntask = (n + size - 1) / size;
+	size_t ntask = (n - lo + size - 1) / size;
 	int nt = 0;
 
 	jb.sv = sv;
 	jb.fn = fn;
 	jb.n = n;
 	jb.size = size;
-	atomic_init(&jb.next, 0);
+	atomic_init(&jb.next, lo);
 	while (nt + 1 < sv->nthread && (size_t)nt + 1 < ntask &&
 	    pthread_create(&tid[nt], NULL, jobrun, &jb) == 0)
 		nt++;
@@ -180,8 +183,8 @@ margin(const struct logreg *p, size_t i, const double *v)
 }
 
 /*
- * each row's term of the objective at v, and the exp the gradient at v
- * needs when this one computed it (yz >= 0), else yz
+ * each row's term of the objective at v into loss, and into a the exp the
+ * gradient at v needs when this one computed it (yz >= 0), else yz
  */
 static void
 rowloss(struct solver *sv, size_t lo, size_t hi)
@@ -196,13 +199,13 @@ rowloss(struct solver *sv, size_t lo, size_t hi)
 		 * that the loss rounds as scikit-learn's does */
 		if (yz >= 0) {
 			e = exp(-yz);
-			sv->ez[i] = e;
+			sv->a[i] = e;
 			/* cppcheck-suppress unpreciseMathCall */
-			sv->a[i] = p->C * log(1 + e);
+			sv->loss[i - sv->lo] = p->C * log(1 + e);
 		} else {
-			sv->ez[i] = yz;
+			sv->a[i] = yz;
 			/* cppcheck-suppress unpreciseMathCall */
-			sv->a[i] = p->C * (-yz + log(1 + exp(yz)));
+			sv->loss[i - sv->lo] = p->C * (-yz + log(1 + exp(yz)));
 		}
 	}
 }
@@ -210,7 +213,8 @@ rowloss(struct solver *sv, size_t lo, size_t hi)
 /*
  * each row's term of the gradient at the last fun's w, and its C D for the
  * Hessian: liblinear's 1/(1 + exp(-yz)), the exp reused from rowloss where
- * it made the same one (-y*z and -(y*z) are the same double for y = +-1)
+ * it made the same one (-y*z and -(y*z) are the same double for y = +-1);
+ * each row's a is read before it is overwritten
  */
 static void
 rowgrad(struct solver *sv, size_t lo, size_t hi)
@@ -220,7 +224,7 @@ rowgrad(struct solver *sv, size_t lo, size_t hi)
 	size_t i;
 
 	for (i = lo; i < hi; i++) {
-		t = sv->ez[i];
+		t = sv->a[i];
 		s = 1 / (1 + (t >= 0 ? t : exp(-t)));
 		sv->cd[i] = p->C * (s * (1 - s));
 		sv->a[i] = p->C * (s - 1) * p->y[i];
@@ -291,7 +295,7 @@ colsum(struct solver *sv, size_t lo, size_t hi)
 static void
 colsums(struct solver *sv)
 {
-	parallel(sv, colsum, (size_t)sv->m, COLBLOCK);
+	parallel(sv, colsum, 0, (size_t)sv->m, COLBLOCK);
 }
 
 static int
@@ -305,22 +309,27 @@ allfinite(int m, const double *v)
 	return 1;
 }
 
-/* f(w); -1 when it overflows */
+/*
+ * f(w), w'w/2 plus the rows' losses in row order, the rows a LOSSBLOCK at a
+ * time so that the losses need no array of n; -1 when it overflows
+ */
 static int
 fun(struct solver *sv, const double *w, double *f)
 {
-	const double *a = sv->a;
 	double sum = 0;
-	size_t i;
+	size_t i, hi, n = sv->p->n;
 	int j;
 
 	sv->v = sv->wf = w;
-	parallel(sv, rowloss, sv->p->n, ROWBLOCK);
 	for (j = 0; j < sv->m; j++)
 		sum += w[j] * w[j];
 	sum /= 2.0;
-	for (i = 0; i < sv->p->n; i++)
-		sum += a[i];
+	for (sv->lo = 0; sv->lo < n; sv->lo = hi) {
+		hi = n - sv->lo < LOSSBLOCK ? n : sv->lo + LOSSBLOCK;
+		parallel(sv, rowloss, sv->lo, hi, ROWBLOCK);
+		for (i = 0; i < hi - sv->lo; i++)
+			sum += sv->loss[i];
+	}
 	*f = sum;
 	if (isfinite(sum))
 		return 0;
@@ -349,7 +358,7 @@ plusv(struct solver *sv, const double *v, double *out, const char *what)
 static int
 grad(struct solver *sv, double *g)
 {
-	parallel(sv, rowgrad, sv->p->n, ROWBLOCK);
+	parallel(sv, rowgrad, 0, sv->p->n, ROWBLOCK);
 	sv->out = g;
 	colsums(sv);
 	return plusv(sv, sv->wf, g, "the gradient");
@@ -364,7 +373,7 @@ hess(struct solver *sv, const double *s, double *hs)
 	if (sv->m <= COLBLOCK)
 		colsumrows(sv, 0, (size_t)sv->m, 1);
 	else {
-		parallel(sv, rowhess, sv->p->n, ROWBLOCK);
+		parallel(sv, rowhess, 0, sv->p->n, ROWBLOCK);
 		colsums(sv);
 	}
 	return plusv(sv, s, hs, "a Hessian product");
@@ -513,7 +522,8 @@ tron_init(struct tron *t, const struct logreg *p, double *w)
 	t->sv.nthread = nthreads();
 	t->sv.a = ecalloc(p->n, sizeof(double));
 	t->sv.cd = ecalloc(p->n, sizeof(double));
-	t->sv.ez = ecalloc(p->n, sizeof(double));
+	t->sv.loss = ecalloc(p->n < LOSSBLOCK ? p->n : LOSSBLOCK,
+	    sizeof(double));
 	t->m = m;
 	t->iter = 1;
 	t->eps = tron_eps(p);
@@ -532,7 +542,7 @@ tron_free(struct tron *t)
 {
 	free(t->sv.a);
 	free(t->sv.cd);
-	free(t->sv.ez);
+	free(t->sv.loss);
 	free(t->s);
 }
 

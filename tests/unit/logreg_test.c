@@ -324,6 +324,33 @@ threads(void)
 	}
 }
 
+/*
+ * 600000 rows, more than two of the blocks fun sums its losses in, the
+ * last one short: the same iterations and bits on 1 and 2 threads, and the
+ * model that summing every row's loss from one array of n gave (printed
+ * with %a by this test before fun summed by blocks)
+ */
+static void
+blocks(void)
+{
+	const double want[4] = { -0x1.745fe12cb39e5p-5, 0x1.ed4b84a35807dp-7,
+	    -0x1.f1655dcb8e9ddp-7, 0x1.a89a16e7354a7p-1 };
+	double w1[4], w2[4];
+	int it1, it2;
+	size_t j;
+
+	it1 = trainon(600000, 3, "1", w1);
+	it2 = trainon(600000, 3, "2", w2);
+	OK(it1 == 11 && memcmp(w1, want, sizeof(want)) == 0,
+	    "600000 rows: the model of the sum from one array (%d iterations)",
+	    it1);
+	for (j = 0; j < 4 && memcmp(w1, want, sizeof(want)) != 0; j++)
+		printf("#   w[%zu] %a, want %a\n", j, w1[j], want[j]);
+	OK(it2 == it1 && memcmp(w1, w2, sizeof(w1)) == 0,
+	    "600000 rows: the same %d iterations and bits on 2 threads as on 1",
+	    it1);
+}
+
 int
 main(void)
 {
@@ -341,5 +368,6 @@ main(void)
 	balanced();
 	grouped();
 	threads();
+	blocks();
 	return unit_done();
 }
