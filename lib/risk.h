@@ -463,7 +463,6 @@ double datadrift_psi(const double *ref, size_t, const double *cur, size_t);
 /* scipy.stats.wasserstein_distance; both sorted, not empty */
 double datadrift_wasserstein(const double *u, size_t, const double *v,
     size_t);
-struct json_t;
 /* the drift of cur against ref, as diagnose drift --json prints it */
 struct json_t *datadrift_report(const struct profile *ref,
     const char *refname, const struct profile *cur, const struct config *);
@@ -482,7 +481,6 @@ int deploy_lock(const char *prod, int create);	/* fd of the held lock */
 int deploy_link(const char *dir, const char *target, const char *name);
 void deploy_clean(const char *prod);	/* what killed runs left */
 int deploy_owns(const char *prod, const char *name);	/* deploy put it */
-struct model;
 int deploy_fits(const struct model *, const struct config *, const char *);
 int deploy_recorded(const char *prod, const char *id);	/* was current */
 int deploy_valid(const struct config *, const char *id);
@@ -574,7 +572,6 @@ int adopt_stage(const struct config *, int force, struct adoption *);
 int adopt_finish(const char *prod, const char *id);
 
 /* jsonout: a jansson value, compact, numbers as fmt_double writes them */
-struct json_t;
 int jsonout(FILE *, struct json_t *);
 /* a number, as jsonout writes it, or a string, for a table's cell; else NA */
 const char *jsonout_cell(char *buf, size_t size, struct json_t *);
