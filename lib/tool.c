@@ -220,11 +220,15 @@ take(const struct toolopt *o, const struct toolarg *a, char *arg)
 int
 tool_parse(struct toolopt *o, int argc, char *argv[])
 {
+	/* static: a usage error, -h or -V exits inside the loop, and the
+	 * tables must still be reachable then, not a leak */
+	static struct option *lo;
+	static char *so;
 	const struct toolarg *a;
-	struct option *lo = longopts(o->args);
-	char *so = shortopts(o->args);
 	int ch;
 
+	lo = longopts(o->args);
+	so = shortopts(o->args);
 	setprogname_(argv[0]);
 	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if (common(o, ch, optarg))
@@ -238,6 +242,8 @@ tool_parse(struct toolopt *o, int argc, char *argv[])
 	}
 	free(so);
 	free(lo);
+	so = NULL;
+	lo = NULL;
 	if (!o->operands && optind != argc)
 		tool_usage(o);
 	return optind;
